@@ -1,0 +1,61 @@
+"""Platform time: every JD time is Beijing time (Asia/Shanghai); naive input means Beijing."""
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from .errors import InvalidTime
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+# JD exports write "not set" as 0001-01-01 00:00:00 or the Unix epoch (1970-01-01 08:00:00
+# Beijing); no JD order is that old, so any time up to 1970 means "not set".
+SENTINELS = frozenset({"0000-00-00 00:00:00", "0000-00-00"})
+LAST_NOT_SET_YEAR = 1970
+_DAY_END = time(23, 59, 59)
+
+
+def parse_time(value) -> datetime | None:
+    """An aware Beijing datetime, or None for an empty or sentinel value."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        dt = value
+    elif isinstance(value, date):
+        dt = datetime.combine(value, time())
+    elif isinstance(value, str):
+        text = value.strip().strip('="\t')
+        if not text or text in SENTINELS:
+            return None
+        if "/" in text:
+            text = text.replace("/", "-")
+        try:
+            dt = datetime.fromisoformat(text)
+        except ValueError:
+            raise InvalidTime(f"无法识别的时间 {value[:40]!r}", f"unreadable time {value[:40]!r}") from None
+    else:
+        raise InvalidTime("不是时间", "not a time")
+    if dt.year <= LAST_NOT_SET_YEAR:
+        return None
+    if dt.tzinfo is None:
+        return dt.replace(tzinfo=BEIJING)
+    return dt.astimezone(BEIJING)
+
+
+def end_of_day(dt: datetime) -> datetime:
+    """23:59:59 Beijing time of the Beijing day that holds ``dt``."""
+    return datetime.combine(dt.astimezone(BEIJING).date(), _DAY_END, tzinfo=BEIJING)
+
+
+def end_of_day_after(dt: datetime, days: int) -> datetime:
+    return datetime.combine(dt.astimezone(BEIJING).date() + timedelta(days=days), _DAY_END, tzinfo=BEIJING)
+
+
+def iso(dt: datetime | None) -> str | None:
+    return None if dt is None else dt.astimezone(BEIJING).isoformat()
+
+
+def sheet_time(dt: datetime | None) -> str:
+    """``2022-06-20 10:00:00``: the form JD exports use and spreadsheets read as a date."""
+    return "" if dt is None else dt.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def hours_between(start: datetime, end: datetime) -> float:
+    return round((end - start).total_seconds() / 3600, 2)

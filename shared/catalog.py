@@ -1,0 +1,143 @@
+"""The rule catalog and rule parameters, loaded from ``data/rules.toml``.
+
+Every parameter carries its default and either the source document that gives it or the
+assumption made where the sources are silent; clients show the catalog as it is.
+"""
+import tomllib
+from dataclasses import dataclass, fields, replace
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+
+from .errors import CampaignFileError
+from .model import FAMILIES
+
+RULES_FILE = Path(__file__).parent / "data" / "rules.toml"
+
+
+@dataclass(frozen=True, slots=True)
+class Params:
+    """Every rule parameter, flattened for fast access during evaluation."""
+
+    default_ship_hours: int
+    at_risk_hours: float
+    pickup_rate_target: Decimal
+    pickup_rate_window_hours: int
+    pickup_rate_at_risk_margin: Decimal
+    price_match_multiplier: int
+    price_match_min_monthly_sales: int
+    price_match_platforms: tuple
+    raise_tolerance: Decimal
+    price_protection_days: int
+    return_days: int
+    lightning_min_user_level: str
+    reverse_value_threshold: Decimal
+    reverse_value_high_from: datetime
+    red_envelope_cap: Decimal
+    red_envelope_merchant_share: Decimal
+    red_envelope_settlement_days: int
+    entry_min_price: Decimal
+    entry_max_price: Decimal
+    entry_min_units_90d: int
+    entry_max_wind_vane_percentile: Decimal
+    entry_deposit: Decimal
+    admission_blocked_quality_grade: str
+    admission_dropship_platforms: tuple
+
+    def with_overrides(self, **overrides) -> "Params":
+        return replace(self, **{k: v for k, v in overrides.items() if v is not None})
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    family: str
+    title: str
+    title_en: str
+    source: str
+    effective_from: datetime | None
+    effective_to: datetime | None
+    params: dict
+
+    def in_force(self, at: datetime | None) -> bool:
+        if at is None:
+            return True
+        return (self.effective_from is None or at >= self.effective_from) and (
+            self.effective_to is None or at <= self.effective_to)
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "family": self.family, "title": self.title, "title_en": self.title_en,
+                "source": self.source,
+                "effective_from": self.effective_from.isoformat() if self.effective_from else None,
+                "effective_to": self.effective_to.isoformat() if self.effective_to else None,
+                "params": {name: {**spec, "value": _jsonable(spec["value"])} for name, spec in self.params.items()}}
+
+
+@dataclass(frozen=True, slots=True)
+class Catalog:
+    version: str
+    rules: dict
+    params: Params
+
+    def to_dict(self) -> dict:
+        return {"version": self.version, "rules": [r.to_dict() for r in self.rules.values()]}
+
+
+def _jsonable(value):
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    return value
+
+
+_PARAM_TYPES = {f.name: f.type for f in fields(Params)}
+
+
+def _coerce(path, name, value):
+    kind = _PARAM_TYPES[name]
+    try:
+        if kind is Decimal:
+            return Decimal(str(value))
+        if kind is tuple:
+            return tuple(value)
+        if kind is int and not isinstance(value, bool):
+            return int(value)
+        if kind is float:
+            return float(value)
+        if kind is str:
+            return str(value)
+        if kind is datetime and isinstance(value, datetime) and value.tzinfo is not None:
+            return value
+    except (ArithmeticError, TypeError, ValueError):
+        pass
+    raise CampaignFileError(path, f"params.{name}.value", f"expected {kind.__name__}, got {value!r}")
+
+
+def load_catalog(path: Path = RULES_FILE) -> Catalog:
+    with open(path, "rb") as f:
+        try:
+            data = tomllib.load(f)
+        except tomllib.TOMLDecodeError as e:
+            raise CampaignFileError(path, "(syntax)", str(e)) from None
+    rules, values = {}, {}
+    for i, raw in enumerate(data.get("rule", [])):
+        where = f"rule[{i}]"
+        for key in ("id", "family", "title", "title_en", "source"):
+            if not isinstance(raw.get(key), str):
+                raise CampaignFileError(path, f"{where}.{key}", "missing or not text")
+        if raw["family"] not in FAMILIES:
+            raise CampaignFileError(path, f"{where}.family", f"not one of {FAMILIES}")
+        params = raw.get("params", {})
+        for name, spec in params.items():
+            if name not in _PARAM_TYPES:
+                raise CampaignFileError(path, f"{where}.params.{name}", "unknown parameter")
+            if "value" not in spec or not ({"source", "assumption"} & spec.keys()):
+                raise CampaignFileError(path, f"{where}.params.{name}", "needs a value and a source or assumption")
+            values[name] = _coerce(path, name, spec["value"])
+        rules[raw["id"]] = Rule(raw["id"], raw["family"], raw["title"], raw["title_en"], raw["source"],
+                                raw.get("effective_from"), raw.get("effective_to"), params)
+    missing = _PARAM_TYPES.keys() - values.keys()
+    if missing:
+        raise CampaignFileError(path, "params", f"missing parameters: {sorted(missing)}")
+    return Catalog(str(data.get("version", "")), rules, Params(**values))

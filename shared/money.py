@@ -1,0 +1,41 @@
+"""Money in yuan: exact decimals, 2 places (fen), rounded half up (RULES.md assumption)."""
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from .errors import InvalidAmount
+
+FEN = Decimal("0.01")
+ZERO = Decimal("0.00")
+_STRIP = str.maketrans("", "", "¥￥,， \t\"'=元")
+
+
+def to_money(value) -> Decimal:
+    """A yuan amount from a JSON number or string (``"129.00"``, ``129``, ``"¥1,299.5"``)."""
+    if isinstance(value, bool) or value is None:
+        raise InvalidAmount("不是金额", "not an amount")
+    if isinstance(value, Decimal):
+        amount = value
+    elif isinstance(value, int):
+        amount = Decimal(value)
+    elif isinstance(value, float):
+        amount = Decimal(repr(value))
+    elif isinstance(value, str):
+        try:
+            amount = Decimal(value.translate(_STRIP))
+        except InvalidOperation:
+            raise InvalidAmount(f"无法识别的金额 {value[:40]!r}", f"unreadable amount {value[:40]!r}") from None
+    else:
+        raise InvalidAmount("不是金额", "not an amount")
+    if not amount.is_finite():
+        raise InvalidAmount("金额必须是有限数", "amount must be a finite number")
+    if amount < 0:
+        raise InvalidAmount("金额不能为负", "amount must not be negative")
+    return amount.quantize(FEN, rounding=ROUND_HALF_UP)
+
+
+def fen(amount: Decimal) -> Decimal:
+    """Round an intermediate result to the fen, half up."""
+    return amount.quantize(FEN, rounding=ROUND_HALF_UP)
+
+
+def money_str(amount: Decimal) -> str:
+    return str(amount.quantize(FEN, rounding=ROUND_HALF_UP))

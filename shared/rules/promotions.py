@@ -1,0 +1,59 @@
+"""Promotion rules, seed 004: RED-ENVELOPE-3FOR3 (满3免3 red-envelope share)."""
+from datetime import timedelta
+
+from ..beijing_time import iso, sheet_time
+from ..model import MoneyItem
+from ..money import fen, money_str
+from .context import flag, missing_fields, skip
+
+
+def evaluate(order, ctx, out) -> None:
+    red_envelope(order, ctx, out)
+
+
+def red_envelope(order, ctx, out) -> None:
+    """Envelope = paid amount capped at 10 yuan, shared 1:1; a refund inside settlement returns the share."""
+    envelope_in = order.red_envelope
+    campaign = ctx.campaign
+    section = campaign.section("red_envelope") if campaign else None
+    if envelope_in is None:
+        if section is not None:
+            skip(out, "RED-ENVELOPE-3FOR3", ("red_envelope.qualifying",), "未提供满3免3信息", "no buy-3-get-3 data given")
+        return
+    if envelope_in.qualifying is False:
+        return
+    section = section or {}
+    activity_end = envelope_in.activity_end or section.get("activity_end")
+    missing = tuple(name for name, value in (("red_envelope.qualifying", envelope_in.qualifying),
+                                             ("red_envelope.activity_end", activity_end),
+                                             ("paid_amount", order.paid_amount)) if value is None)
+    if missing:
+        skip(out, "RED-ENVELOPE-3FOR3", missing, *missing_fields("满3免3分摊", "the red-envelope share", missing))
+        return
+    params = ctx.params
+    cap = section.get("cap", params.red_envelope_cap)
+    share_ratio = section.get("merchant_share", params.red_envelope_merchant_share)
+    days = section.get("settlement_days", params.red_envelope_settlement_days)
+    envelope = min(order.paid_amount, cap)
+    share = fen(envelope * share_ratio)
+    settlement_end = activity_end + timedelta(days=days)
+    out.deadlines["red_envelope_settlement_end"] = settlement_end
+    facts = {"paid_amount": money_str(order.paid_amount), "envelope": money_str(envelope), "cap": money_str(cap),
+             "merchant_share": money_str(share), "activity_end": iso(activity_end),
+             "settlement_end": iso(settlement_end)}
+    refunded = envelope_in.refunded_at
+    if refunded is not None and refunded <= settlement_end:
+        flag(out, "RED_ENVELOPE_SHARE_RETURNED", "info", "RED-ENVELOPE-3FOR3",
+             f"结算期内（{sheet_time(settlement_end)} 前）退款，满3免3分摊 ¥{share} 返还商家",
+             f"Refunded inside settlement (before {sheet_time(settlement_end)}): the ¥{share} share comes back", **facts,
+             refunded_at=iso(refunded))
+        return
+    if refunded is not None:
+        zh = f"结算期（{sheet_time(settlement_end)}）后退款，满3免3分摊 ¥{share} 不予退回"
+        en = f"Refunded after settlement ended ({sheet_time(settlement_end)}): the ¥{share} share is not returned"
+        facts["refunded_at"] = iso(refunded)
+    else:
+        zh = f"满3免3：红包 ¥{envelope}，商家分摊 ¥{share}（确认收货后从货款扣除）"
+        en = f"Buy 3 get 3: envelope ¥{envelope}, your share ¥{share} (deducted once receipt is confirmed)"
+    flag(out, "RED_ENVELOPE_SHARE", "info", "RED-ENVELOPE-3FOR3", zh, en, **facts)
+    out.compensation.append(MoneyItem("RED-ENVELOPE-3FOR3", share, zh, en, payee="platform", facts=facts))

@@ -1,0 +1,146 @@
+"""Shipping rules (发货时效), seed 004: SHIP-DEADLINE, SHIP-SUBSIDY, SHIP-SURCHARGE."""
+import math
+from datetime import timedelta
+from decimal import Decimal
+
+from ..beijing_time import hours_between, iso, sheet_time
+from ..model import MoneyItem, ShipResult
+from ..money import fen, money_str
+from .context import flag, missing_fields, skip
+
+SHIPPED_STATUSES = frozenset({"shipped", "completed"})
+NOT_TO_SHIP = {"cancelled": ("订单已取消", "the order is cancelled"),
+               "unpaid": ("订单未付款", "the order is not paid"),
+               "locked": ("订单已锁定", "the order is locked")}
+_HALF_KG = Decimal("0.5")
+
+
+def evaluate(order, ctx, out) -> None:
+    ship = ship_deadline(order, ctx, out)
+    subsidy(order, ship, out)
+    surcharge(order, ctx, out)
+
+
+def ship_deadline(order, ctx, out) -> ShipResult | None:
+    """SHIP-DEADLINE: 96 h on a campaign's 96 h days, else the campaign's or default hours."""
+    if order.order_status in NOT_TO_SHIP:
+        zh, en = NOT_TO_SHIP[order.order_status]
+        skip(out, "SHIP-DEADLINE", (), f"{zh}，无需发货", f"{en}; nothing to ship")
+        return None
+    concluded = order.concluded_at
+    if concluded is None:
+        field = "placed_at" if order.payment_method == "cod" else "paid_at"
+        skip(out, "SHIP-DEADLINE", (field,), *missing_fields("发货时效", "the ship-by deadline", (field,)))
+        return None
+    campaign = ctx.campaign
+    extended_day = campaign is not None and concluded.date() in campaign.extended_days
+    if campaign is None:
+        hours = ctx.params.default_ship_hours
+    elif extended_day:
+        hours = campaign.extended_hours
+    else:
+        hours = campaign.ship_hours
+    platform_deadline = concluded + timedelta(hours=hours)
+    deadline, basis = platform_deadline, "platform"
+    if order.promised_ship_by is not None and order.promised_ship_by < platform_deadline:
+        deadline, basis = order.promised_ship_by, "merchant_promise"
+
+    shipped_at, shipped_basis = order.picked_up_at, "picked_up_at"
+    if shipped_at is None and order.shipped_at is not None:
+        shipped_at, shipped_basis = order.shipped_at, "shipped_at"
+    late_by = hours_left = None
+    if shipped_at is not None:
+        status = "shipped_on_time" if shipped_at <= deadline else "shipped_late"
+        if status == "shipped_late":
+            late_by = hours_between(deadline, shipped_at)
+    elif order.order_status in SHIPPED_STATUSES:
+        shipped_basis = "order_status"
+        status = "shipped_on_time" if ctx.as_of <= deadline else "shipped_time_unknown"
+    else:
+        shipped_basis = None
+        if ctx.as_of > deadline:
+            status, late_by = "overdue", hours_between(deadline, ctx.as_of)
+        else:
+            hours_left = hours_between(ctx.as_of, deadline)
+            status = "at_risk" if hours_left < ctx.params.at_risk_hours else "pending"
+
+    concluded_field = "placed_at" if order.payment_method == "cod" else "paid_at"
+    facts = {concluded_field: iso(concluded), "hours_allowed": hours, "deadline": iso(deadline),
+             "campaign": campaign.id if campaign else None, "extended_day": extended_day, "basis": basis}
+    if campaign is None:
+        why_zh, why_en = f"非活动期，平台默认 {hours} 小时", f"outside any campaign, platform default {hours} h"
+    elif extended_day:
+        why_zh, why_en = (f"{campaign.title} {concluded.date()} 为 {hours} 小时发货日",
+                          f"{campaign.title_en}: {concluded.date()} is a {hours} h day")
+    else:
+        why_zh, why_en = f"{campaign.title} 活动期 {hours} 小时发货", f"{campaign.title_en}: {hours} h to ship"
+    if basis == "merchant_promise":
+        why_zh, why_en = "商家自设承诺发货时间更早，以其为准", "the merchant's own earlier promise binds"
+    when = sheet_time(deadline)
+    if status == "shipped_late":
+        via_zh, via_en = ("按揽收时间", "by pickup scan") if shipped_basis == "picked_up_at" else (
+            "按出库时间（无揽收时间）", "by outbound time (no pickup scan known)")
+        flag(out, "LATE_SHIPMENT", "violation", "SHIP-DEADLINE",
+             f"超时发货 {late_by} 小时：应于 {when} 前揽收（{why_zh}），{via_zh}",
+             f"Shipped {late_by} h late: pickup due by {when} ({why_en}), {via_en}",
+             **facts, shipped=iso(shipped_at), shipped_basis=shipped_basis)
+    elif status == "overdue":
+        flag(out, "SHIP_OVERDUE", "violation", "SHIP-DEADLINE",
+             f"已超过发货截止 {late_by} 小时仍未揽收：截止 {when}（{why_zh}）",
+             f"Not picked up {late_by} h after the deadline {when} ({why_en})", **facts, as_of=iso(ctx.as_of))
+    elif status == "at_risk":
+        flag(out, "SHIP_AT_RISK", "warning", "SHIP-DEADLINE",
+             f"距发货截止仅剩 {hours_left} 小时：请于 {when} 前完成揽收（{why_zh}）",
+             f"Only {hours_left} h left: pickup due by {when} ({why_en})", **facts, as_of=iso(ctx.as_of))
+    if order.shown_ship_by is not None and abs((order.shown_ship_by - deadline).total_seconds()) >= 60:
+        flag(out, "SHIP_PROMISE_DIFFERS", "info", "SHIP-DEADLINE",
+             f"京东显示的承诺发货时间 {sheet_time(order.shown_ship_by)} 与规则计算的 {when} 不同（{why_zh}）",
+             f"JD shows ship-by {sheet_time(order.shown_ship_by)}, the rules give {when} ({why_en})",
+             **facts, shown_ship_by=iso(order.shown_ship_by))
+    result = ShipResult(deadline, platform_deadline, hours, status, basis,
+                        shipped_basis, late_by, hours_left, order.shown_ship_by)
+    out.ship = result
+    out.deadlines["ship_by"] = deadline
+    return result
+
+
+def subsidy(order, ship, out) -> None:
+    """SHIP-SUBSIDY: a late order in a subsidy activity (百亿补贴, 京享礼金…) gets no subsidy."""
+    if not order.subsidy_activity and order.subsidy_amount is None:
+        return
+    if ship is None:
+        skip(out, "SHIP-SUBSIDY", ("paid_at",), *missing_fields("补贴资格", "the subsidy", ("paid_at",)))
+        return
+    if ship.status not in ("shipped_late", "overdue"):
+        return
+    activity = order.subsidy_activity or "补贴活动"
+    amount = order.subsidy_amount
+    lost_zh = f"，损失补贴 ¥{money_str(amount)}" if amount is not None else ""
+    lost_en = f"; ¥{money_str(amount)} lost" if amount is not None else ""
+    zh = f"延迟发货订单平台不予补贴（{activity}）{lost_zh}"
+    en = f"Late-shipped order in {activity}: no platform subsidy{lost_en}"
+    flag(out, "SUBSIDY_FORFEITED", "violation", "SHIP-SUBSIDY", zh, en,
+         subsidy_activity=order.subsidy_activity, subsidy_amount=money_str(amount) if amount is not None else None,
+         ship_status=ship.status)
+    if amount is not None and amount > 0:
+        out.losses.append(MoneyItem("SHIP-SUBSIDY", amount, zh, en, payer="merchant", payee="",
+                                    facts={"subsidy_activity": order.subsidy_activity}))
+
+
+def surcharge(order, ctx, out) -> None:
+    """SHIP-SURCHARGE (info): carriers add 0.5–1 yuan per 0.5 kg in the promo warm-up."""
+    if order.weight_kg is None:
+        return
+    at = order.concluded_at
+    if at is None:
+        return
+    campaign = ctx.calendar.surcharge_for(order.platform, at)
+    if campaign is None:
+        return
+    sec = campaign.section("surcharge")
+    steps = max(1, math.ceil(order.weight_kg / _HALF_KG))
+    low, high = fen(sec["per_half_kg_low"] * steps), fen(sec["per_half_kg_high"] * steps)
+    flag(out, "SHIP_SURCHARGE_ESTIMATE", "info", "SHIP-SURCHARGE",
+         f"大促快递涨价估算：{order.weight_kg} kg 约多付 ¥{low}–¥{high}",
+         f"Promo carrier surcharge estimate: {order.weight_kg} kg costs about ¥{low}–¥{high} more",
+         weight_kg=str(order.weight_kg), low=money_str(low), high=money_str(high), campaign=campaign.id)
