@@ -1,0 +1,35 @@
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from .. import service
+from ..schemas import CampaignsResponseSchema, HealthSchema, RulesResponseSchema
+from .json_response import json_response
+
+blp = Blueprint("catalog", __name__, url_prefix="/api/v1", description="Campaign calendars and the rule catalog")
+health_blp = Blueprint("health", __name__, description="Liveness")
+
+
+@blp.route("/campaigns")
+class Campaigns(MethodView):
+    @blp.response(200, CampaignsResponseSchema)
+    def get(self):
+        """The campaign calendars in force (windows, 96 h days, thresholds, sources and assumptions)."""
+        return json_response({"campaigns": service.engine().calendar.to_list()})
+
+
+@blp.route("/rules")
+class Rules(MethodView):
+    @blp.response(200, RulesResponseSchema)
+    def get(self):
+        """The rule catalog: id, titles in Chinese and English, source, effective dates, parameters."""
+        return json_response(service.engine().catalog.to_dict())
+
+
+@health_blp.route("/healthz")
+class Health(MethodView):
+    @health_blp.response(200, HealthSchema)
+    def get(self):
+        """Liveness."""
+        engine = service.engine()
+        return json_response({"status": "ok", "rules_version": engine.catalog.version,
+                              "campaigns": len(engine.calendar.campaigns)})

@@ -1,0 +1,22 @@
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from .. import service
+from ..schemas import ApiErrorSchema, RowsRequestSchema, RowsResponseSchema
+from .json_response import json_response
+
+blp = Blueprint("rows", __name__, url_prefix="/api/v1/rows", description="Spreadsheet / export rows")
+
+
+@blp.route("/annotate")
+class AnnotateRows(MethodView):
+    @blp.arguments(RowsRequestSchema)
+    @blp.response(200, RowsResponseSchema)
+    @blp.alt_response(422, schema=ApiErrorSchema, description="A header with no order-id column (code unmapped_header)")
+    def post(self, data):
+        """Annotate a header row plus rows, as a sheet or JD export holds them.
+
+        Chinese export headers (订单号, 付款确认时间, 应付金额…) or contract names. Returns one
+        annotation row per input row, in order; every SKU line of an order carries its result.
+        """
+        return json_response(service.annotate_rows(data))

@@ -1,0 +1,178 @@
+"""``python -m server annotate``: annotate a JD order export (订单导出) offline.
+
+Exit codes: 0 the annotated copy was written (bad rows, if any, are listed on stderr and
+in the copy's errors column); 1 nothing was written (the file or an option was refused);
+2 the command line itself is wrong (argparse).
+"""
+import argparse
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from shared import default_engine
+from shared.beijing_time import BEIJING, parse_time
+from shared.errors import CampaignFileError, InputError
+from shared.rows import RowAnnotator, UnmappableHeader
+
+from .annotate import BadRow, annotate_export, original_columns
+from .reader import BrokenFile, UnreadableFile, open_export
+from .writer import OutputError
+
+PLATFORMS = ("jd", "jingxi", "jd_international")
+
+
+class Refused(Exception):
+    """The run stops before writing anything; the message names what was refused."""
+
+    def __init__(self, message: str, message_en: str):
+        super().__init__(message_en)
+        self.message = message
+        self.message_en = message_en
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m server annotate",
+        description="给京东订单导出文件加上发货截止、超时与赔付标注（离线）。"
+                    " Annotate a JD order export (CSV or .xlsx) offline: ship-by, late / at risk, compensation.")
+    parser.add_argument("file", type=Path, help="订单导出文件 the export file (.csv GBK/UTF-8, or .xlsx)")
+    parser.add_argument("-o", "--output", type=Path,
+                        help="输出文件 output file (default: <name>.annotated.xlsx next to the input)")
+    parser.add_argument("--format", choices=("xlsx", "csv"),
+                        help="输出格式 output format (default: from -o's extension, else xlsx)")
+    parser.add_argument("--platform", choices=PLATFORMS,
+                        help="文件没有平台列时使用 platform of orders whose row has none (default jd)")
+    parser.add_argument("--campaign", help="活动 ID campaign id for orders whose row names none")
+    parser.add_argument("--as-of", help="以此时间为“现在” the time taken as now, e.g. '2022-06-20 12:00:00' "
+                                        "(Beijing time; default: the current time)")
+    parser.add_argument("--map", action="append", default=[], metavar="表头=字段",
+                        help="把自定义列映射到字段 map a column of yours to a field, e.g. 揽收时间=picked_up_at "
+                             "(repeatable)")
+    parser.add_argument("--campaign-dir", type=Path,
+                        help="额外的活动日历目录 a folder of extra campaign calendar files (*.toml)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    column_map = {}
+    for item in args.map:
+        title, sep, field = item.partition("=")
+        if not sep or not title.strip() or not field.strip():
+            parser.error(f"--map 应为 表头=字段 / --map must be HEADER=field, got {item!r}")
+        column_map[title.strip()] = field.strip()
+    try:
+        return _run(args, column_map)
+    except Refused as exc:
+        print(f"错误：{exc.message}\nError: {exc.message_en}", file=sys.stderr)
+        return 1
+
+
+def _run(args, column_map: dict) -> int:
+    source_path = args.file
+    fmt = args.format or ("csv" if args.output and args.output.suffix.lower() == ".csv" else "xlsx")
+    out_path = args.output or source_path.with_name(f"{_stem(source_path)}.annotated.{fmt}")
+    _check_paths(source_path, out_path)
+    as_of = _as_of(args.as_of)
+    engine = _engine(args.campaign_dir)
+    defaults = {key: value for key, value in (("platform", args.platform), ("campaign", args.campaign)) if value}
+
+    source = _open(source_path)
+    try:
+        keep = original_columns(source.header)
+        try:
+            annotator = RowAnnotator([source.header[i] for i in keep], engine=engine, as_of=as_of,
+                                     defaults=defaults, column_map=column_map)
+        except UnmappableHeader as exc:
+            raise Refused(f"{source_path}：{exc.message}", f"{source_path}: {exc.message_en}") from None
+        bad_rows = []
+        with _progress_bar(source) as bar:
+            def on_bad_row(bad: BadRow) -> None:
+                bad_rows.append(bad)
+                bar.write(f"第 {bad.line} 行 line {bad.line}: {bad.reason}", file=sys.stderr)
+
+            def on_progress(done: int) -> None:
+                bar.update(done - bar.n)
+
+            try:
+                rows = annotate_export(source, annotator, keep, out_path, fmt,
+                                       on_bad_row=on_bad_row, on_progress=on_progress)
+            except BrokenFile as exc:
+                raise Refused(f"{source_path}：{exc.message}（未写入输出文件）",
+                              f"{source_path}: {exc.message_en} (no output written)") from None
+            except OutputError as exc:
+                raise Refused(f"{out_path}：{exc.message}", f"{out_path}: {exc.message_en}") from None
+            except OSError as exc:
+                raise Refused(f"无法写入 {out_path}（{exc.strerror}）",
+                              f"cannot write {out_path} ({exc.strerror})") from None
+    finally:
+        source.close()
+    print(_summary_text(annotator.summary, rows, len(bad_rows), out_path))
+    return 0
+
+
+def _stem(path: Path) -> str:
+    return path.name[: -len(path.suffix)] if path.suffix else path.name
+
+
+def _check_paths(source: Path, out: Path) -> None:
+    if not source.is_file():
+        raise Refused(f"找不到文件 {source}", f"no such file: {source}")
+    if out.resolve() == source.resolve() or (out.exists() and out.samefile(source)):
+        raise Refused(f"输出文件不能是输入文件本身：{out}（输入文件从不被修改）",
+                      f"the output must not be the input file itself: {out} (the input is never modified)")
+    if not out.parent.is_dir():
+        raise Refused(f"输出目录不存在：{out.parent}", f"the output folder does not exist: {out.parent}")
+
+
+def _as_of(text: str | None) -> datetime:
+    if text is None:
+        return datetime.now(BEIJING)
+    try:
+        as_of = parse_time(text)
+    except InputError as exc:
+        raise Refused(f"--as-of：{exc.message}", f"--as-of: {exc.message_en}") from None
+    if as_of is None:
+        raise Refused(f"--as-of 不是有效时间：{text!r}", f"--as-of is not a usable time: {text!r}")
+    return as_of
+
+
+def _engine(campaign_dir: Path | None):
+    try:
+        return default_engine(*([str(campaign_dir)] if campaign_dir else []))
+    except CampaignFileError as exc:
+        raise Refused(f"活动日历文件有误：{exc}", f"bad campaign calendar file: {exc}") from None
+
+
+def _open(path: Path):
+    try:
+        return open_export(path)
+    except UnreadableFile as exc:
+        raise Refused(f"{exc.path}：{exc.message}", f"{exc.path}: {exc.message_en}") from None
+
+
+def _progress_bar(source):
+    from tqdm import tqdm
+
+    if source.kind == "csv":
+        return tqdm(total=source.size, unit="B", unit_scale=True, desc="标注 annotating", disable=None)
+    return tqdm(total=source.size, unit="行", desc="标注 annotating", disable=None)
+
+
+def _summary_text(summary: dict, rows: int, bad_rows: int, out_path: Path) -> str:
+    late = summary.get("late", 0) + summary.get("overdue", 0)
+    lines = [
+        f"已写入 Written: {out_path}",
+        f"行数 rows: {rows}    订单 orders: {summary['orders']}",
+        f"超时 late: {late} (已发货超时 shipped late {summary.get('late', 0)}, "
+        f"超时未发货 overdue {summary.get('overdue', 0)})    即将超时 at risk: {summary.get('at_risk', 0)}",
+        f"应付赔偿 compensation owed: ¥{summary['compensation_total']}    "
+        f"若被索赔 if claimed: ¥{summary.get('if_claimed_total', '0.00')}    "
+        f"补贴损失 subsidy lost: ¥{summary.get('losses_total', '0.00')}",
+    ]
+    if bad_rows:
+        lines.append(f"无法标注的行 bad rows: {bad_rows}（见上方行号与 errors 列 / see the line numbers above "
+                     "and the errors column）")
+    return "\n".join(lines)

@@ -1,0 +1,163 @@
+"""Writing the annotated copy: the original cells untouched, the core's ``JDPG`` columns after them.
+
+Both writers stream: one row in, one row out, nothing kept. The CSV is UTF-8 with a BOM so
+Excel opens it without garbling the Chinese; the xlsx is written by xlsxwriter in
+constant-memory mode, with the rows coloured by the core's ``row_status``.
+"""
+import csv
+import re
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+from .reader import cell_text
+
+XLSX_MAX_ROWS = 1_048_576
+# Excel's own "Bad" / "Neutral" cell styles, so the colours read as they do in Excel.
+ROW_COLOURS = {
+    "late": {"bg_color": "#FFC7CE", "font_color": "#9C0006"},
+    "at_risk": {"bg_color": "#FFEB9C", "font_color": "#9C5700"},
+    "owed": {"bg_color": "#FCE4D6", "font_color": "#833C0B"},
+    "error": {"bg_color": "#E7E6E6", "font_color": "#7F0000"},
+}
+# How the annotation columns are typed in a spreadsheet, so merchants can sort and sum them.
+COLUMN_KINDS = {"ship_by": "datetime", "late_by_hours": "number", "compensation": "money", "if_claimed": "money"}
+COLUMN_WIDTHS = {"ship_by": 19, "ship_status": 22, "late_by_hours": 10, "flags": 24, "compensation": 12,
+                 "if_claimed": 12, "deadlines": 40, "explanation": 60, "errors": 40}
+_FORMATS = {"datetime": {"num_format": "yyyy-mm-dd hh:mm:ss"}, "money": {"num_format": "0.00"}}
+# The seller backend protects long numbers as ="235711131719": Excel shows that formula's
+# text. Written back as the same constant formula it stays both byte-identical and readable.
+_TEXT_FORMULA = re.compile(r'="[^"]*"')
+
+
+class OutputError(Exception):
+    """The annotated copy cannot be completed, with the reason in Chinese and English."""
+
+    def __init__(self, message: str, message_en: str):
+        super().__init__(message_en)
+        self.message = message
+        self.message_en = message_en
+
+
+class CsvOutput:
+    """A CSV copy: every original cell as read, the annotation cells appended."""
+
+    def __init__(self, path, header: list[str], columns, source_kind: str):
+        self._file = open(path, "w", encoding="utf-8-sig", newline="")
+        self._writer = csv.writer(self._file)
+        self._width = len(header)
+        self._from_xlsx = source_kind == "xlsx"
+        self._writer.writerow(header + [c.title for c in columns])
+
+    def write(self, cells: list, annotation: list, status: str) -> None:
+        if self._from_xlsx:
+            cells = [cell_text(v) for v in cells]
+        if len(cells) < self._width:
+            cells = cells + [""] * (self._width - len(cells))
+        self._writer.writerow(cells + ["" if v is None else v for v in annotation])
+
+    def close(self) -> None:
+        self._file.close()
+
+
+class XlsxOutput:
+    """An xlsx copy: frozen header, filters on, late / at-risk / owed rows coloured."""
+
+    def __init__(self, path, header: list[str], columns, source_kind: str):
+        import xlsxwriter
+
+        self._book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+        self._sheet = self._book.add_worksheet("订单 Orders")
+        self._width = len(header)
+        self._kinds = [COLUMN_KINDS.get(c.key, "value") for c in columns]
+        self._formats = _cell_formats(self._book)
+        self._row = 0
+        sheet = self._sheet
+        original_title = self._book.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1})
+        our_title = self._book.add_format({"bold": True, "bg_color": "#E2EFDA", "border": 1, "text_wrap": True})
+        if self._width:
+            sheet.set_column(0, self._width - 1, 14)
+        for i, column in enumerate(columns, start=self._width):
+            sheet.set_column(i, i, COLUMN_WIDTHS.get(column.key, 16))
+        for i, title in enumerate(header):
+            sheet.write_string(0, i, title, original_title)
+        for i, column in enumerate(columns, start=self._width):
+            sheet.write_string(0, i, column.title, our_title)
+        sheet.freeze_panes(1, 0)
+        self._last_col = self._width + len(columns) - 1
+
+    def write(self, cells: list, annotation: list, status: str) -> None:
+        self._row += 1
+        row = self._row
+        if row >= XLSX_MAX_ROWS:
+            raise OutputError(f"xlsx 最多 {XLSX_MAX_ROWS:,} 行，这个文件更长：请用 --format csv",
+                              f"an xlsx sheet holds at most {XLSX_MAX_ROWS:,} rows and this file has more: "
+                              "use --format csv")
+        colour = status if status in ROW_COLOURS else "ok"
+        formats = self._formats
+        plain = formats[(colour, "value")]
+        if colour != "ok":
+            self._sheet.set_row(row, None, plain)
+        for col, value in enumerate(cells):
+            if value is not None and value != "":
+                self._write_original(row, col, value, plain, formats[(colour, "datetime")])
+        for col, (value, kind) in enumerate(zip(annotation, self._kinds), start=self._width):
+            if value is not None and value != "":
+                self._write_annotation(row, col, value, kind, formats[(colour, kind)])
+
+    def _write_original(self, row: int, col: int, value, fmt, datetime_fmt) -> None:
+        sheet = self._sheet
+        if isinstance(value, str):
+            if value[:2] == '="' and _TEXT_FORMULA.fullmatch(value):
+                sheet.write_formula(row, col, value, fmt, value[2:-1])
+            else:
+                sheet.write_string(row, col, value, fmt)
+        elif isinstance(value, bool):
+            sheet.write_boolean(row, col, value, fmt)
+        elif isinstance(value, (int, float)):
+            sheet.write_number(row, col, value, fmt)
+        elif isinstance(value, datetime):
+            sheet.write_datetime(row, col, value, datetime_fmt)
+        else:
+            sheet.write_string(row, col, cell_text(value), fmt)
+
+    def _write_annotation(self, row: int, col: int, value, kind: str, fmt) -> None:
+        sheet = self._sheet
+        if kind == "datetime" and isinstance(value, str):
+            try:
+                sheet.write_datetime(row, col, datetime.strptime(value, "%Y-%m-%d %H:%M:%S"), fmt)
+                return
+            except ValueError:
+                pass
+        elif kind == "money":
+            try:
+                amount = Decimal(value)
+            except (InvalidOperation, TypeError, ValueError):
+                pass
+            else:
+                # The cell must be a number for Excel to sum it. A yuan amount under 10^13 with
+                # 2 decimals has at most 15 significant digits, so the double written here reads
+                # back as exactly the same decimal; no arithmetic is done on it.
+                sheet.write_number(row, col, float(amount), fmt)
+                return
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            sheet.write_number(row, col, value, fmt)
+        else:
+            sheet.write_string(row, col, str(value), fmt)
+
+    def close(self) -> None:
+        self._sheet.autofilter(0, 0, self._row, self._last_col)
+        self._book.close()
+
+
+def _cell_formats(book) -> dict:
+    """(row colour, column kind) -> format; None where Excel's default cell will do."""
+    formats = {}
+    for colour, props in {**ROW_COLOURS, "ok": {}}.items():
+        for kind in ("value", "number", "datetime", "money"):
+            merged = {**props, **_FORMATS.get(kind, {})}
+            formats[colour, kind] = book.add_format(merged) if merged else None
+    return formats
+
+
+def open_output(fmt: str, path, header: list[str], columns, source_kind: str) -> CsvOutput | XlsxOutput:
+    return (CsvOutput if fmt == "csv" else XlsxOutput)(path, header, columns, source_kind)

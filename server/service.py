@@ -1,0 +1,82 @@
+"""The thin service between HTTP and the rules core: request data in, core results out."""
+from datetime import datetime
+
+from flask import current_app, g
+
+from shared import BEIJING, annotate_batch
+
+from shared.beijing_time import iso
+from shared.order_input import parse_order
+from shared.rows import RowAnnotator, UnmappableHeader
+from shared.store import evaluate_store
+
+from .errors import ApiError
+
+
+def engine():
+    return current_app.extensions["jdpg.engine"]
+
+
+def settings():
+    return current_app.extensions["jdpg.settings"]
+
+
+def now() -> datetime:
+    return datetime.now(BEIJING)
+
+
+def _options(data) -> dict:
+    options = data.get("options") or {}
+    hours = options.get("at_risk_hours", settings().at_risk_hours)
+    return {} if hours is None else {"at_risk_hours": hours}
+
+
+def check_batch(count: int) -> None:
+    g.order_count = count
+    limit = settings().max_orders
+    if count > limit:
+        raise ApiError(413, "too_many_orders", f"一次最多 {limit} 个订单，收到 {count} 个",
+                       f"at most {limit} orders per request, got {count}", {"limit": limit, "received": count})
+
+
+def annotate_orders(data) -> dict:
+    orders = data["orders"]
+    check_batch(len(orders))
+    as_of = data.get("as_of") or now()
+    results, summary = annotate_batch(engine(), orders, as_of=as_of, **_options(data))
+    return {"as_of": iso(as_of), "rules_version": engine().catalog.version, "results": results, "summary": summary}
+
+
+def annotate_rows(data) -> dict:
+    rows = data["rows"]
+    check_batch(len(rows))
+    as_of = data.get("as_of") or now()
+    try:
+        annotator = RowAnnotator(data["header"], engine=engine(), as_of=as_of, defaults=data.get("defaults"),
+                                 column_map=data.get("column_map"), options=_options(data))
+    except UnmappableHeader as e:
+        raise ApiError(422, "unmapped_header", e.message, e.message_en,
+                       {"missing": e.missing, "header": [str(h) for h in data["header"]]}) from None
+    annotated = annotator.annotate_table(rows)
+    return {"as_of": iso(as_of), "rules_version": engine().catalog.version,
+            "columns": [{"key": c.key, "title": c.title} for c in annotator.columns],
+            "header": [c.title for c in annotator.columns],
+            "rows": [a for a, _ in annotated], "row_status": [s for _, s in annotated],
+            "mapping": annotator.mapping, "unmapped": annotator.unmapped, "summary": annotator.summary}
+
+
+def evaluate(data) -> dict:
+    raw_orders = data.get("orders") or []
+    check_batch(len(raw_orders))
+    as_of = data.get("as_of") or now()
+    orders, order_errors = [], []
+    for index, raw in enumerate(raw_orders):
+        order, errors = parse_order(raw)
+        if errors:
+            order_errors.append({"index": index, "order_id": raw.get("order_id") if isinstance(raw, dict) else None,
+                                 "errors": errors})
+        else:
+            orders.append(order)
+    report = evaluate_store(engine(), data["store"], orders, as_of=as_of, period=data.get("period"))
+    report["order_errors"] = order_errors
+    return report

@@ -1,0 +1,51 @@
+"""Shared fixtures: the real API on a loopback port."""
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from server import create_app
+from server.config import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class LiveServer:
+    """A real Flask server on 127.0.0.1 and an ephemeral port, in a thread."""
+
+    def __init__(self, settings: Settings):
+        self.app = create_app(settings)
+        self.server = make_server("127.0.0.1", 0, self.app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture(scope="session")
+def live_api():
+    """Base URL of a real API server with the built-in defaults and a generous rate limit."""
+    with LiveServer(Settings.from_env(env={}, rate_limit="100000 per minute")) as live:
+        yield live.url
+
+
+@pytest.fixture
+def live_server_factory():
+    """Start extra real servers with their own settings; all are stopped after the test."""
+    started = []
+
+    def start(**overrides) -> LiveServer:
+        live = LiveServer(Settings.from_env(env={}, **overrides)).__enter__()
+        started.append(live)
+        return live
+
+    yield start
+    for live in started:
+        live.__exit__(None, None, None)
