@@ -171,8 +171,7 @@ def parse_order(raw, *, defaults=None) -> tuple[Order | None, list]:
                 continue
             if parsed is not None:
                 parts[key] = parsed
-        if parts:
-            values[name] = kind(**parts)
+        values[name] = kind(**parts)
     if errors:
         return None, errors
     return Order(order_id=order_id, **values), []

@@ -62,7 +62,8 @@ def ship_deadline(order, ctx, out) -> ShipResult | None:
             status, late_by = "overdue", hours_between(deadline, ctx.as_of)
         else:
             hours_left = hours_between(ctx.as_of, deadline)
-            status = "at_risk" if hours_left < ctx.params.at_risk_hours else "pending"
+            at_risk = deadline - ctx.as_of < timedelta(hours=ctx.params.at_risk_hours)
+            status = "at_risk" if at_risk else "pending"
 
     concluded_field = "placed_at" if order.payment_method == "cod" else "paid_at"
     facts = {concluded_field: iso(concluded), "hours_allowed": hours, "deadline": iso(deadline),

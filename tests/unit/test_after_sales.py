@@ -1,0 +1,100 @@
+"""RETURN-7DAY, LIGHTNING-REFUND, FREIGHT-INSURANCE, FREE-PICKUP-RETURN, REVERSE-VALUE-PROTECTION,
+ASSESSMENT-EXEMPT (seeds 000, 001, 003)."""
+import pytest
+
+from .conftest import codes
+
+
+def test_return_window_ends_at_23_59_59_of_the_7th_day_after_receipt(annotate):
+    result = annotate(received_at="2023-06-10 15:00:00", as_of="2023-06-12T00:00:00+08:00")
+    assert result["deadlines"]["return_by"] == "2023-06-17T23:59:59+08:00"
+    assert "RETURN_WINDOW_OPEN" in codes(result)
+
+
+@pytest.mark.parametrize("as_of, code", [("2023-06-17T23:59:59+08:00", "RETURN_WINDOW_OPEN"),
+                                          ("2023-06-18T00:00:00+08:00", "RETURN_WINDOW_CLOSED")])
+def test_return_window_boundary(annotate, as_of, code):
+    assert code in codes(annotate(received_at="2023-06-10 15:00:00", as_of=as_of))
+
+
+@pytest.mark.parametrize("requested, code", [("2023-06-17 23:59:59", "RETURN_REQUEST_IN_WINDOW"),
+                                              ("2023-06-18 00:00:00", "RETURN_WINDOW_CLOSED")])
+def test_a_return_request_is_judged_by_its_own_time(annotate, requested, code):
+    result = annotate(received_at="2023-06-10 15:00:00", return_request={"requested_at": requested},
+                      as_of="2023-06-30T00:00:00+08:00")
+    assert code in codes(result)
+
+
+def test_excluded_items_have_no_no_reason_return(annotate):
+    result = annotate(received_at="2023-06-10 15:00:00", return_request={"no_reason_excluded": True})
+    assert codes(result) == ["RETURN_NO_REASON_EXCLUDED"]
+    assert "return_by" not in result["deadlines"]
+
+
+def test_a_shipped_order_without_receipt_time_skips_the_return_window(annotate):
+    result = annotate(paid_at="2023-06-01 10:00:00", order_status="已完成")
+    assert "RETURN-7DAY" in result["skipped"]
+
+
+LIGHTNING = {"user_level": "S3", "in_lightning_scope": True, "credit_limit": "500", "waybill_uploaded_at": "2023-06-12 10:00:00"}
+
+
+def test_lightning_refund_is_due_once_the_waybill_is_uploaded(annotate):
+    result = annotate(paid_amount="199", received_at="2023-06-10 15:00:00", return_request=LIGHTNING)
+    assert "LIGHTNING_REFUND_DUE" in codes(result)
+
+
+@pytest.mark.parametrize("change", [{"user_level": "S1"}, {"in_lightning_scope": False}, {"credit_limit": "100"}],
+                         ids=["below-S2", "not-in-scope", "over-credit-limit"])
+def test_lightning_refund_conditions(annotate, change):
+    result = annotate(paid_amount="199", return_request={**LIGHTNING, **change})
+    assert "LIGHTNING_REFUND_DUE" not in codes(result)
+
+
+def test_lightning_refund_eligible_before_the_waybill(annotate):
+    result = annotate(paid_amount="199", return_request={**LIGHTNING, "waybill_uploaded_at": None})
+    assert "LIGHTNING_REFUND_ELIGIBLE" in codes(result)
+
+
+def test_lightning_refund_with_missing_facts_is_skipped(annotate):
+    result = annotate(paid_amount="199", return_request={"user_level": "S3"})
+    assert "LIGHTNING-REFUND" in result["skipped"]
+
+
+def test_campaign_requires_freight_insurance_and_lightning_refund_in_the_window(annotate):
+    result = annotate(platform="jd_international", paid_at="2021-06-01 10:00:00",
+                      services={"freight_insurance": False, "lightning_refund": False})
+    assert {"FREIGHT_INSURANCE_REQUIRED", "LIGHTNING_REFUND_REQUIRED"} <= set(codes(result))
+    ok = annotate(platform="jd_international", paid_at="2021-06-01 10:00:00",
+                  services={"freight_insurance": True, "lightning_refund": True})
+    assert not {"FREIGHT_INSURANCE_REQUIRED", "LIGHTNING_REFUND_REQUIRED"} & set(codes(ok))
+
+
+def test_free_pickup_return_needs_both_services(annotate):
+    both = annotate(return_request={"pickup": True}, services={"freight_insurance": True, "lightning_refund": True})
+    assert "FREE_PICKUP_RETURN" in codes(both)
+    one = annotate(return_request={"pickup": True}, services={"freight_insurance": True, "lightning_refund": False})
+    assert "FREE_PICKUP_RETURN" not in codes(one)
+
+
+@pytest.mark.parametrize("paid, requested, code", [
+    ("2999.99", "2024-08-20 10:00:00", "REVERSE_VALUE_PROTECTED"),
+    ("3000.00", "2024-08-20 10:00:00", "REVERSE_VALUE_NOT_COVERED"),
+    ("3000.00", "2024-08-31 00:00:00", "REVERSE_VALUE_PROTECTED"),
+])
+def test_reverse_value_protection_by_amount_and_date(annotate, paid, requested, code):
+    result = annotate(paid_amount=paid, return_request={"requested_at": requested}, services={"freight_insurance": True})
+    assert code in codes(result)
+
+
+def test_reverse_value_protection_needs_freight_insurance_and_its_start_date(annotate):
+    assert not any(c.startswith("REVERSE") for c in codes(annotate(
+        paid_amount="100", return_request={"requested_at": "2024-08-20 10:00:00"}, services={"freight_insurance": False})))
+    assert not any(c.startswith("REVERSE") for c in codes(annotate(
+        paid_amount="100", return_request={"requested_at": "2024-08-01 10:00:00"}, services={"freight_insurance": True})))
+
+
+def test_assessment_exemptions(annotate):
+    result = annotate(after_sales={"delay_report_approved": True, "negotiated": True})
+    assert codes(result) == ["ASSESSMENT_EXEMPT", "NEGOTIATION_SETTLED"]
+    assert all(f["rule"] == "ASSESSMENT-EXEMPT" for f in result["flags"])

@@ -1,0 +1,184 @@
+"""PRICE-MATCH (seed 002), PRICE-COMMITMENT, PRICE-RAISE-THEN-CUT, PRICE-PROTECTION (seed 000)."""
+import pytest
+
+from .conftest import codes
+
+CLAIM = {"competitor_platform": "tmall", "competitor_paid_amount": "109.00", "competitor_monthly_sales": 150,
+         "same_product": True, "service_mark": True, "merchant_type": "pop"}
+
+
+def match(annotate, as_of="2023-03-02T12:00:00+08:00", placed_at="2023-03-01 10:00:00", paid="129.00", **claim):
+    return annotate(platform="jd", placed_at=placed_at, paid_at=placed_at, paid_amount=paid,
+                    price_match={**CLAIM, **claim}, as_of=as_of)
+
+
+def test_rules_md_example_tmall_109_vs_jd_129_owes_40(annotate):
+    result = match(annotate, claimed_at="2023-03-01 20:00:00")
+    assert result["compensation"]["total"] == "40.00"
+    item = result["compensation"]["items"][0]
+    assert (item["rule"], item["amount"], item["payer"], item["payee"], item["status"]) == (
+        "PRICE-MATCH", "40.00", "merchant", "consumer", "owed")
+    assert "PRICE_MATCH_OWED" in codes(result)
+    assert result["deadlines"]["price_match_claim_by"] == "2023-03-01T23:59:59+08:00"
+
+
+@pytest.mark.parametrize("claimed_at, owed", [
+    pytest.param("2023-03-01 23:59:59", "40.00", id="claim-at-23:59:59-is-in-time"),
+    pytest.param("2023-03-02 00:00:00", "0.00", id="claim-at-00:00:00-next-day-is-late"),
+    pytest.param("2023-03-02 00:00:01", "0.00", id="rules-md-example-00:00:01-next-day"),
+])
+def test_claim_deadline_is_the_end_of_the_order_day(annotate, claimed_at, owed):
+    result = match(annotate, claimed_at=claimed_at)
+    assert result["compensation"]["total"] == owed
+    if owed == "0.00":
+        assert "PRICE_MATCH_CLAIM_EXPIRED" in codes(result)
+
+
+def test_claim_deadline_falls_back_to_the_payment_day(annotate):
+    result = annotate(platform="jd", paid_at="2023-03-01 22:00:00", paid_amount="129",
+                      price_match={**CLAIM, "claimed_at": "2023-03-01 23:00:00"}, as_of="2023-03-05T00:00:00+08:00")
+    assert result["deadlines"]["price_match_claim_by"] == "2023-03-01T23:59:59+08:00"
+    assert result["compensation"]["total"] == "40.00"
+
+
+def test_open_window_without_a_claim_is_money_if_claimed(annotate):
+    result = match(annotate, as_of="2023-03-01T18:00:00+08:00")
+    assert result["compensation"]["total"] == "0.00"
+    assert result["compensation"]["if_claimed_total"] == "40.00"
+    assert "PRICE_MATCH_POSSIBLE" in codes(result)
+
+
+def test_closed_window_without_a_claim_owes_nothing(annotate):
+    result = match(annotate, as_of="2023-03-02T00:00:00+08:00")
+    assert result["compensation"]["if_claimed_total"] == "0.00"
+    assert "PRICE_MATCH_CLAIM_EXPIRED" in codes(result)
+
+
+@pytest.mark.parametrize("change, reason", [
+    pytest.param({"merchant_type": "jd_xiaodian"}, "京东小店", id="jd-xiaodian-excluded"),
+    pytest.param({"service_mark": False}, "标识", id="no-service-mark"),
+    pytest.param({"custom_product": True}, "定制", id="custom-made"),
+    pytest.param({"same_product": False}, "同款", id="not-same-item"),
+    pytest.param({"competitor_monthly_sales": 99}, "99", id="monthly-sales-under-100"),
+    pytest.param({"competitor_paid_amount": "129.00"}, "不高于", id="not-paid-more"),
+    pytest.param({"exited_at": "2023-03-01 09:00:00"}, "退出", id="placed-after-exit"),
+])
+def test_each_eligibility_condition_can_refuse_the_claim(annotate, change, reason):
+    result = match(annotate, claimed_at="2023-03-01 20:00:00", **change)
+    assert result["compensation"]["total"] == "0.00"
+    flag = next(f for f in result["flags"] if f["code"] == "PRICE_MATCH_NOT_ELIGIBLE")
+    assert reason in flag["message"]
+
+
+def test_monthly_sales_of_exactly_100_qualify(annotate):
+    assert match(annotate, claimed_at="2023-03-01 20:00:00", competitor_monthly_sales=100)["compensation"]["total"] == "40.00"
+
+
+def test_orders_placed_before_the_exit_are_still_owed(annotate):
+    result = match(annotate, claimed_at="2023-03-01 20:00:00", exited_at="2023-03-01 11:00:00")
+    assert result["compensation"]["total"] == "40.00"
+
+
+def test_pdd_billion_subsidy_is_a_listed_platform(annotate):
+    result = match(annotate, claimed_at="2023-03-01 20:00:00", competitor_platform="拼多多百亿补贴",
+                   competitor_paid_amount="99.90")
+    assert result["compensation"]["total"] == "58.20"
+
+
+def test_unverified_conditions_leave_the_claim_as_if_claimed(annotate):
+    result = annotate(platform="jd", placed_at="2023-03-01 10:00:00", paid_amount="129",
+                      price_match={"competitor_platform": "tmall", "competitor_paid_amount": "109",
+                                   "claimed_at": "2023-03-01 12:00:00"}, as_of="2023-03-03T00:00:00+08:00")
+    assert result["compensation"]["total"] == "0.00"
+    assert result["compensation"]["if_claimed_total"] == "40.00"
+    flag = next(f for f in result["flags"] if f["code"] == "PRICE_MATCH_POSSIBLE")
+    assert "price_match.same_product" in flag["facts"]["unverified"]
+
+
+def test_the_rule_is_chosen_by_the_order_time_not_the_check_time(annotate):
+    result = match(annotate, placed_at="2023-02-27 23:59:59", claimed_at="2023-02-27 23:00:00",
+                   as_of="2023-03-10T00:00:00+08:00")
+    assert result["compensation"]["total"] == "0.00"
+    assert "PRICE_MATCH_NOT_IN_FORCE" in codes(result)
+    assert match(annotate, placed_at="2023-02-28 00:00:00", claimed_at="2023-02-28 01:00:00")[
+        "compensation"]["total"] == "40.00"
+
+
+def test_price_match_does_not_apply_on_jingxi(annotate):
+    result = annotate(platform="jingxi", placed_at="2023-03-01 10:00:00", paid_amount="129",
+                      price_match={**CLAIM, "claimed_at": "2023-03-01 12:00:00"})
+    assert "PRICE_MATCH_NOT_APPLICABLE" in codes(result)
+    assert result["compensation"]["total"] == "0.00"
+
+
+def test_without_claim_data_the_price_match_is_skipped(annotate):
+    result = annotate(platform="jd", paid_at="2023-03-01 10:00:00", paid_amount="129")
+    assert "PRICE-MATCH" in result["skipped"]
+
+
+def test_jd_paid_amount_may_be_given_apart_from_the_order_amount(annotate):
+    result = match(annotate, claimed_at="2023-03-01 20:00:00", jd_paid_amount="119.00")
+    assert result["compensation"]["total"] == "20.00"
+
+
+INTL = {"platform": "jd_international", "paid_at": "2022-06-10 10:00:00", "quantity": 2}
+
+
+def test_price_commitment_exposure_is_the_unit_difference_times_quantity(annotate):
+    result = annotate(**INTL, price_commitment={"unit_price": "99.00", "post_window_lowest_price": "89.50"})
+    assert result["compensation"]["if_claimed_total"] == "19.00"
+    assert "PRICE_COMMITMENT_BREACH" in codes(result)
+
+
+def test_a_claimed_price_commitment_is_owed(annotate):
+    result = annotate(**INTL, price_commitment={"unit_price": "99.00", "post_window_lowest_price": "89.50", "claimed": True})
+    assert result["compensation"]["total"] == "19.00"
+
+
+def test_no_exposure_when_the_post_window_price_is_not_lower(annotate):
+    result = annotate(**INTL, price_commitment={"unit_price": "99.00", "post_window_lowest_price": "99.00"})
+    assert result["compensation"]["if_claimed_total"] == "0.00"
+    assert "PRICE_COMMITMENT_BREACH" not in codes(result)
+
+
+def test_price_commitment_unit_price_defaults_to_paid_over_quantity(annotate):
+    result = annotate(**INTL, paid_amount="198.00", price_commitment={"post_window_lowest_price": "90.00"})
+    assert result["compensation"]["if_claimed_total"] == "18.00"
+
+
+def test_price_commitment_without_the_post_window_price_is_skipped(annotate):
+    result = annotate(**INTL, paid_amount="198.00")
+    assert "PRICE-COMMITMENT" in result["skipped"]
+
+
+def test_price_commitment_only_where_the_campaign_has_one(annotate):
+    result = annotate(platform="jingxi", paid_at="2022-06-10 10:00:00",
+                      price_commitment={"unit_price": "99", "post_window_lowest_price": "50"})
+    assert "PRICE_COMMITMENT_BREACH" not in codes(result)
+
+
+@pytest.mark.parametrize("baseline, peak, activity, flagged", [
+    ("100", "130", "100", True), ("100", "130", "90", False), ("100", "104", "104", False), ("100", "105.01", "100", True)])
+def test_raise_then_cut_is_a_warning_for_review(annotate, baseline, peak, activity, flagged):
+    result = annotate(platform="jd", paid_at="2023-06-10 10:00:00",
+                      price_history={"baseline_price": baseline, "peak_price": peak, "activity_price": activity})
+    assert ("PRICE_RAISE_THEN_CUT" in codes(result)) is flagged
+
+
+def test_price_protection_drop_within_the_term(annotate):
+    result = annotate(platform="jd", paid_at="2023-06-01 10:00:00", paid_amount="200", quantity=2,
+                      price_protection={"days": 15, "lowest_price_after": "90"}, as_of="2023-06-10T00:00:00+08:00")
+    assert result["deadlines"]["price_protection_until"] == "2023-06-16T23:59:59+08:00"
+    assert result["compensation"]["if_claimed_total"] == "20.00"
+
+
+def test_price_protection_term_defaults_to_the_catalog_parameter(annotate, engine):
+    result = annotate(platform="jd", paid_at="2023-06-01 10:00:00", price_protection={}, as_of="2023-06-10T00:00:00+08:00")
+    assert engine.params.price_protection_days == 30
+    assert result["deadlines"]["price_protection_until"] == "2023-07-01T23:59:59+08:00"
+
+
+def test_price_protection_after_the_term_is_nothing(annotate):
+    result = annotate(platform="jd", paid_at="2023-06-01 10:00:00", paid_amount="100",
+                      price_protection={"days": 7, "lowest_price_after": "90"}, as_of="2023-06-20T00:00:00+08:00")
+    assert result["compensation"]["if_claimed_total"] == "0.00"

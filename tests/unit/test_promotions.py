@@ -1,0 +1,53 @@
+"""RED-ENVELOPE-3FOR3 (seed 004)."""
+import pytest
+
+from .conftest import codes
+
+
+def envelope(annotate, paid, **red):
+    return annotate(platform="jingxi", paid_at="2022-06-10 10:00:00", paid_amount=paid,
+                    red_envelope={"qualifying": True, **red})
+
+
+@pytest.mark.parametrize("paid, share", [
+    pytest.param("15", "5.00", id="seed-example-15-gives-10-envelope-5-each"),
+    pytest.param("6.40", "3.20", id="rules-md-6.40-gives-3.20"),
+    pytest.param("10", "5.00", id="exactly-10-caps-at-5"),
+    pytest.param("9.99", "5.00", id="9.99-half-up-to-5.00"),
+    pytest.param("0.01", "0.01", id="one-fen-half-up"),
+])
+def test_merchant_share_is_half_the_capped_envelope(annotate, paid, share):
+    result = envelope(annotate, paid)
+    item = result["compensation"]["items"][0]
+    assert (item["rule"], item["amount"], item["payee"]) == ("RED-ENVELOPE-3FOR3", share, "platform")
+    assert result["deadlines"]["red_envelope_settlement_end"] == "2022-07-18T23:59:59+08:00"
+
+
+@pytest.mark.parametrize("refunded_at, returned", [
+    pytest.param("2022-07-18 23:59:59", True, id="refund-at-the-last-second-of-settlement"),
+    pytest.param("2022-07-19 00:00:00", False, id="refund-one-second-after-settlement"),
+    pytest.param("2022-06-25 10:00:00", True, id="refund-well-inside"),
+])
+def test_refunds_inside_settlement_return_the_share_and_after_do_not(annotate, refunded_at, returned):
+    result = envelope(annotate, "15", refunded_at=refunded_at)
+    assert ("RED_ENVELOPE_SHARE_RETURNED" in codes(result)) is returned
+    assert result["compensation"]["total"] == ("0.00" if returned else "5.00")
+
+
+def test_a_non_qualifying_order_has_no_share(annotate):
+    result = annotate(platform="jingxi", paid_at="2022-06-10 10:00:00", paid_amount="15",
+                      red_envelope={"qualifying": False})
+    assert result["compensation"]["items"] == []
+
+
+def test_jingxi_618_order_without_envelope_data_is_skipped(annotate):
+    result = annotate(platform="jingxi", paid_at="2022-06-10 10:00:00", paid_amount="15")
+    assert "RED-ENVELOPE-3FOR3" in result["skipped"]
+
+
+def test_outside_a_campaign_the_activity_end_must_be_given(annotate):
+    result = annotate(platform="jd", paid_at="2023-06-10 10:00:00", paid_amount="15", red_envelope={"qualifying": True})
+    assert "RED-ENVELOPE-3FOR3" in result["skipped"]
+    given = annotate(platform="jd", paid_at="2023-06-10 10:00:00", paid_amount="15",
+                     red_envelope={"qualifying": True, "activity_end": "2023-06-20 23:59:59"})
+    assert given["deadlines"]["red_envelope_settlement_end"] == "2023-07-18T23:59:59+08:00"

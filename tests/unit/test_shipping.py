@@ -1,0 +1,203 @@
+"""SHIP-DEADLINE, SHIP-SUBSIDY, SHIP-SURCHARGE (seed 004)."""
+import pytest
+
+from .conftest import codes
+
+
+@pytest.mark.parametrize("paid_at, deadline, hours", [
+    pytest.param("2022-06-16 10:00:00", "2022-06-20T10:00:00+08:00", 96, id="96h-day-0616"),
+    pytest.param("2022-06-02 23:30:00", "2022-06-04T23:30:00+08:00", 48, id="ordinary-day-0602"),
+    pytest.param("2022-06-18 23:59:59", "2022-06-22T23:59:59+08:00", 96, id="last-second-of-96h-day"),
+    pytest.param("2022-06-19 00:00:00", "2022-06-21T00:00:00+08:00", 48, id="first-second-after-96h-day"),
+    pytest.param("2022-06-01 00:00:00", "2022-06-05T00:00:00+08:00", 96, id="first-second-of-96h-day-0601"),
+    pytest.param("2022-06-08 12:00:00", "2022-06-12T12:00:00+08:00", 96, id="96h-day-0608"),
+    pytest.param("2022-06-17 08:00:00", "2022-06-21T08:00:00+08:00", 96, id="96h-day-0617"),
+    pytest.param("2022-05-31 23:59:59", "2022-06-02T23:59:59+08:00", 48, id="day-before-0601"),
+])
+def test_rules_md_ship_deadline_examples_on_jingxi(annotate, paid_at, deadline, hours):
+    result = annotate(platform="jingxi", paid_at=paid_at, as_of="2022-05-01T00:00:00+08:00")
+    assert result["ship"]["deadline"] == deadline
+    assert result["ship"]["hours_allowed"] == hours
+    assert result["deadlines"]["ship_by"] == deadline
+    assert result["campaign"] == "jingxi_618_2022"
+
+
+def test_utc_input_that_is_already_the_next_beijing_day_takes_that_days_hours(annotate):
+    # 2022-06-15T16:30Z is 2022-06-16 00:30 in Beijing: a 96 h day.
+    result = annotate(platform="jingxi", paid_at="2022-06-15T16:30:00Z")
+    assert result["ship"]["hours_allowed"] == 96
+    assert result["ship"]["deadline"] == "2022-06-20T00:30:00+08:00"
+
+
+def test_utc_input_that_is_still_the_earlier_beijing_day(annotate):
+    # 2022-06-18T16:00Z is 2022-06-19 00:00 Beijing: no longer a 96 h day.
+    result = annotate(platform="jingxi", paid_at="2022-06-18T16:00:00+00:00")
+    assert result["ship"]["hours_allowed"] == 48
+
+
+def test_outside_any_campaign_the_default_48_hours_apply(annotate):
+    result = annotate(platform="jd", paid_at="2023-03-01 10:00:00", as_of="2023-03-01T12:00:00+08:00")
+    assert result["campaign"] is None
+    assert result["ship"]["hours_allowed"] == 48
+    assert result["ship"]["deadline"] == "2023-03-03T10:00:00+08:00"
+    assert result["ship"]["status"] == "pending"
+
+
+def test_the_contract_example_is_shipped_one_hour_late(annotate):
+    result = annotate(order_id="235711131719", platform="jingxi", paid_at="2022-06-16 10:00:00",
+                      picked_up_at="2022-06-20 11:00:00", paid_amount="129.00")
+    assert result["ship"]["status"] == "shipped_late"
+    assert result["ship"]["late_by_hours"] == 1.0
+    flag = result["flags"][0]
+    assert (flag["code"], flag["severity"], flag["rule"]) == ("LATE_SHIPMENT", "violation", "SHIP-DEADLINE")
+    assert flag["facts"]["paid_at"] == "2022-06-16T10:00:00+08:00" and flag["facts"]["extended_day"] is True
+    assert "超时发货" in flag["message"] and "late" in flag["message_en"]
+
+
+def test_pickup_at_the_deadline_second_is_on_time(annotate):
+    result = annotate(platform="jingxi", paid_at="2022-06-16 10:00:00", picked_up_at="2022-06-20 10:00:00")
+    assert result["ship"]["status"] == "shipped_on_time"
+    assert codes(result) == []
+
+
+def test_pickup_one_second_after_the_deadline_is_late(annotate):
+    result = annotate(platform="jingxi", paid_at="2022-06-16 10:00:00", picked_up_at="2022-06-20 10:00:01")
+    assert result["ship"]["status"] == "shipped_late"
+
+
+def test_only_an_outbound_time_is_used_and_said_so(annotate):
+    result = annotate(platform="jingxi", paid_at="2022-06-02 10:00:00", shipped_at="2022-06-05 10:00:00")
+    assert result["ship"]["shipped_basis"] == "shipped_at"
+    assert result["ship"]["status"] == "shipped_late"
+    assert "出库时间" in result["flags"][0]["message"]
+
+
+def test_pickup_scan_wins_over_outbound_time(annotate):
+    result = annotate(platform="jingxi", paid_at="2022-06-02 10:00:00", shipped_at="2022-06-03 10:00:00",
+                      picked_up_at="2022-06-05 10:00:00")
+    assert result["ship"]["shipped_basis"] == "picked_up_at"
+    assert result["ship"]["status"] == "shipped_late"
+
+
+@pytest.mark.parametrize("as_of, status, hours_left, late_by", [
+    pytest.param("2022-06-03T10:00:00+08:00", "pending", 24.0, None, id="a-day-left"),
+    pytest.param("2022-06-04T04:00:01+08:00", "at_risk", 6.0, None, id="just-under-6h-left"),
+    pytest.param("2022-06-04T04:00:00+08:00", "pending", 6.0, None, id="exactly-6h-left-is-not-at-risk"),
+    pytest.param("2022-06-04T10:00:00+08:00", "at_risk", 0.0, None, id="deadline-second"),
+    pytest.param("2022-06-04T13:30:00+08:00", "overdue", None, 3.5, id="overdue-3.5h"),
+])
+def test_pending_orders_are_pending_at_risk_or_overdue_by_as_of(annotate, as_of, status, hours_left, late_by):
+    result = annotate(platform="jingxi", paid_at="2022-06-02 10:00:00", as_of=as_of)
+    ship = result["ship"]
+    assert ship["status"] == status
+    assert ship["late_by_hours"] == late_by
+    if hours_left is not None:
+        assert ship["hours_left"] == pytest.approx(hours_left, abs=0.01)
+    expected = {"overdue": ["SHIP_OVERDUE"], "at_risk": ["SHIP_AT_RISK"], "pending": []}[status]
+    assert codes(result) == expected
+
+
+def test_at_risk_threshold_is_a_per_request_option(engine):
+    from shared import parse_time
+    order = {"order_id": "1", "platform": "jingxi", "paid_at": "2022-06-02 10:00:00"}
+    as_of = parse_time("2022-06-03T22:00:00+08:00")  # 12 h left
+    assert engine.annotate_raw(order, as_of=as_of)["ship"]["status"] == "pending"
+    assert engine.annotate_raw(order, as_of=as_of, at_risk_hours=24)["ship"]["status"] == "at_risk"
+
+
+def test_an_earlier_merchant_promise_binds(annotate):
+    result = annotate(platform="jingxi", paid_at="2022-06-16 10:00:00", promised_ship_by="2022-06-17 10:00:00",
+                      picked_up_at="2022-06-18 10:00:00")
+    assert result["ship"]["deadline"] == "2022-06-17T10:00:00+08:00"
+    assert result["ship"]["basis"] == "merchant_promise"
+    assert result["ship"]["platform_deadline"] == "2022-06-20T10:00:00+08:00"
+    assert result["ship"]["status"] == "shipped_late"
+
+
+def test_a_later_merchant_promise_does_not_extend_the_platform_deadline(annotate):
+    result = annotate(platform="jingxi", paid_at="2022-06-02 10:00:00", promised_ship_by="2022-06-10 10:00:00")
+    assert result["ship"]["deadline"] == "2022-06-04T10:00:00+08:00"
+    assert result["ship"]["basis"] == "platform"
+
+
+def test_cash_on_delivery_counts_from_the_order_placed(annotate):
+    result = annotate(platform="jingxi", payment_method="货到付款", placed_at="2022-06-16 10:00:00")
+    assert result["ship"]["deadline"] == "2022-06-20T10:00:00+08:00"
+    assert result["flags"] == [] or result["flags"][0]["facts"].get("placed_at")
+
+
+def test_online_order_without_payment_time_skips_the_deadline(annotate):
+    result = annotate(platform="jingxi", placed_at="2022-06-16 10:00:00")
+    assert result["ship"] is None
+    assert "SHIP-DEADLINE" in result["skipped"]
+    assert result["skipped_reasons"]["SHIP-DEADLINE"]["missing"] == ["paid_at"]
+
+
+@pytest.mark.parametrize("sentinel", ["0001-01-01 00:00:00", "1970-01-01 08:00:00"])
+def test_sentinel_times_mean_not_set(annotate, sentinel):
+    result = annotate(platform="jingxi", paid_at="2022-06-02 10:00:00", picked_up_at=sentinel,
+                      as_of="2022-06-03T10:00:00+08:00")
+    assert result["ship"]["status"] == "pending"
+
+
+def test_cancelled_orders_have_nothing_to_ship(annotate):
+    result = annotate(platform="jingxi", paid_at="2022-06-02 10:00:00", order_status="已取消")
+    assert result["ship"] is None
+    assert "取消" in result["skipped_reasons"]["SHIP-DEADLINE"]["message"]
+
+
+def test_shipped_status_without_a_time_is_on_time_while_the_deadline_is_ahead(annotate):
+    result = annotate(platform="jingxi", paid_at="2022-06-19 10:00:00", order_status="等待确认收货")
+    assert result["ship"]["status"] == "shipped_on_time"
+
+
+def test_shipped_status_without_a_time_after_the_deadline_is_unknown_not_guessed(annotate):
+    result = annotate(platform="jingxi", paid_at="2022-06-02 10:00:00", order_status="等待确认收货")
+    assert result["ship"]["status"] == "shipped_time_unknown"
+    assert codes(result) == []
+
+
+def test_jd_shown_promise_that_differs_is_reported(annotate):
+    result = annotate(platform="jingxi", paid_at="2022-06-16 10:00:00", shown_ship_by="2022-06-18 10:00:00",
+                      as_of="2022-06-17T10:00:00+08:00")
+    assert "SHIP_PROMISE_DIFFERS" in codes(result)
+    assert result["ship"]["shown_ship_by"] == "2022-06-18T10:00:00+08:00"
+
+
+def test_jd_shown_promise_that_agrees_is_not_reported(annotate):
+    result = annotate(platform="jingxi", paid_at="2022-06-16 10:00:00", shown_ship_by="2022-06-20 10:00:00",
+                      as_of="2022-06-17T10:00:00+08:00")
+    assert "SHIP_PROMISE_DIFFERS" not in codes(result)
+
+
+def test_a_late_order_in_a_subsidy_activity_forfeits_the_subsidy(annotate):
+    result = annotate(platform="jingxi", paid_at="2022-06-02 10:00:00", picked_up_at="2022-06-05 10:00:00",
+                      subsidy_activity="百亿补贴", subsidy_amount="12.50")
+    assert "SUBSIDY_FORFEITED" in codes(result)
+    assert result["losses"]["total"] == "12.50"
+    assert result["losses"]["items"][0]["rule"] == "SHIP-SUBSIDY"
+
+
+def test_an_overdue_order_in_a_subsidy_activity_forfeits_without_a_known_amount(annotate):
+    result = annotate(platform="jingxi", paid_at="2022-06-02 10:00:00", subsidy_activity="京享礼金")
+    assert "SUBSIDY_FORFEITED" in codes(result)
+    assert result["losses"]["total"] == "0.00"
+
+
+def test_an_on_time_order_keeps_its_subsidy(annotate):
+    result = annotate(platform="jingxi", paid_at="2022-06-02 10:00:00", picked_up_at="2022-06-03 10:00:00",
+                      subsidy_activity="百亿补贴", subsidy_amount="12.50")
+    assert "SUBSIDY_FORFEITED" not in codes(result)
+    assert result["losses"]["total"] == "0.00"
+
+
+@pytest.mark.parametrize("weight, low, high", [("0.3", "0.50", "1.00"), ("1.2", "1.50", "3.00"), ("2", "2.00", "4.00")])
+def test_carrier_surcharge_is_estimated_per_half_kilo_in_the_warm_up(annotate, weight, low, high):
+    result = annotate(platform="jingxi", paid_at="2022-05-15 10:00:00", weight_kg=weight)
+    flag = next(f for f in result["flags"] if f["code"] == "SHIP_SURCHARGE_ESTIMATE")
+    assert (flag["facts"]["low"], flag["facts"]["high"], flag["severity"]) == (low, high, "info")
+
+
+def test_no_surcharge_estimate_outside_the_promo(annotate):
+    result = annotate(platform="jingxi", paid_at="2022-08-15 10:00:00", weight_kg="1")
+    assert "SHIP_SURCHARGE_ESTIMATE" not in codes(result)
