@@ -1,0 +1,422 @@
+/**
+ * @fileoverview The custom formulas. Each takes ranges, makes at most one
+ * annotate call to the API per recalculation (never one per cell), and returns
+ * a 2D array of the first argument's shape. A row the API cannot evaluate gets
+ * the API's error text in its cell; the other rows are answered as usual.
+ */
+
+/**
+ * Builds one order per non-blank cell of the first argument, annotates them all
+ * in one POST /api/v1/orders/annotate call (cached), and maps each result to a cell.
+ *
+ * @param {string} name The formula's name (part of the cache key).
+ * @param {Object<string, *>} args The formula's arguments, the first setting the shape.
+ * @param {*} asOf A cell (Date or text) fixing "now", or '' for the server's clock.
+ * @param {function(function(string): string, function(string): *): Object} toOrder
+ *     Makes an order from a cell's arguments, given `text(name)` (as API text) and `raw(name)`.
+ * @param {function(Object): *} toCell Reads the cell value from one order result.
+ * @return {Array<Array<*>>} The cells.
+ */
+function perOrderFormula_(name, args, asOf, toOrder, toCell) {
+  var view = alignArgs_(args);
+  var zone = sheetTimeZone_();
+  var primary = Object.keys(args)[0];
+  var orders = [];
+  var out = [];
+  for (var r = 0; r < view.rows; r++) {
+    var row = [];
+    for (var c = 0; c < view.cols; c++) {
+      row.push('');
+      if (cellText_(view.at(primary, r, c), zone) === '') continue;
+      var order = toOrder(
+        function (arg) {
+          return cellText_(view.at(arg, r, c), zone);
+        },
+        function (arg) {
+          return view.at(arg, r, c);
+        }
+      );
+      order.order_id = String(r * view.cols + c);
+      orders.push(order);
+    }
+    out.push(row);
+  }
+  if (!orders.length) return out;
+
+  var body = { orders: orders };
+  var asOfText = cellText_(asOf, zone);
+  if (asOfText) body.as_of = asOfText;
+  var cells = cachedCall_(name, body, Boolean(asOfText), function () {
+    var response = apiCall_('post', '/api/v1/orders/annotate', body);
+    return response.results.map(function (result) {
+      return result.errors && result.errors.length ? errorText_(result.errors) : cellValue_(toCell(result));
+    });
+  });
+  orders.forEach(function (order, i) {
+    var index = Number(order.order_id);
+    out[Math.floor(index / view.cols)][index % view.cols] = cells[i];
+  });
+  return out;
+}
+
+/**
+ * Drops empty fields so the API reports them as missing rather than invalid.
+ *
+ * @param {Object<string, *>} fields Field values ('' for empty).
+ * @return {Object<string, *>} The non-empty fields.
+ */
+function present_(fields) {
+  /** @type {Object<string, *>} */
+  var kept = {};
+  Object.keys(fields).forEach(function (key) {
+    if (fields[key] !== '' && fields[key] !== undefined) kept[key] = fields[key];
+  });
+  return kept;
+}
+
+/**
+ * Sum of a result's compensation items of one rule and status, as "0.00" text.
+ *
+ * @param {Object} result One order result.
+ * @param {string} rule The rule id.
+ * @param {string} status `owed` or `if_claimed`.
+ * @return {string} The amount in yuan.
+ */
+function compensationOf_(result, rule, status) {
+  var fen = 0;
+  var items = (result.compensation && result.compensation.items) || [];
+  items.forEach(function (item) {
+    if (item.rule === rule && (item.status || 'owed') === status) fen += Math.round(Number(item.amount) * 100);
+  });
+  return (fen / 100).toFixed(2);
+}
+
+/**
+ * Why the API could not evaluate a rule for an order, or '' when it could.
+ *
+ * @param {Object} result One order result.
+ * @param {string} rule The rule id.
+ * @return {string} The reason, Chinese first.
+ */
+function skippedText_(result, rule) {
+  if ((result.skipped || []).indexOf(rule) < 0) return '';
+  var reason = (result.skipped_reasons || {})[rule] || {};
+  var text = [reason.message, reason.message_en].filter(Boolean).join(' / ');
+  return '无法判断 not evaluated: ' + (text || rule);
+}
+
+/**
+ * 发货截止时间: when each order must ship (Beijing time), from its payment time.
+ *
+ * @param {Date|string|Array<Array<Date|string>>} paid_at 付款确认时间 payment confirmed, a cell or range.
+ * @param {string|Array<Array<string>>} [platform] 平台 jd, jd_international or jingxi; a cell, range or text (default jd).
+ * @return {Array<Array<string>>} Ship-by times, "yyyy-MM-dd HH:mm:ss", or the reason a row has none.
+ * @customfunction
+ */
+function JD_SHIP_BY(paid_at, platform) {
+  return perOrderFormula_(
+    'JD_SHIP_BY',
+    { paid_at: paid_at, platform: platform === undefined ? '' : platform },
+    '',
+    function (text) {
+      return present_({ paid_at: text('paid_at'), platform: text('platform') });
+    },
+    function (result) {
+      return beijingText_(result.ship && result.ship.deadline);
+    }
+  );
+}
+
+/**
+ * 发货状态: shipped on time, shipped late, pending, at risk or overdue, with the hours late or left.
+ *
+ * @param {Date|string|Array<Array<Date|string>>} paid_at 付款确认时间 payment confirmed, a cell or range.
+ * @param {Date|string|Array<Array<Date|string>>} [picked_up_at] 揽收时间 carrier pickup (blank: not shipped yet).
+ * @param {string|Array<Array<string>>} [platform] 平台 jd, jd_international or jingxi (default jd).
+ * @param {Date|string} [as_of] 截至时间 the "now" for pending orders, from a cell (NOW() cannot be passed).
+ * @return {Array<Array<string>>} The status of each order, Chinese and English.
+ * @customfunction
+ */
+function JD_SHIP_STATUS(paid_at, picked_up_at, platform, as_of) {
+  return perOrderFormula_(
+    'JD_SHIP_STATUS',
+    {
+      paid_at: paid_at,
+      picked_up_at: picked_up_at === undefined ? '' : picked_up_at,
+      platform: platform === undefined ? '' : platform
+    },
+    as_of === undefined ? '' : as_of,
+    function (text) {
+      return present_({ paid_at: text('paid_at'), picked_up_at: text('picked_up_at'), platform: text('platform') });
+    },
+    function (result) {
+      var ship = result.ship;
+      if (!ship) return '';
+      var label = SHIP_STATUS_LABELS[ship.status] || ship.status;
+      if (ship.late_by_hours !== null && ship.late_by_hours !== undefined) {
+        var late = Number(ship.late_by_hours).toFixed(1);
+        return label + '（晚 ' + late + ' 小时 / ' + late + ' h late）';
+      }
+      if (ship.hours_left !== null && ship.hours_left !== undefined) {
+        var left = Number(ship.hours_left).toFixed(1);
+        return label + '（剩 ' + left + ' 小时 / ' + left + ' h left）';
+      }
+      return label;
+    }
+  );
+}
+
+/**
+ * 买贵双倍赔: what the merchant owes when a consumer paid more on JD than on a listed
+ * platform: (JD paid − other paid) × 2, if claimed by the end of the order's day.
+ *
+ * @param {number|string|Array<Array<number|string>>} jd_paid 京东实付 JD paid amount (yuan).
+ * @param {number|string|Array<Array<number|string>>} competitor_paid 对方实付 the other platform's paid amount.
+ * @param {string|Array<Array<string>>} competitor 对方平台 pdd_billion_subsidy or tmall.
+ * @param {number|string|Array<Array<number|string>>} monthly_sales 对方月销量 the other listing's monthly sales.
+ * @param {Date|string|Array<Array<Date|string>>} claimed_at 申请时间 when the consumer claimed.
+ * @param {Date|string|Array<Array<Date|string>>} paid_at 付款时间 JD payment time (下单时间 if that is all you have).
+ * @param {boolean|string|Array<Array<boolean|string>>} [same_product] 同款已核实 TRUE once the other listing is checked to be the same item.
+ * @param {boolean|string|Array<Array<boolean|string>>} [service_mark] 有买贵双倍赔标识 TRUE if your item carries the service mark.
+ * @return {Array<Array<string>>} Amount owed in yuan ("40.00"); "40.00 待核实 if upheld" while the
+ *     same item or service mark is unconfirmed; "0.00" when nothing is owed; or why it cannot be judged.
+ * @customfunction
+ */
+function JD_PRICE_MATCH(jd_paid, competitor_paid, competitor, monthly_sales, claimed_at, paid_at, same_product, service_mark) {
+  return perOrderFormula_(
+    'JD_PRICE_MATCH',
+    {
+      jd_paid: jd_paid,
+      competitor_paid: competitor_paid,
+      competitor: competitor,
+      monthly_sales: monthly_sales,
+      claimed_at: claimed_at,
+      paid_at: paid_at,
+      same_product: same_product === undefined ? '' : same_product,
+      service_mark: service_mark === undefined ? '' : service_mark
+    },
+    '',
+    function (text) {
+      return present_({
+        paid_at: text('paid_at'),
+        paid_amount: text('jd_paid'),
+        price_match: present_({
+          jd_paid_amount: text('jd_paid'),
+          competitor_paid_amount: text('competitor_paid'),
+          competitor_platform: text('competitor'),
+          competitor_monthly_sales: text('monthly_sales'),
+          claimed_at: text('claimed_at'),
+          same_product: text('same_product'),
+          service_mark: text('service_mark')
+        })
+      });
+    },
+    function (result) {
+      var skipped = skippedText_(result, 'PRICE-MATCH');
+      if (skipped) return skipped;
+      var possible = compensationOf_(result, 'PRICE-MATCH', 'if_claimed');
+      if (possible !== '0.00') return possible + ' 待核实 if upheld';
+      return compensationOf_(result, 'PRICE-MATCH', 'owed');
+    }
+  );
+}
+
+/**
+ * 满3免3: the merchant's share of the platform red envelope for a qualifying order
+ * (half the envelope; the envelope is the paid amount, capped at 10 yuan). The activity's
+ * end comes from the campaign found by payment time and platform, so give those too.
+ *
+ * @param {number|string|Array<Array<number|string>>} paid_amount 实付金额 paid amount (yuan).
+ * @param {Date|string|Array<Array<Date|string>>} [paid_at] 付款时间 payment time (finds the campaign).
+ * @param {string|Array<Array<string>>} [platform] 平台 jd, jd_international or jingxi (default jd).
+ * @return {Array<Array<string>>} The merchant's share in yuan ("5.00"), or why it cannot be judged.
+ * @customfunction
+ */
+function JD_RED_ENVELOPE(paid_amount, paid_at, platform) {
+  return perOrderFormula_(
+    'JD_RED_ENVELOPE',
+    {
+      paid_amount: paid_amount,
+      paid_at: paid_at === undefined ? '' : paid_at,
+      platform: platform === undefined ? '' : platform
+    },
+    '',
+    function (text) {
+      var order = present_({ paid_amount: text('paid_amount'), paid_at: text('paid_at'), platform: text('platform') });
+      order.red_envelope = { qualifying: true };
+      return order;
+    },
+    function (result) {
+      return skippedText_(result, 'RED-ENVELOPE-3FOR3') || compensationOf_(result, 'RED-ENVELOPE-3FOR3', 'owed');
+    }
+  );
+}
+
+/**
+ * 7天无理由退货: the last moment (Beijing time) a consumer may return an order without reason.
+ *
+ * @param {Date|string|Array<Array<Date|string>>} received_at 签收时间 when the consumer received the order.
+ * @return {Array<Array<string>>} Return-by times, "yyyy-MM-dd HH:mm:ss".
+ * @customfunction
+ */
+function JD_RETURN_BY(received_at) {
+  return perOrderFormula_(
+    'JD_RETURN_BY',
+    { received_at: received_at },
+    '',
+    function (text) {
+      return { received_at: text('received_at') };
+    },
+    function (result) {
+      return beijingText_(result.deadlines && result.deadlines.return_by) || skippedText_(result, 'RETURN-7DAY');
+    }
+  );
+}
+
+/**
+ * 整表标注: annotates a block of exported orders (its first row the header, JD export
+ * headers such as 订单号 / 付款确认时间 or contract names) and returns the annotation
+ * columns with their own header row. Lines of one order share the order's result.
+ *
+ * @param {Array<Array<*>>} range_with_header_row The orders, header row first, e.g. A1:Z.
+ * @param {Date|string} [as_of] 截至时间 the "now" for pending orders, from a cell.
+ * @param {string} [platform] 平台 default platform for rows that do not say (jd, jd_international, jingxi).
+ * @return {Array<Array<*>>} The annotation header and one row per input row.
+ * @customfunction
+ */
+function JD_ANNOTATE(range_with_header_row, as_of, platform) {
+  var grid = asGrid_(range_with_header_row);
+  var zone = sheetTimeZone_();
+  var table = annotateRows_(grid, cellText_(as_of, zone), cellText_(platform, zone), zone, true);
+  return [table.header].concat(table.rows);
+}
+
+/**
+ * Annotates a header row and data rows through POST /api/v1/rows/annotate: one call
+ * for up to {@link MAX_ROWS_PER_CALL} rows, else whole orders packed into calls of that
+ * size. Trailing blank rows are not sent; they come back as blank annotation rows.
+ *
+ * @param {Array<Array<*>>} grid Header row first, then data rows.
+ * @param {string} asOf "now" as text, or ''.
+ * @param {string} platform Default platform, or ''.
+ * @param {string} zone The sheet's time zone, for Date cells.
+ * @param {boolean} useCache Whether to answer from (and fill) the result cache.
+ * @return {{header: Array<string>, rows: Array<Array<*>>, row_status: Array<string>}} One row per data row.
+ */
+function annotateRows_(grid, asOf, platform, zone, useCache) {
+  var text = function (row) {
+    return row.map(function (cell) {
+      return cellText_(cell, zone);
+    });
+  };
+  var request = { header: text(grid[0]) };
+  if (asOf) request.as_of = asOf;
+  if (platform) request.defaults = { platform: platform };
+  var rows = grid.slice(1).map(text);
+  var filled = rows.length;
+  while (filled > 0 && rows[filled - 1].join('') === '') filled--;
+  var sent = rows.slice(0, filled);
+  var compute = function () {
+    return annotateInCalls_(request, sent);
+  };
+  var table = useCache ? cachedCall_('rows', { request: request, rows: sent }, Boolean(asOf), compute) : compute();
+  var blank = table.header.map(function () {
+    return '';
+  });
+  for (var i = filled; i < rows.length; i++) {
+    table.rows.push(blank.slice());
+    table.row_status.push('blank');
+  }
+  return table;
+}
+
+/**
+ * The rows request with these rows.
+ *
+ * @param {Object} request Header, as_of, defaults.
+ * @param {Array<Array<string>>} rows Data rows.
+ * @return {Object} The request body.
+ */
+function withRows_(request, rows) {
+  var body = JSON.parse(JSON.stringify(request));
+  body.rows = rows;
+  return body;
+}
+
+/**
+ * An order id as the rules core compares them: trimmed, ="…" unwrapped.
+ *
+ * @param {string} text The cell text.
+ * @return {string} The id, or '' when blank.
+ */
+function orderKey_(text) {
+  var m = /^="(.*)"$/.exec(String(text).trim());
+  return (m ? m[1] : String(text)).trim();
+}
+
+/**
+ * Calls the rows API as few times as the row limit allows, keeping the lines of one
+ * order in the same call, and returns the annotation in the input's row order.
+ *
+ * @param {Object} request Header, as_of, defaults.
+ * @param {Array<Array<string>>} rows Data rows, none blank at the end.
+ * @return {{header: Array<string>, rows: Array<Array<*>>, row_status: Array<string>}} The annotation.
+ */
+function annotateInCalls_(request, rows) {
+  var path = '/api/v1/rows/annotate';
+  var toCells = function (row) {
+    return row.map(cellValue_);
+  };
+  if (rows.length <= MAX_ROWS_PER_CALL) {
+    var whole = apiCall_('post', path, withRows_(request, rows));
+    return { header: whole.header, rows: whole.rows.map(toCells), row_status: whole.row_status };
+  }
+  var probe = apiCall_('post', path, withRows_(request, []));
+  var idHeader = Object.keys(probe.mapping).filter(function (h) {
+    return probe.mapping[h] === 'order_id';
+  })[0];
+  var idIndex = request.header
+    .map(function (h) {
+      return String(h).trim();
+    })
+    .indexOf(idHeader);
+  /** @type {Array<Array<number>>} */
+  var groups = [];
+  /** @type {Object<string, number>} */
+  var groupOf = {};
+  rows.forEach(function (row, i) {
+    var id = orderKey_(row[idIndex] || '');
+    if (!id) {
+      groups.push([i]);
+    } else if (id in groupOf) {
+      groups[groupOf[id]].push(i);
+    } else {
+      groupOf[id] = groups.length;
+      groups.push([i]);
+    }
+  });
+  var calls = [[]];
+  groups.forEach(function (group) {
+    var last = calls[calls.length - 1];
+    if (last.length && last.length + group.length > MAX_ROWS_PER_CALL) calls.push((last = []));
+    Array.prototype.push.apply(last, group);
+  });
+  var table = { header: probe.header, rows: new Array(rows.length), row_status: new Array(rows.length) };
+  calls.forEach(function (indexes) {
+    var part = apiCall_(
+      'post',
+      path,
+      withRows_(
+        request,
+        indexes.map(function (i) {
+          return rows[i];
+        })
+      )
+    );
+    indexes.forEach(function (i, k) {
+      table.rows[i] = toCells(part.rows[k]);
+      table.row_status[i] = part.row_status[k];
+    });
+  });
+  return table;
+}
