@@ -1,0 +1,103 @@
+"""Store-level checks: SHIP-PICKUP-RATE, SHIP-DAILY-RISK, ADMISSION-618, RED-ENVELOPE-ENTRY,
+FREIGHT-INSURANCE, LIGHTNING-REFUND, FREE-PICKUP-RETURN, LATE-GUARANTEE."""
+from shared import parse_time
+from shared.order_input import parse_order
+from shared.store import evaluate_store
+
+AS_OF = parse_time("2022-06-20 12:00:00")
+
+
+def orders(*specs):
+    out = []
+    for i, (paid, picked) in enumerate(specs):
+        order, errors = parse_order({"order_id": str(i), "platform": "jingxi", "paid_at": paid, "picked_up_at": picked})
+        assert not errors
+        out.append(order)
+    return out
+
+
+def metric(report, rule, name=None):
+    return next(m for m in report["metrics"] if m["rule"] == rule and (name is None or m["metric"] == name))
+
+
+def test_pickup_rate_counts_pickups_within_48_hours(engine):
+    specs = [("2022-06-02 10:00:00", "2022-06-03 10:00:00")] * 9 + [("2022-06-02 10:00:00", "2022-06-05 10:00:00")]
+    report = evaluate_store(engine, {"platform": "jingxi"}, orders(*specs), as_of=AS_OF)
+    rate = metric(report, "SHIP-PICKUP-RATE")
+    assert (rate["value"], rate["target"], rate["condition"]) == ("0.9000", "0.90", ">= 0.90")
+    assert rate["status"] == "at_risk"  # exactly on the floor, within the margin
+    assert rate["period"]["start"] == "2022-06-02T10:00:00+08:00"
+
+
+def test_pickup_rate_below_90_percent_fails_and_blocks_admission(engine):
+    specs = [("2022-06-02 10:00:00", "2022-06-03 10:00:00")] * 8 + [("2022-06-02 10:00:00", None)] * 2
+    report = evaluate_store(engine, {"platform": "jingxi"}, orders(*specs), as_of=AS_OF)
+    assert metric(report, "SHIP-PICKUP-RATE")["status"] == "failing"
+    assert metric(report, "ADMISSION-618", "pickup_rate_48h")["status"] == "failing"
+    assert report["status"] == "failing"
+
+
+def test_orders_still_inside_their_48_hours_are_not_counted_yet(engine):
+    report = evaluate_store(engine, {}, orders(("2022-06-20 10:00:00", None)), as_of=AS_OF)
+    rate = metric(report, "SHIP-PICKUP-RATE")
+    assert rate["status"] == "unknown" and rate["facts"] == {}
+
+
+def test_daily_risk_flags_very_many_late_orders(engine):
+    specs = [("2022-06-10 10:00:00", "2022-06-14 10:00:00")] * 200
+    report = evaluate_store(engine, {"platform": "jingxi"}, orders(*specs), as_of=AS_OF)
+    day = metric(report, "SHIP-DAILY-RISK")
+    assert day["status"] == "failing" and "延迟发货单量极高" in day["reason"]
+    assert day["facts"]["late_orders"] == 200
+
+
+def test_daily_risk_quiet_day_is_ok(engine):
+    report = evaluate_store(engine, {"platform": "jingxi"}, orders(("2022-06-10 10:00:00", "2022-06-10 18:00:00")), as_of=AS_OF)
+    assert metric(report, "SHIP-DAILY-RISK")["status"] == "ok"
+
+
+def test_admission_quality_grade_d_violations_and_dropshipping(engine):
+    store = {"platform": "jingxi", "violation_restricted": True, "dropshipping": True,
+             "products": [{"sku": "A", "quality_grade": "D"}, {"sku": "B", "quality_grade": "D", "kind": "service"},
+                          {"sku": "C", "quality_grade": "B"}]}
+    report = evaluate_store(engine, store, [], as_of=AS_OF)
+    grade = metric(report, "ADMISSION-618", "quality_grade")
+    assert grade["status"] == "failing" and grade["facts"]["blocked"] == ["A"]
+    assert metric(report, "ADMISSION-618", "violation_points")["status"] == "failing"
+    assert metric(report, "ADMISSION-618", "dropshipping")["status"] == "failing"
+
+
+def test_admission_unknown_when_facts_are_missing(engine):
+    report = evaluate_store(engine, {"platform": "jd"}, [], as_of=AS_OF)
+    assert metric(report, "ADMISSION-618", "violation_points")["status"] == "unknown"
+    assert not [m for m in report["metrics"] if m["metric"] == "dropshipping"]
+
+
+def test_red_envelope_entry_product_and_store_conditions(engine):
+    store = {"wind_vane_percentile": "0.85", "risk_tag": False, "deposit_paid": "2000",
+             "products": [{"sku": "OK", "group_price": "9.9", "lowest_15d_price": "9.9", "units_sold_90d": 5},
+                          {"sku": "CHEAP", "group_price": "2.00"}, {"sku": "HIGH", "group_price": "100.01"},
+                          {"sku": "VIRT", "group_price": "50", "virtual": True},
+                          {"sku": "OVER15", "group_price": "50", "lowest_15d_price": "45"}]}
+    report = evaluate_store(engine, store, [], as_of=AS_OF)
+    statuses = {m["metric"]: m["status"] for m in report["metrics"] if m["rule"] == "RED-ENVELOPE-ENTRY"}
+    assert statuses == {"product:OK": "ok", "product:CHEAP": "failing", "product:HIGH": "failing",
+                        "product:VIRT": "failing", "product:OVER15": "failing", "wind_vane_percentile": "failing",
+                        "risk_tag": "ok", "deposit_paid": "ok"}
+
+
+def test_campaign_services_and_labels(engine):
+    store = {"campaign": "jd_intl_618_2021", "platform": "jd_international", "freight_insurance": True,
+             "lightning_refund": False, "category_in_pickup_scope": True, "late_guarantee": True,
+             "products_without_promise_template": 3}
+    report = evaluate_store(engine, store, [], as_of=AS_OF)
+    assert metric(report, "FREIGHT-INSURANCE")["status"] == "ok"
+    assert metric(report, "LIGHTNING-REFUND")["status"] == "failing"
+    assert metric(report, "FREE-PICKUP-RETURN")["status"] == "at_risk"
+    late = metric(report, "LATE-GUARANTEE")
+    assert late["status"] == "failing" and late["value"] == 3
+
+
+def test_bad_store_facts_are_named(engine):
+    report = evaluate_store(engine, {"deposit_paid": "lots", "products": [{"group_price": "-1"}]}, [], as_of=AS_OF)
+    assert {e["field"] for e in report["errors"]} == {"store.deposit_paid", "store.products[0].group_price"}
