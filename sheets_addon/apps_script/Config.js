@@ -62,12 +62,12 @@ var STATUS_COLOURS = {
   error: '#e6e6e6'
 };
 
-/** Chinese and English labels of `ship.status`. */
+/** Chinese and English labels of `ship.status`, as the rows API writes them (shared/columns.py). */
 var SHIP_STATUS_LABELS = {
   shipped_on_time: '按时发货 shipped_on_time',
   shipped_late: '超时发货 shipped_late',
   pending: '待发货 pending',
   at_risk: '即将超时 at_risk',
-  overdue: '超时未发货 overdue',
-  shipped_time_unknown: '已发货，时间未知 shipped_time_unknown'
+  overdue: '已超时未发货 overdue',
+  shipped_time_unknown: '已发货（时间未知） shipped_time_unknown'
 };
