@@ -1,0 +1,255 @@
+"""``python -m sheets_addon annotate`` end to end: real gspread and google-auth (service-account
+JWT grant) over real HTTP to the Sheets API stand-in on loopback."""
+import copy
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from sheets_addon.__main__ import main
+
+ROOT = Path(__file__).resolve().parents[2]
+BOOK = "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_"
+AS_OF = "2022-06-20 12:00:00"
+# The columns of JD's order export (订单导出), one row per SKU line, in its order.
+JD_HEADER = ["订单号", "商品ID", "商品名称", "订购数量", "支付方式", "下单时间", "京东价", "订单金额", "结算金额",
+             "余额支付", "应付金额", "订单状态", "订单类型", "下单帐号", "客户姓名", "客户地址", "联系电话", "订单备注",
+             "付款确认时间", "出库时间", "商家备注"]
+OWN_TITLES = ["JDPG 发货截止 Ship by", "JDPG 发货状态 Ship status", "JDPG 超时小时 Hours late", "JDPG 标记 Flags",
+              "JDPG 应赔金额 Owed (¥)", "JDPG 潜在赔付 If claimed (¥)", "JDPG 截止时间 Deadlines",
+              "JDPG 说明 Explanation", "JDPG 错误 Errors"]
+
+
+def line(order_id, sku, name, qty, placed, paid, status, amount, shipped="", note=""):
+    return [order_id, sku, name, qty, "在线支付", placed, amount, amount, amount, "0.00", amount, status, "普通订单",
+            "jd_buyer", "张三", "北京市朝阳区某路 1 号", "138****0000", note, paid, shipped, ""]
+
+
+def jd_export():
+    return [
+        JD_HEADER,
+        line("235711131719", "100012", "保温杯 500ml", 1, "2022-06-16 09:58:12", "2022-06-16 10:00:00", "等待确认收货",
+             129.0, shipped="2022-06-20 11:00:00"),
+        line('="235711131720"', "100013", "茶叶 A", 1, "2022-06-16 09:00:00", "2022-06-16 09:01:00", "等待确认收货",
+             "59.00", shipped="2022-06-17 10:00:00"),
+        line('="235711131720"', "100014", "茶叶 B", 2, "2022-06-16 09:00:00", "2022-06-16 09:01:00", "等待确认收货",
+             "59.00", shipped="2022-06-17 10:00:00"),
+        line("235711131721", "100015", "雨伞", 1, "2022-06-19 07:00:00", "2022-06-19 08:00:00", "等待出库", "35.00"),
+        line("235711131722", "100016", "坏行 bad row", 1, "2022-06-16 09:00:00", "soon", "等待出库", "10.00"),
+        line("235711131723", "100017", "拖鞋", 1, "2022-06-16 14:00:00", "2022-06-16 15:00:00", "等待出库", "25.00",
+             note="=HYPERLINK(\"x\")"),
+    ]
+
+
+def seed(fake, rows=None, **grid):
+    fake.add_spreadsheet(BOOK)
+    return fake.add_sheet(BOOK, "Orders", rows if rows is not None else jd_export(), **grid)
+
+
+def run(fake, sa_file, *extra, book=BOOK):
+    return main(["annotate", book, "--worksheet", "Orders", "--credentials", str(sa_file), "--as-of", AS_OF,
+                 "--platform", "jingxi", "--googleapis-base-url", fake.url, "--no-progress", *extra])
+
+
+def header(sheet):
+    return [str(v) for v in sheet.values[0]]
+
+
+def own(sheet):
+    return [i for i, title in enumerate(header(sheet)) if title.startswith("JDPG ")]
+
+
+def outside(sheet, own_cols):
+    """Every value and format outside our columns, as stored."""
+    values = [[v for c, v in enumerate(row) if c not in own_cols] for row in sheet.values]
+    formats = {k: v for k, v in sheet.formats.items() if k[1] not in own_cols}
+    return copy.deepcopy(values), copy.deepcopy(formats)
+
+
+def col(sheet, part):
+    return next(i for i, title in enumerate(header(sheet)) if title.startswith("JDPG ") and part in title)
+
+
+RED = {"red": 0xF4 / 255, "green": 0xC7 / 255, "blue": 0xC3 / 255}
+AMBER = {"red": 0xFC / 255, "green": 0xE8 / 255, "blue": 0xB2 / 255}
+
+
+def test_a_jd_export_is_annotated_in_place_and_only_our_columns_are_written(fake_sheets, sa_file, capsys):
+    sheet = seed(fake_sheets)
+    before = outside(sheet, [])
+
+    assert run(fake_sheets, sa_file) == 0
+
+    assert header(sheet) == JD_HEADER + OWN_TITLES
+    assert outside(sheet, own(sheet)) == before, "every cell outside our columns is unchanged"
+    status, errors, ship_by = col(sheet, "Ship status"), col(sheet, "Errors"), col(sheet, "Ship by")
+    assert [row[status] for row in sheet.values[1:]] == [
+        "超时发货 shipped_late", "按时发货 shipped_on_time", "按时发货 shipped_on_time", "待发货 pending", "",
+        "即将超时 at_risk"]
+    assert sheet.values[1][ship_by] == "2022-06-20 10:00:00"
+    assert sheet.values[1][col(sheet, "Hours late")] == 1.0
+    assert "paid_at" in sheet.values[5][errors]
+    assert sheet.formats[(1, status)] == {"backgroundColor": RED}
+    assert sheet.formats[(6, status)] == {"backgroundColor": AMBER}
+    assert (2, status) not in sheet.formats
+    assert sheet.formats[(0, status)] == {"bold": True}
+    assert "已标注 6 行 annotated 6 rows" in capsys.readouterr().out
+
+
+def test_three_sheets_requests_metadata_values_and_one_batch_update(fake_sheets, sa_file):
+    seed(fake_sheets)
+    assert run(fake_sheets, sa_file) == 0
+    requests = fake_sheets.sheets_requests()
+    assert [m for m, _ in requests] == ["GET", "GET", "POST"]
+    assert requests[0][1] == f"/v4/spreadsheets/{BOOK}"
+    assert requests[1][1].startswith(f"/v4/spreadsheets/{BOOK}/values/")
+    assert requests[2][1] == f"/v4/spreadsheets/{BOOK}:batchUpdate"
+    assert [m for m, p in fake_sheets.log].count("POST") - 1 == 1, "one token grant"
+
+
+def test_re_running_after_edits_updates_our_columns_in_place(fake_sheets, sa_file):
+    sheet = seed(fake_sheets)
+    assert run(fake_sheets, sa_file) == 0
+    first_own = own(sheet)
+    # The merchant fixes the bad payment time, ships the umbrella, deletes the last line
+    # and writes notes in a column right of ours.
+    sheet.put(5, JD_HEADER.index("付款确认时间"), "2022-06-16 09:30:00")
+    sheet.put(4, JD_HEADER.index("出库时间"), "2022-06-20 09:00:00")
+    sheet.values[6][:len(JD_HEADER)] = [""] * len(JD_HEADER)
+    notes = len(header(sheet))
+    sheet.put(0, notes, "备注")
+    sheet.put(1, notes, "已催")
+    before = outside(sheet, first_own)
+
+    assert run(fake_sheets, sa_file) == 0
+
+    assert own(sheet) == first_own, "same columns, updated in place"
+    assert outside(sheet, first_own) == before
+    status, errors = col(sheet, "Ship status"), col(sheet, "Errors")
+    assert sheet.values[4][status] == "按时发货 shipped_on_time"
+    assert sheet.values[5][errors] == ""
+    assert sheet.values[5][status] == "已超时未发货 overdue"
+    assert all(sheet.values[6][c] == "" for c in first_own), "the emptied row lost its annotation"
+    assert not any((6, c) in sheet.formats for c in first_own), "and its colour"
+    assert sheet.values[1][notes] == "已催"
+    last_batch = fake_sheets.bodies[-1]["requests"]
+    assert [next(iter(r)) for r in last_batch] == ["updateCells"], "no new columns on a re-run"
+    assert len(fake_sheets.sheets_requests()) == 6
+
+
+def test_lines_of_one_order_share_its_result_wherever_they_sit(fake_sheets, sa_file):
+    rows = jd_export()
+    rows.append(line('="235711131720"', "100099", "茶叶 C", 1, "2022-06-16 09:00:00", "2022-06-16 09:01:00",
+                     "等待确认收货", "59.00", shipped="2022-06-17 10:00:00"))
+    sheet = seed(fake_sheets, rows)
+    assert run(fake_sheets, sa_file) == 0
+    own_cols = own(sheet)
+    assert [sheet.values[2][c] for c in own_cols] == [sheet.values[7][c] for c in own_cols]
+
+
+def test_a_sheet_as_wide_as_its_grid_grows_in_the_same_batch_update(fake_sheets, sa_file):
+    sheet = seed(fake_sheets, column_count=len(JD_HEADER))
+    assert run(fake_sheets, sa_file) == 0
+    assert sheet.column_count == len(JD_HEADER) + len(OWN_TITLES)
+    batch = fake_sheets.bodies[-1]["requests"]
+    assert batch[0] == {"appendDimension": {"sheetId": sheet.sheet_id, "dimension": "COLUMNS",
+                                            "length": len(OWN_TITLES)}}
+    assert len(fake_sheets.sheets_requests()) == 3
+
+
+def test_a_header_without_an_order_id_is_refused_naming_the_missing_column(fake_sheets, sa_file, capsys):
+    rows = [r[1:] for r in jd_export()]
+    sheet = seed(fake_sheets, rows)
+    before = outside(sheet, [])
+    assert run(fake_sheets, sa_file) == 2
+    err = capsys.readouterr().err
+    assert "表头缺少必需的列" in err and "missing columns: order_id" in err
+    assert outside(sheet, []) == before
+    assert [m for m, _ in fake_sheets.sheets_requests()] == ["GET", "GET"], "nothing written"
+
+
+def test_an_unknown_worksheet_is_named(fake_sheets, sa_file, capsys):
+    seed(fake_sheets)
+    assert main(["annotate", BOOK, "--worksheet", "订单", "--credentials", str(sa_file),
+                 "--googleapis-base-url", fake_sheets.url, "--no-progress"]) == 2
+    assert "找不到工作表 '订单'" in capsys.readouterr().err
+
+
+def test_a_spreadsheet_url_is_accepted(fake_sheets, sa_file):
+    sheet = seed(fake_sheets)
+    url = f"https://docs.google.com/spreadsheets/d/{BOOK}/edit#gid=0"
+    assert run(fake_sheets, sa_file, book=url) == 0
+    assert own(sheet)
+
+
+def test_a_missing_spreadsheet_is_a_sheets_api_error(fake_sheets, sa_file, capsys):
+    seed(fake_sheets)
+    assert run(fake_sheets, sa_file, book="no-such-book") == 1
+    assert "Google Sheets API 错误 error 404" in capsys.readouterr().err
+
+
+def test_a_key_the_token_endpoint_does_not_trust_is_refused(fake_sheets, foreign_sa_file, capsys):
+    seed(fake_sheets)
+    assert run(fake_sheets, foreign_sa_file) == 1
+    assert "服务账号认证失败" in capsys.readouterr().err
+    assert fake_sheets.sheets_requests() == []
+
+
+def test_a_large_sheet_shows_progress_and_still_takes_three_requests(fake_sheets, sa_file, capsys):
+    rows = [JD_HEADER] + [
+        line(str(300000000000 + i), "1", "货品", 1, "2022-06-16 09:00:00", "2022-06-16 10:00:00", "等待出库", "9.90")
+        for i in range(2500)]
+    sheet = seed(fake_sheets, rows)
+    assert main(["annotate", BOOK, "--credentials", str(sa_file), "--as-of", AS_OF, "--platform", "jingxi",
+                 "--googleapis-base-url", fake_sheets.url]) == 0
+    assert "2500/2500" in capsys.readouterr().err
+    assert len(fake_sheets.sheets_requests()) == 3
+    assert sheet.values[2500][col(sheet, "Ship status")] == "已超时未发货 overdue"
+
+
+def test_no_network_lookup_leaves_loopback(fake_sheets, sa_file):
+    hosts = []
+    recording = threading.Event()
+
+    def hook(event, args):
+        if recording.is_set() and event in ("socket.getaddrinfo", "socket.connect"):
+            target = args[0] if event == "socket.getaddrinfo" else args[1]
+            hosts.append(target[0] if isinstance(target, tuple) else target)
+
+    sys.addaudithook(hook)
+    seed(fake_sheets)
+    recording.set()
+    try:
+        assert run(fake_sheets, sa_file) == 0
+    finally:
+        recording.clear()
+    assert hosts and set(hosts) <= {"127.0.0.1"}, hosts
+
+
+def test_the_module_runs_as_a_command_with_the_env_seam(fake_sheets, sa_file):
+    sheet = seed(fake_sheets)
+    env = {**os.environ, "JDPG_GOOGLEAPIS_BASE_URL": fake_sheets.url}
+    done = subprocess.run([sys.executable, "-m", "sheets_addon", "annotate", BOOK, "--worksheet", "Orders",
+                           "--credentials", str(sa_file), "--as-of", AS_OF, "--platform", "jingxi"],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert header(sheet)[len(JD_HEADER):] == OWN_TITLES
+
+
+@pytest.mark.parametrize("value,expected", [
+    ("235711131719", "235711131719"), (129.0, "129"), (1.5, "1.5"), (True, "TRUE")])
+def test_the_stand_in_formats_values_as_sheets_shows_them(value, expected):
+    from .fake_sheets import formatted
+    assert formatted(value) == expected
+
+
+def test_the_stand_in_refuses_a_write_beyond_the_grid(fake_sheets, sa_file):
+    from sheets_addon.client import load_credentials, make_client
+    import gspread
+    seed(fake_sheets, column_count=len(JD_HEADER))
+    client = make_client(load_credentials(str(sa_file)), fake_sheets.url)
+    with pytest.raises(gspread.exceptions.APIError, match="exceeds grid limits"):
+        client.open_by_key(BOOK).worksheet("Orders").update([["x"]], "Z1")
