@@ -58,7 +58,13 @@ def _rgb(hex_colour: str) -> dict:
     return {name: int(hex_colour[i:i + 2], 16) / 255 for name, i in (("red", 1), ("green", 3), ("blue", 5))}
 
 
-def _cell(value, colour=None, bold=False) -> dict:
+# Built once and shared by every cell of a status: a 100,000-row sheet has 900,000 cells.
+_STATUS_FORMATS = {status: {"backgroundColor": _rgb(colour)} for status, colour in STATUS_COLOURS.items()}
+_HEADER_FORMAT = {"textFormat": {"bold": True}}
+
+
+def _cell(value, fmt=None) -> dict:
+    """CellData writing ``value`` as a literal (text is never read as a formula)."""
     cell = {}
     if isinstance(value, bool):
         cell["userEnteredValue"] = {"boolValue": value}
@@ -66,11 +72,6 @@ def _cell(value, colour=None, bold=False) -> dict:
         cell["userEnteredValue"] = {"numberValue": value}
     elif value not in (None, ""):
         cell["userEnteredValue"] = {"stringValue": str(value)}
-    fmt = {}
-    if colour:
-        fmt["backgroundColor"] = _rgb(colour)
-    if bold:
-        fmt["textFormat"] = {"bold": True}
     if fmt:
         cell["userEnteredFormat"] = fmt
     return cell
@@ -155,12 +156,12 @@ def annotate_worksheet(client: gspread.Client, spreadsheet_id: str, worksheet: s
 
     placed = sorted(range(len(titles)), key=targets.__getitem__)
     columns = [targets[j] for j in placed]
-    colours = [STATUS_COLOURS.get(status) for _, status in results]
     for run in _runs(columns):
         keys = [placed[k] for k in run]
-        grid_rows = [{"values": [_cell(titles[j], bold=True) for j in keys]}]
-        for (annotation, _), colour in zip(results, colours):
-            grid_rows.append({"values": [_cell(annotation[j], colour) for j in keys]})
+        grid_rows = [{"values": [_cell(titles[j], _HEADER_FORMAT) for j in keys]}]
+        for annotation, status in results:
+            fmt = _STATUS_FORMATS.get(status)
+            grid_rows.append({"values": [_cell(annotation[j], fmt) for j in keys]})
         requests.append({"updateCells": {
             "range": {"sheetId": props["sheetId"], "startRowIndex": 0, "endRowIndex": len(grid_rows),
                       "startColumnIndex": columns[run[0]], "endColumnIndex": columns[run[-1]] + 1},

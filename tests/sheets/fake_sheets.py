@@ -9,6 +9,7 @@ does not implement, so the code under test cannot lean on behaviour nobody check
 import re
 import secrets
 import threading
+import time
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
@@ -143,6 +144,7 @@ class FakeSheets:
         self.tokens: set[str] = set()
         self.log: list[tuple[str, str]] = []
         self.bodies: list = []                    # JSON bodies of the POST requests, in order
+        self.busy_seconds = 0.0                   # time spent handling requests (for benchmarks)
         self.lock = threading.Lock()
         self.app = self._make_app()
         self._server = None
@@ -189,9 +191,14 @@ class FakeSheets:
 
         @app.before_request
         def record():
+            request.environ["fake.started"] = time.perf_counter()
             self.log.append((request.method, request.path))
             if request.method == "POST" and request.path.startswith("/v4/"):
                 self.bodies.append(request.get_json(silent=True))
+
+        @app.teardown_request
+        def timing(exc):
+            self.busy_seconds += time.perf_counter() - request.environ.get("fake.started", time.perf_counter())
 
         @app.post("/token")
         def token():
