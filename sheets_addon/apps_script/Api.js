@@ -29,6 +29,7 @@ function readSettings_() {
  * @return {string} The message.
  */
 function apiErrorText_(code, text) {
+  /** @type {*} */
   var error = null;
   try {
     error = JSON.parse(text).error;
@@ -44,6 +45,16 @@ function apiErrorText_(code, text) {
     return 'JD Promo Guard API ' + code + ' ' + (error.code || '') + ': ' + parts.join(' / ');
   }
   return 'JD Promo Guard API ' + code + ': ' + String(text).slice(0, 200);
+}
+
+/**
+ * The message of a thrown value (an Error, or anything else thrown).
+ *
+ * @param {*} thrown What was caught.
+ * @return {string} Its message.
+ */
+function errorMessage_(thrown) {
+  return thrown && thrown.message ? String(thrown.message) : String(thrown);
 }
 
 /**
@@ -90,11 +101,12 @@ function apiCall_(method, path, body) {
   var url = settings.apiUrl + path;
   var lastProblem = '';
   for (var attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    /** @type {?GoogleAppsScript.URL_Fetch.HTTPResponse} */
     var response = null;
     try {
       response = UrlFetchApp.fetch(url, options);
     } catch (e) {
-      lastProblem = 'JD Promo Guard API 无法连接 unreachable: ' + (e && e.message ? e.message : e);
+      lastProblem = 'JD Promo Guard API 无法连接 unreachable: ' + errorMessage_(e);
     }
     if (response) {
       var code = response.getResponseCode();
@@ -190,7 +202,7 @@ function cachePut_(cache, key, value, ttlSeconds) {
  * @param {string} kind Which computation (part of the key).
  * @param {Object} input Everything the answer depends on, besides the API URL and rules version.
  * @param {boolean} pinned True when the input fixes `as_of`, so the answer never changes.
- * @param {function(): *} compute Makes the API call(s) and returns a JSON value.
+ * @param {() => *} compute Makes the API call(s) and returns a JSON value.
  * @return {*} The answer.
  */
 function cachedCall_(kind, input, pinned, compute) {

@@ -25,7 +25,7 @@ function asGrid_(arg) {
  * single column to every column and a single row to every row.
  *
  * @param {Object<string, *>} args Arguments by name; the first one sets the shape.
- * @return {{rows: number, cols: number, at: function(string, number, number): *}} The aligned view.
+ * @return {{rows: number, cols: number, at: (name: string, r: number, c: number) => *}} The aligned view.
  * @throws {Error} When an argument's size fits none of those rules.
  */
 function alignArgs_(args) {

@@ -12,9 +12,9 @@
  * @param {string} name The formula's name (part of the cache key).
  * @param {Object<string, *>} args The formula's arguments, the first setting the shape.
  * @param {*} asOf A cell (Date or text) fixing "now", or '' for the server's clock.
- * @param {function(function(string): string, function(string): *): Object} toOrder
+ * @param {(text: (name: string) => string, raw: (name: string) => *) => Object} toOrder
  *     Makes an order from a cell's arguments, given `text(name)` (as API text) and `raw(name)`.
- * @param {function(Object): *} toCell Reads the cell value from one order result.
+ * @param {(result: Object) => *} toCell Reads the cell value from one order result.
  * @return {Array<Array<*>>} The cells.
  */
 function perOrderFormula_(name, args, asOf, toOrder, toCell) {

@@ -120,7 +120,7 @@ function annotateActiveSheet() {
   try {
     table = annotateRows_(grid, '', '', sheetTimeZone_(), false);
   } catch (e) {
-    ui.alert('JD Promo Guard', String(e && e.message ? e.message : e), ui.ButtonSet.OK);
+    ui.alert('JD Promo Guard', errorMessage_(e), ui.ButtonSet.OK);
     return;
   }
 
