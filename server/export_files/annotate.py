@@ -57,9 +57,10 @@ def _write_rows(source, annotator, keep, output, on_bad_row, on_progress) -> int
     as_text = source.kind == "xlsx"
 
     def core_rows():
-        for record in source.records():
-            cells = [record.cells[i] if i < len(record.cells) else "" for i in keep] if project else record.cells
-            waiting.append((record.line, cells))
+        for line, cells in source.records():
+            if project:
+                cells = [cells[i] if i < len(cells) else "" for i in keep]
+            waiting.append((line, cells))
             yield [cell_text(v) for v in cells] if as_text else cells
 
     rows = 0

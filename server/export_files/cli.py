@@ -19,6 +19,8 @@ from .reader import BrokenFile, UnreadableFile, open_export
 from .writer import OutputError
 
 PLATFORMS = ("jd", "jingxi", "jd_international")
+# Past this many, bad rows are counted, not listed: every one is in the copy's errors column.
+REPORTED_BAD_ROWS = 20
 
 
 class Refused(Exception):
@@ -90,8 +92,9 @@ def _run(args, column_map: dict) -> int:
         bad_rows = []
         with _progress_bar(source) as bar:
             def on_bad_row(bad: BadRow) -> None:
-                bad_rows.append(bad)
-                bar.write(f"第 {bad.line} 行 line {bad.line}: {bad.reason}", file=sys.stderr)
+                bad_rows.append(bad.line)
+                if len(bad_rows) <= REPORTED_BAD_ROWS:
+                    bar.write(f"第 {bad.line} 行 line {bad.line}: {bad.reason}", file=sys.stderr)
 
             def on_progress(done: int) -> None:
                 bar.update(done - bar.n)
@@ -172,7 +175,10 @@ def _summary_text(summary: dict, rows: int, bad_rows: int, out_path: Path) -> st
         f"若被索赔 if claimed: ¥{summary.get('if_claimed_total', '0.00')}    "
         f"补贴损失 subsidy lost: ¥{summary.get('losses_total', '0.00')}",
     ]
-    if bad_rows:
-        lines.append(f"无法标注的行 bad rows: {bad_rows}（见上方行号与 errors 列 / see the line numbers above "
-                     "and the errors column）")
+    if bad_rows > REPORTED_BAD_ROWS:
+        lines.append(f"无法标注的行 bad rows: {bad_rows}（上方列出前 {REPORTED_BAD_ROWS} 行，全部见错误列 / the first "
+                     f"{REPORTED_BAD_ROWS} are listed above, all are in the errors column）")
+    elif bad_rows:
+        lines.append(f"无法标注的行 bad rows: {bad_rows}（见上方行号与错误列 / see the line numbers above and the "
+                     "errors column）")
     return "\n".join(lines)

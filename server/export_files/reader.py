@@ -8,13 +8,13 @@ records come out as the file holds them.
 import codecs
 import csv
 import io
-from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Iterator
 from zipfile import BadZipFile
 
 PREFIX_BYTES = 1 << 20
+READ_BUFFER = 1 << 20
 # Tried in this order: UTF-8 first because GBK text is almost never valid UTF-8, while
 # GB18030 (the GBK superset the seller backend writes) accepts most UTF-8 byte sequences.
 CSV_ENCODINGS = ("utf-8", "gb18030")
@@ -43,14 +43,6 @@ class BrokenFile(Exception):
         self.message_en = message_en
 
 
-@dataclass(frozen=True)
-class Record:
-    """One data row: its line number in the file (header = 1) and its cells."""
-
-    line: int
-    cells: list
-
-
 class CsvExport:
     """A CSV export opened for streaming; ``records()`` yields each data row once."""
 
@@ -60,7 +52,7 @@ class CsvExport:
         self.path = path
         self.encoding = detect_encoding(path)
         self.size = path.stat().st_size
-        self._binary = path.open("rb")
+        self._binary = path.open("rb", buffering=READ_BUFFER)
         self._text = io.TextIOWrapper(self._binary, encoding=self.encoding, newline="", errors="strict")
         self._reader = csv.reader(self._text)
         try:
@@ -72,13 +64,14 @@ class CsvExport:
             self.close()
             raise UnreadableFile(path, "文件是空的，没有表头行", "the file is empty: no header line")
 
-    def records(self) -> Iterator[Record]:
+    def records(self) -> Iterator[tuple[int, list]]:
+        """``(line number, cells)`` per data row; the header is line 1, blank lines are skipped."""
         reader = self._reader
         line = reader.line_num
         try:
             for cells in reader:
                 if cells:
-                    yield Record(line + 1, cells)
+                    yield line + 1, cells
                 line = reader.line_num
         except UnicodeDecodeError:
             bad = _first_undecodable_line(self.path, self.encoding)
@@ -122,10 +115,10 @@ class XlsxExport:
             raise UnreadableFile(path, "第一个工作表是空的，没有表头行", "the first sheet is empty: no header row")
         self.header = header
 
-    def records(self) -> Iterator[Record]:
+    def records(self) -> Iterator[tuple[int, list]]:
         for self._line, values in self._rows:
             if any(v is not None and v != "" for v in values):
-                yield Record(self._line, list(values))
+                yield self._line, list(values)
 
     def progress(self) -> int:
         return self._line

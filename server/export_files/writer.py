@@ -53,7 +53,7 @@ class CsvOutput:
             cells = [cell_text(v) for v in cells]
         if len(cells) < self._width:
             cells = cells + [""] * (self._width - len(cells))
-        self._writer.writerow(cells + ["" if v is None else v for v in annotation])
+        self._writer.writerow(cells + annotation)
 
     def close(self) -> None:
         self._file.close()
@@ -124,7 +124,7 @@ class XlsxOutput:
         sheet = self._sheet
         if kind == "datetime" and isinstance(value, str):
             try:
-                sheet.write_datetime(row, col, datetime.strptime(value, "%Y-%m-%d %H:%M:%S"), fmt)
+                sheet.write_datetime(row, col, datetime.fromisoformat(value), fmt)
                 return
             except ValueError:
                 pass

@@ -27,7 +27,7 @@ def write_csv(path, rows, encoding, bom=b""):
 def read_all(path):
     export = open_export(path)
     try:
-        return export, [(r.line, r.cells) for r in export.records()]
+        return export, list(export.records())
     finally:
         export.close()
 
