@@ -1,0 +1,74 @@
+'use strict';
+// What is pushed to Google: minimum scopes, an allowlisted API URL, only the add-on's
+// own files, and the house style of its functions (JSDoc, @customfunction, private `_`).
+
+const { test } = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const { SRC, loadProject } = require('./harness/gas');
+
+const manifest = JSON.parse(fs.readFileSync(path.join(SRC, 'appsscript.json'), 'utf8'));
+const sources = fs
+  .readdirSync(SRC)
+  .filter((f) => f.endsWith('.js'))
+  .map((f) => ({ file: f, text: fs.readFileSync(path.join(SRC, f), 'utf8') }));
+const MENU_ENTRY_POINTS = [
+  'onOpen',
+  'onInstall',
+  'showSettings',
+  'getSettingsForSidebar',
+  'saveSettings',
+  'annotateActiveSheet',
+  'clearAnnotations',
+];
+
+test('the manifest asks for the minimum scopes only', () => {
+  assert.deepEqual([...manifest.oauthScopes].sort(), [
+    'https://www.googleapis.com/auth/script.container.ui',
+    'https://www.googleapis.com/auth/script.external_request',
+    'https://www.googleapis.com/auth/spreadsheets.currentonly',
+  ]);
+  assert.equal(manifest.runtimeVersion, 'V8');
+});
+
+test('UrlFetchApp may reach only allowlisted https prefixes', () => {
+  assert.ok(manifest.urlFetchWhitelist.length >= 1);
+  for (const prefix of manifest.urlFetchWhitelist) assert.match(prefix, /^https:\/\/[^/]+\/$/);
+});
+
+test('clasp pushes only the manifest, the scripts and the HTML', () => {
+  const ignore = fs.readFileSync(path.join(SRC, '.claspignore'), 'utf8').trim().split('\n');
+  assert.deepEqual(ignore, ['**/**', '!appsscript.json', '!*.js', '!*.html']);
+  const example = JSON.parse(fs.readFileSync(path.join(SRC, '.clasp.json.example'), 'utf8'));
+  assert.equal(example.rootDir, '.');
+  assert.ok(!fs.existsSync(path.join(SRC, '.clasp.json')), 'the real .clasp.json (a script id) is not committed');
+});
+
+test('every function has JSDoc; formulas say @customfunction; helpers end in _', () => {
+  const gas = loadProject();
+  for (const { file, text } of sources) {
+    for (const m of text.matchAll(/^function (\w+)\(/gm)) {
+      const name = m[1];
+      const before = text.slice(0, m.index).trimEnd();
+      assert.ok(before.endsWith('*/'), `${file}: ${name} has JSDoc`);
+      const doc = before.slice(before.lastIndexOf('/**'));
+      if (name.startsWith('JD_')) {
+        assert.match(doc, /@customfunction/, `${name} is a custom function`);
+        assert.match(doc, /@return/, `${name} documents its result`);
+      } else if (!MENU_ENTRY_POINTS.includes(name)) {
+        assert.ok(name.endsWith('_'), `${file}: ${name} is private, so its name ends in _`);
+      }
+      assert.equal(typeof gas.ctx[name], 'function');
+    }
+  }
+  const formulas = Object.keys(gas.ctx).filter((k) => k.startsWith('JD_')).sort();
+  assert.deepEqual(formulas, ['JD_ANNOTATE', 'JD_PRICE_MATCH', 'JD_RED_ENVELOPE', 'JD_RETURN_BY', 'JD_SHIP_BY', 'JD_SHIP_STATUS']);
+});
+
+test('the scripts use no Node or browser APIs, nor modules', () => {
+  for (const { file, text } of sources) {
+    const code = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+    assert.doesNotMatch(code, /\brequire\(|\bimport\s|\bexport\s|\bprocess\.|(?<![.\w])fetch\(|\bwindow\.|\bdocument\./, file);
+  }
+});
