@@ -1,6 +1,11 @@
 """Annotate one worksheet in place: read it once, annotate every row through the rules
 core, write only the add-on's own columns (header ``JDPG …``) in one batch update.
 
+Cells are read unformatted, dates as serial numbers: the text Sheets shows for a date
+depends on the spreadsheet's locale (``6/16/2022 10:00:00`` in en_US), its serial number does
+not. A serial number in a time column becomes the wall-clock time it stands for, which the
+core reads as Beijing time, as JD's exports are.
+
 Three Sheets API requests in all, whatever the size: the spreadsheet's metadata (sheet id
 and grid size), the sheet's values, and one ``spreadsheets.batchUpdate`` that grows the grid
 when needed (``appendDimension``) and writes the values and row colours of our columns
@@ -9,7 +14,7 @@ sheet as it was. Values are written as literal strings and numbers, never as for
 """
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import gspread
 from gspread.utils import absolute_range_name
@@ -52,6 +57,22 @@ class SheetAnnotation:
 def own_columns(header: list) -> list[int]:
     """0-based indexes of the columns whose header starts with ``JDPG ``."""
     return [i for i, title in enumerate(header) if str(title).startswith(PREFIX)]
+
+
+# Day zero of Sheets' date serial numbers.
+SERIAL_EPOCH = datetime(1899, 12, 30)
+
+
+def _is_time_field(path: str) -> bool:
+    name = path.rsplit(".", 1)[-1]
+    return name.endswith(("_at", "_by")) or name == "activity_end"
+
+
+def _serial_to_datetime(value):
+    """A date serial number as the naive wall-clock time it shows; anything else unchanged."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return SERIAL_EPOCH + timedelta(seconds=round(value * 86400))
+    return value
 
 
 def _rgb(hex_colour: str) -> dict:
@@ -117,15 +138,19 @@ def annotate_worksheet(client: gspread.Client, spreadsheet_id: str, worksheet: s
     grid_cols = grid.get("columnCount", 0)
 
     values = http.values_get(spreadsheet_id, absolute_range_name(worksheet),
-                             params={"valueRenderOption": "FORMATTED_VALUE", "majorDimension": "ROWS"}
-                             ).get("values", [])
-    header = list(values[0]) if values else []
+                             params={"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER",
+                                     "majorDimension": "ROWS"}).get("values", [])
+    header = [str(h) for h in values[0]] if values else []
     own = own_columns(header)
     data_cols = [i for i in range(len(header)) if i not in set(own)]
     data_header = [header[i] for i in data_cols]
     annotator = RowAnnotator(data_header, engine=engine or default_engine(), as_of=as_of, defaults=defaults,
                              column_map=column_map)
     rows = [[row[i] if i < len(row) else "" for i in data_cols] for row in values[1:]]
+    time_cols = [i for i, h in enumerate(data_header) if _is_time_field(annotator.mapping.get(h.strip(), ""))]
+    for row in rows:
+        for i in time_cols:
+            row[i] = _serial_to_datetime(row[i])
 
     started = time.perf_counter()
     id_header = next(h for h, f in annotator.mapping.items() if f == "order_id")

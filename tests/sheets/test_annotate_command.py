@@ -140,6 +140,19 @@ def test_re_running_after_edits_updates_our_columns_in_place(fake_sheets, sa_fil
     assert len(fake_sheets.sheets_requests()) == 6
 
 
+def test_date_cells_are_read_as_the_time_they_show_whatever_the_locale(fake_sheets, sa_file):
+    rows = jd_export()
+    paid, shipped = JD_HEADER.index("付款确认时间"), JD_HEADER.index("出库时间")
+    rows[1][paid] = 44728 + 10 / 24            # a date cell showing 2022-06-16 10:00:00
+    rows[1][shipped] = 44732 + 11 / 24         # 2022-06-20 11:00:00
+    sheet = seed(fake_sheets, rows)
+    assert run(fake_sheets, sa_file) == 0
+    assert sheet.values[1][col(sheet, "Ship by")] == "2022-06-20 10:00:00"
+    assert sheet.values[1][col(sheet, "Ship status")] == "超时发货 shipped_late"
+    assert sheet.values[1][col(sheet, "Hours late")] == 1.0
+    assert sheet.values[1][paid] == 44728 + 10 / 24, "the date cell itself is untouched"
+
+
 def test_lines_of_one_order_share_its_result_wherever_they_sit(fake_sheets, sa_file):
     rows = jd_export()
     rows.append(line('="235711131720"', "100099", "茶叶 C", 1, "2022-06-16 09:00:00", "2022-06-16 09:01:00",
