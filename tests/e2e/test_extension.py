@@ -1,0 +1,533 @@
+"""The browser extension in real Chromium: Debian's chromium, the unpacked extension loaded as a
+user loads it, fixture pages served at the JD seller backend's real URLs, the real API on loopback.
+
+Expected badges come from the rules as RULES.md states them (computed below), not from the API.
+Set JDPG_SCREENSHOTS=1 to refresh docs/screenshot-extension.png.
+"""
+import os
+import shutil
+from datetime import datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+EXTENSION = ROOT / "extension"
+FIXTURES = Path(__file__).resolve().parent / "extension_fixtures"
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-quic",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
+]
+AS_OF = "2022-06-20T12:00:00+08:00"
+ORDERS_URL = "https://shop.jd.com/jdm/trade/orders/order-list?tabType=allOrders"
+LEGACY_URL = "https://porder.shop.jd.com/order/orderlist/waitOut"
+AFTER_SALE_URL = "https://shop.jd.com/jdm/trade/after-sale/list"
+
+# Fixture file for each served path (the /plain/ copies sit outside the content script's matches).
+PAGES = {
+    ("shop.jd.com", "/jdm/trade/orders/order-list"): "order-list.html",
+    ("shop.jd.com", "/jdm/trade/after-sale/list"): "after-sale-list.html",
+    ("porder.shop.jd.com", "/order/orderlist/waitOut"): "legacy-order-list.html",
+    ("shop.jd.com", "/plain/order-list"): "order-list.html",
+    ("shop.jd.com", "/plain/after-sale"): "after-sale-list.html",
+    ("porder.shop.jd.com", "/plain/legacy"): "legacy-order-list.html",
+}
+TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".css": "text/css"}
+
+
+# ---- what the rules say (RULES.md, SHIP-DEADLINE), independent of the API's code -------------
+
+JINGXI_96H_DAYS = {"2022-06-01", "2022-06-08", "2022-06-16", "2022-06-17", "2022-06-18"}
+JINGXI_WINDOW = (datetime(2022, 5, 24), datetime(2022, 6, 20, 23, 59, 59))
+
+
+def ship_deadline(concluded: str, platform: str) -> datetime:
+    """Jingxi 618 2022: 96 h for orders concluded on the 96 h days, else 48 h; elsewhere 48 h."""
+    t = datetime.fromisoformat(concluded)
+    in_window = JINGXI_WINDOW[0] <= t <= JINGXI_WINDOW[1]
+    hours = 96 if platform == "jingxi" and in_window and concluded[:10] in JINGXI_96H_DAYS else 48
+    return t + timedelta(hours=hours)
+
+
+def expected_ship_badge(concluded, platform, status, as_of=AS_OF, at_risk_hours=6):
+    """(badge kind, Chinese badge text) for an order on the list."""
+    deadline = ship_deadline(concluded, platform)
+    at = deadline.strftime("%m-%d %H:%M")
+    now = datetime.fromisoformat(as_of).replace(tzinfo=None)
+    if status in ("等待确认收货", "已完成"):
+        # Shipped with no time known: on time for sure while the deadline is still ahead.
+        if now <= deadline:
+            return "ship-on-time", f"按时发货（截止 {at}）"
+        return "ship-unknown", f"已发货，时间未知（截止 {at}）"
+    left = (deadline - now).total_seconds() / 3600
+    if left < 0:
+        return "ship-overdue", f"已超时 {-left:.1f} 小时未发货（截止 {at}）"
+    if left < at_risk_hours:
+        return "ship-at-risk", f"即将超时 · 剩 {left:.1f} 小时（{at} 前发货）"
+    return "ship-pending", f"发货截止 {at} · 剩 {left:.1f} 小时"
+
+
+# ---- browser plumbing --------------------------------------------------------------------------
+
+def serve_fixture(route):
+    url = urlsplit(route.request.url)
+    name = PAGES.get((url.hostname, url.path))
+    if name is None and url.path.startswith("/jdpg-fixtures/"):
+        name = url.path.rsplit("/", 1)[-1]
+    path = FIXTURES / name if name else None
+    if path is None or not path.is_file():
+        route.fulfill(status=404, body="not found", content_type="text/plain")
+        return
+    route.fulfill(status=200, body=path.read_bytes(), content_type=TYPES[path.suffix])
+
+
+class Browser:
+    """One Chromium with the unpacked extension for the module; fresh settings for each test."""
+
+    def __init__(self, ctx, sw):
+        self.ctx = ctx
+        self.sw = sw
+        self.ext_id = sw.url.split("/")[2]
+
+    def configure(self, **settings):
+        self.sw.evaluate(
+            "s => chrome.storage.local.clear().then(() => chrome.storage.local.set(s))", settings)
+        self.sw.evaluate("() => { self.jdpgStats.annotateCalls = 0; self.jdpgStats.ordersSent = 0; }")
+
+    def api_calls(self):
+        return self.sw.evaluate("() => self.jdpgStats.annotateCalls")
+
+    def open(self, url):
+        page = self.ctx.new_page()
+        page.problems = []
+        page.on("pageerror", lambda e: page.problems.append(f"pageerror: {e}"))
+        page.on("console", lambda m: m.type == "error" and page.problems.append(f"console: {m.text}"))
+        page.goto(url)
+        return page
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: apt-get install chromium (tests never skip)"
+    with sync_playwright() as p:
+        ctx = p.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("profile")), executable_path=CHROMIUM, headless=True,
+            ignore_default_args=["--disable-extensions"],
+            args=[f"--disable-extensions-except={EXTENSION}", f"--load-extension={EXTENSION}", *FLAGS],
+            viewport={"width": 1280, "height": 900}, locale="zh-CN")
+        ctx.route("https://shop.jd.com/**", serve_fixture)
+        ctx.route("https://porder.shop.jd.com/**", serve_fixture)
+        sw = ctx.service_workers[0] if ctx.service_workers else ctx.wait_for_event("serviceworker")
+        print("\nbrowser:", sw.evaluate("navigator.userAgent"))
+        yield Browser(ctx, sw)
+        ctx.close()
+
+
+@pytest.fixture
+def b(browser):
+    yield browser
+    for page in browser.ctx.pages:
+        page.close()
+
+
+UNITS_JS = """
+kind => {
+  const units = kind === 'legacy'
+    ? [...document.querySelectorAll('tbody.shopweb-table-tbody > tr')]
+    : [...document.querySelectorAll('.table-body .card')];
+  return units.map(u => {
+    const text = u.textContent;
+    const id = (u.querySelector('.order-info-btn span, .orderid-mr10, .order-id') || u).textContent.match(/\\d{9,}/);
+    const rows = [...u.querySelectorAll('.jdpg-row')];
+    return {
+      id: id ? id[0] : null,
+      rows: rows.length,
+      state: rows[0] ? rows[0].dataset.jdpgState : null,
+      badges: rows.flatMap(r => [...r.querySelectorAll('.jdpg-badge')].map(b => {
+        // Explanations are built on first hover; hovering is what a merchant does too.
+        b.dispatchEvent(new MouseEvent('mouseover', {bubbles: true}));
+        return {
+          kind: b.dataset.jdpgKind,
+          zh: (b.querySelector('.jdpg-badge__zh') || {}).textContent || null,
+          en: (b.querySelector('.jdpg-badge__en') || {}).textContent || null,
+          tip: b.querySelector('.jdpg-tip').textContent,
+        };
+      })),
+    };
+  });
+}
+"""
+
+SETTLED_JS = """
+kind => {
+  const html = document.documentElement;
+  if (html.dataset.jdpgState !== 'done' && html.dataset.jdpgState !== 'error') return false;
+  const units = kind === 'legacy'
+    ? [...document.querySelectorAll('tbody.shopweb-table-tbody > tr')]
+    : [...document.querySelectorAll('.table-body .card')];
+  return units.length > 0 && units.every(u => {
+    const row = u.querySelector('.jdpg-row');
+    return row && row.dataset.jdpgState !== 'pending';
+  });
+}
+"""
+
+
+def settle(page, kind="orders", timeout=10000):
+    page.wait_for_function(SETTLED_JS, arg=kind, timeout=timeout)
+    return {u["id"]: u for u in page.evaluate(UNITS_JS, kind)}
+
+
+def kinds(unit):
+    return [badge["kind"] for badge in unit["badges"]]
+
+
+def badge(unit, kind):
+    found = [x for x in unit["badges"] if x["kind"] == kind]
+    assert found, f"order {unit['id']}: no {kind} badge in {kinds(unit)}"
+    return found[0]
+
+
+def bar(page):
+    return page.evaluate("""() => {
+      const bars = [...document.querySelectorAll('.jdpg-bar')];
+      const b = bars[0];
+      return b && {count: bars.length, late: b.dataset.jdpgLate, atRisk: b.dataset.jdpgAtRisk,
+                   owed: b.dataset.jdpgOwed, text: b.textContent,
+                   notices: document.querySelectorAll('.jdpg-notice').length,
+                   beforeList: b.nextElementSibling && b.nextElementSibling.matches('.order-table, .ivu-table-wrapper, .after-sale-table')};
+    }""")
+
+
+def page_requests(page):
+    return page.evaluate("""() => [Number(document.documentElement.dataset.jdpgRequests || 0),
+                                   Number(document.documentElement.dataset.jdpgOrdersRequested || 0)]""")
+
+
+# The first page of the "all orders" tab: (id, concluded at, platform, status).
+PAGE_1 = [
+    ("235711131719", "2022-06-16 10:00:00", "jingxi", "等待出库"),
+    ("235711131720", "2022-06-18 14:00:00", "jd", "等待出库"),
+    ("235711131721", "2022-06-19 09:00:00", "jd", "等待出库"),
+    ("235711131722", "2022-06-17 08:00:05", "jingxi", "等待确认收货"),
+    ("235711131723", "2022-06-16 20:00:00", "jingxi", "等待出库"),
+    ("235711131725", "2022-06-19 10:00:00", "jd", "等待出库"),  # cash on delivery: placed
+]
+PAGE_2 = [
+    ("235711131801", "2022-06-05 10:00:00", "jd", "等待出库"),
+    ("235711131802", "2022-06-19 20:00:00", "jd", "等待出库"),
+    ("235711131803", "2022-06-10 11:00:30", "jd", "已完成"),
+]
+
+
+# ---- tests -------------------------------------------------------------------------------------
+
+def test_each_card_on_todays_order_list_shows_the_ship_badge_the_rules_give(b, live_api, tmp_path):
+    b.configure(apiBase=live_api, asOf=AS_OF)
+    page = b.open(ORDERS_URL)
+    units = settle(page)
+
+    for order_id, concluded, platform, status in PAGE_1:
+        kind, text = expected_ship_badge(concluded, platform, status)
+        assert badge(units[order_id], kind)["zh"] == text, order_id
+        assert units[order_id]["rows"] == 1
+
+    # Jingxi, paid on a 96 h day, in a subsidy activity and overdue: the subsidy is forfeited.
+    assert kinds(units["235711131719"]) == ["ship-overdue", "subsidy-forfeited"]
+    overdue = badge(units["235711131719"], "ship-overdue")
+    assert overdue["en"] == "Overdue 2.0 h (due 06-20 10:00)"
+    assert "SHIP-DEADLINE" in overdue["tip"] and "96 小时" in overdue["tip"]
+    assert "2022-06-16 10:00:00" in overdue["tip"]  # the fact it used: paid_at
+    # JD shows 48 h for a 96 h-day order: the difference is said out loud.
+    differs = badge(units["235711131723"], "ship-shown-differs")
+    assert differs["zh"] == "京东显示截止 06-18 20:00 ≠ 规则 06-20 20:00"
+    assert kinds(units["235711131720"]) == ["ship-at-risk"]
+    assert kinds(units["235711131721"]) == ["ship-pending"]
+    # A card without readable times gets the grey badge and no flag; a cancelled one nothing due.
+    assert kinds(units["235711131724"]) == ["unreadable"]
+    assert units["235711131724"]["state"] == "unreadable"
+    assert kinds(units["235711131726"]) == ["nothing-due"]
+
+    summary = bar(page)
+    assert summary["count"] == 1 and summary["beforeList"]
+    assert (summary["late"], summary["atRisk"], summary["owed"]) == ("1", "1", "0.00")
+    assert "超时 1" in summary["text"] and "即将超时 1" in summary["text"] and "无法读取 1" in summary["text"]
+
+    # A click pins the explanation open; the page's own click handlers never see it.
+    page.evaluate("""() => document.querySelector('.card').addEventListener('click',
+                       () => { document.documentElement.dataset.fixtureCardClicked = '1'; })""")
+    first = page.locator('.card .jdpg-badge[data-jdpg-kind="ship-overdue"]').first
+    first.click()
+    assert first.get_attribute("aria-expanded") == "true"
+    assert page.locator(".jdpg-badge.jdpg-open .jdpg-tip").first.is_visible()
+    assert page.evaluate("document.documentElement.dataset.fixtureCardClicked") is None
+
+    shot = tmp_path / "extension.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 10_000
+    if os.environ.get("JDPG_SCREENSHOTS"):
+        shutil.copy(shot, ROOT / "docs" / "screenshot-extension.png")
+    assert page.problems == []
+
+
+def test_paging_tabs_and_rerenders_keep_one_current_row_per_card_and_ask_only_for_new_orders(b, live_api):
+    b.configure(apiBase=live_api, asOf=AS_OF)
+    page = b.open(ORDERS_URL)
+    settle(page)
+    assert page_requests(page) == [1, 7]  # 8 cards, one unreadable
+    page.evaluate("() => document.querySelectorAll('.jdpg-row').forEach(r => { r.fixtureMark = 1; })")
+
+    # Unrelated page changes outside the list: nothing is re-rendered or re-requested.
+    page.click(".banner-btn")
+    page.wait_for_timeout(150)
+    assert page.evaluate("() => [...document.querySelectorAll('.jdpg-row')].every(r => r.fixtureMark === 1)")
+
+    # Vue re-creates identical cards: badges come back from the cache, no request.
+    page.click(".refresh-btn")
+    units = settle(page)
+    assert page_requests(page) == [1, 7] and b.api_calls() == 1
+    assert all(u["rows"] == 1 for u in units.values()) and len(units) == 8
+
+    # Paging patches the same card elements with other orders: each row follows its card.
+    page.click('.jd-pager button[data-page="1"]')
+    page.wait_for_function("() => document.querySelector('.card .order-info-btn span').textContent === '235711131801'")
+    units = settle(page)
+    assert set(units) == {x[0] for x in PAGE_2}
+    for order_id, concluded, platform, status in PAGE_2:
+        kind, text = expected_ship_badge(concluded, platform, status)
+        assert kinds(units[order_id])[0] == kind and badge(units[order_id], kind)["zh"] == text
+        assert units[order_id]["rows"] == 1
+    assert page_requests(page) == [2, 10]
+    assert page.evaluate("document.querySelectorAll('.jdpg-row').length") == 3
+
+    page.click('.jd-pager button[data-page="0"]')
+    page.wait_for_function("() => document.querySelector('.card .order-info-btn span').textContent === '235711131719'")
+    units = settle(page)
+    assert kinds(units["235711131719"])[0] == "ship-overdue"
+    assert page_requests(page) == [2, 10]
+
+    # Tab switches (pushState + new cards): known orders come from the cache.
+    page.click('.jd-tab[data-tab="waitOut"]')
+    page.wait_for_function("() => document.querySelectorAll('.card').length === 4")
+    units = settle(page)
+    assert set(units) == {"235711131719", "235711131720", "235711131721", "235711131723"}
+    assert page_requests(page) == [2, 10]
+
+    page.click('.jd-tab[data-tab="waitOverseasOut"]')
+    page.wait_for_function("() => document.querySelectorAll('.card').length === 2")
+    units = settle(page)
+    assert page_requests(page) == [3, 12] and b.api_calls() == 3
+    # No tag, but the overseas tab: JD International's 618 calendar applies.
+    overdue = badge(units["235711131901"], "ship-overdue")
+    assert overdue["zh"] == expected_ship_badge("2022-06-18 10:00:00", "jd_international", "等待出库")[1]
+    assert "jd_intl_618_2022" in overdue["tip"]
+    assert bar(page)["count"] == 1 and bar(page)["late"] == "1"
+    assert page.problems == []
+
+
+def test_legacy_order_table_rows_get_badges_in_their_own_cells(b, live_api):
+    b.configure(apiBase=live_api, asOf=AS_OF)
+    page = b.open(LEGACY_URL)
+    units = settle(page, "legacy")
+    for order_id, concluded, platform, status in [
+        ("235711132001", "2022-06-16 09:00:00", "jingxi", "等待出库"),
+        ("235711132002", "2022-06-19 15:00:00", "jd", "等待出库"),
+        ("235711132003", "2022-06-18 16:00:00", "jd", "等待出库"),
+        ("235711132005", "2022-06-17 10:00:00", "jd", "等待确认收货"),
+    ]:
+        kind, text = expected_ship_badge(concluded, platform, status)
+        assert kinds(units[order_id]) == [kind] and badge(units[order_id], kind)["zh"] == text
+    assert kinds(units["235711132004"]) == ["unreadable"]
+    # The row sits inside the order-id cell: the table keeps its columns.
+    assert page.evaluate("""() => [...document.querySelectorAll('.jdpg-row')].every(r =>
+                              r.parentElement.tagName === 'TD' && r.parentElement.querySelector('.orderid-mr10'))""")
+    assert page.evaluate("document.querySelectorAll('tbody.shopweb-table-tbody > tr > td').length") == 25
+    summary = bar(page)
+    assert (summary["late"], summary["atRisk"]) == ("1", "1") and summary["beforeList"]
+    assert page.problems == []
+
+
+def test_after_sales_list_sends_the_return_facts_and_shows_the_return_window(b, live_api):
+    b.configure(apiBase=live_api, asOf=AS_OF)
+    page = b.open(AFTER_SALE_URL)
+    units = settle(page, "after_sale")
+    # Received 06-17: 7 days from the next day, to 23:59:59 of the 7th (06-24); request on 06-20.
+    open_window = units["235711133001"]
+    assert badge(open_window, "deadline-return-by")["zh"] == "退货截止 06-24 23:59"
+    assert "RETURN-7DAY" in badge(open_window, "deadline-return-by")["tip"]
+    assert "flag-free-pickup-return" in kinds(open_window)  # 运费险 + 闪电退款 + 上门取件 were read
+    closed = units["235711133002"]
+    assert badge(closed, "deadline-return-by")["zh"] == "退货截止 06-12 23:59（已过）"
+    assert "flag-return-window-closed" not in kinds(closed)  # its reason is on the deadline badge
+    assert "RETURN-7DAY" in badge(closed, "deadline-return-by")["tip"]
+    assert "2022-06-05 15:00:00" in badge(closed, "deadline-return-by")["tip"]  # received_at, as read
+    assert kinds(units["235711133003"]) == ["unreadable"]
+    assert page.problems == []
+
+
+SERIALIZE_OWN_JS = """() => {
+  const clone = document.documentElement.cloneNode(true);
+  clone.querySelectorAll('[data-jdpg-own]').forEach(n => n.remove());
+  for (const a of [...clone.attributes]) if (/^data-(jdpg|fixture)/.test(a.name)) clone.removeAttribute(a.name);
+  return {html: clone.outerHTML, text: clone.querySelector('body').innerText};
+}"""
+
+
+@pytest.mark.parametrize("plain, real, kind", [
+    ("https://shop.jd.com/plain/order-list?tabType=allOrders", ORDERS_URL, "orders"),
+    ("https://porder.shop.jd.com/plain/legacy", LEGACY_URL, "legacy"),
+    ("https://shop.jd.com/plain/after-sale", AFTER_SALE_URL, "after_sale"),
+], ids=["order-list", "legacy", "after-sale"])
+def test_the_pages_own_content_is_exactly_as_it_was_without_the_extension(b, live_api, plain, real, kind):
+    b.configure(apiBase=live_api, asOf=AS_OF)
+    before = b.open(plain)
+    before.wait_for_selector(".card, tbody tr")
+    before.wait_for_timeout(100)
+    assert before.evaluate("document.querySelectorAll('[data-jdpg-own]').length") == 0
+    baseline = before.evaluate(SERIALIZE_OWN_JS)
+    after = b.open(real)
+    settle(after, kind)
+    assert after.evaluate("document.querySelectorAll('[data-jdpg-own]').length") > 0
+    annotated = after.evaluate(SERIALIZE_OWN_JS)
+    assert annotated["text"] == baseline["text"]
+    assert annotated["html"] == baseline["html"]
+
+
+def test_api_down_gives_one_notice_and_grey_badges_and_no_page_errors(b, live_api):
+    b.configure(apiBase="http://127.0.0.1:9", asOf=AS_OF)  # discard port: nothing listens
+    page = b.open(ORDERS_URL)
+    page.wait_for_function("document.documentElement.dataset.jdpgState === 'error'")
+    units = settle(page)
+    assert page.evaluate("document.documentElement.dataset.jdpgError") == "unreachable"
+    for order_id, unit in units.items():
+        expected = ["unreadable"] if order_id == "235711131724" else ["unavailable"]
+        assert kinds(unit) == expected, order_id
+    summary = bar(page)
+    assert summary["notices"] == 1 and "无法连接" in summary["text"] and "Cannot reach" in summary["text"]
+    assert page.locator(".jdpg-badge--late, .jdpg-badge--risk, .jdpg-badge--ok").count() == 0
+    page.click(".refresh-btn")  # a re-render while down: still one notice, no retry storm
+    settle(page)
+    assert bar(page)["notices"] == 1 and page_requests(page)[0] == 1
+    assert page.problems == []
+
+
+def test_a_wrong_api_key_is_named_in_the_notice(b, live_server_factory):
+    keyed = live_server_factory(api_keys=("right-key",))
+    b.configure(apiBase=keyed.url, apiKey="wrong-key", asOf=AS_OF)
+    page = b.open(ORDERS_URL)
+    page.wait_for_function("document.documentElement.dataset.jdpgState === 'error'")
+    assert page.evaluate("document.documentElement.dataset.jdpgError") == "auth"
+    assert "API 密钥" in bar(page)["text"] and bar(page)["notices"] == 1
+    assert page.problems == []
+
+    # The right key, saved while the page is open: the page re-annotates by itself.
+    b.sw.evaluate("() => chrome.storage.local.set({apiKey: 'right-key'})")
+    page.wait_for_function("document.documentElement.dataset.jdpgState === 'done'")
+    units = settle(page)
+    assert kinds(units["235711131719"])[0] == "ship-overdue"
+    assert bar(page)["notices"] == 0
+
+
+def test_without_a_fixed_as_of_the_api_clock_is_used(b, live_api):
+    b.configure(apiBase=live_api)
+    page = b.open(ORDERS_URL)
+    units = settle(page)
+    # Every 2022 order still waiting to ship is overdue by now, whatever today is.
+    for order_id, _, _, status in PAGE_1:
+        expected = "ship-unknown" if status == "等待确认收货" else "ship-overdue"  # unknown: deadline passed
+        assert kinds(units[order_id])[0] == expected, order_id
+
+
+def test_options_page_saves_settings_and_the_list_follows_them(b, live_api):
+    b.configure(apiBase=live_api, asOf=AS_OF)
+    # Extension pages forbid eval (CSP), so waits use locators, never wait_for_function.
+    options = b.open(f"chrome-extension://{b.ext_id}/options/options.html")
+    expect(options.locator("#apiBase")).to_have_value(live_api)
+    assert options.input_value("#atRiskHours") == "6"
+
+    options.click("#test-connection")
+    expect(options.locator("#status.ok")).to_contain_text("连接正常")
+
+    options.fill("#apiKey", "k-123")
+    options.fill("#atRiskHours", "24")
+    options.select_option("#lang", "en")
+    options.uncheck("#family-promotions")
+    options.click("#save")
+    expect(options.locator("#status.ok")).to_contain_text("Saved")
+    stored = b.sw.evaluate("() => chrome.storage.local.get(null)")
+    assert stored["apiKey"] == "k-123" and stored["atRiskHours"] == 24 and stored["lang"] == "en"
+    assert stored["families"] == {"shipping": True, "price": True, "after_sales": True, "promotions": False}
+    assert stored["asOf"] == AS_OF and stored["apiBase"] == live_api
+
+    options.reload()
+    expect(options.locator("#apiKey")).to_have_value("k-123")
+    assert options.input_value("#atRiskHours") == "24" and options.input_value("#lang") == "en"
+    assert not options.is_checked("#family-promotions") and options.is_checked("#family-shipping")
+
+    options.fill("#atRiskHours", "-3")
+    options.click("#save")
+    expect(options.locator("#status.error")).to_contain_text("0–240")
+    assert b.sw.evaluate("() => chrome.storage.local.get('atRiskHours')")["atRiskHours"] == 24
+
+    # The list uses the saved threshold (24 h: the 21 h order is now at risk) and language.
+    page = b.open(ORDERS_URL)
+    units = settle(page)
+    assert kinds(units["235711131721"]) == ["ship-at-risk"]
+    assert badge(units["235711131721"], "ship-at-risk")["en"] == "At risk · 21.0 h left (ship by 06-21 09:00)"
+    assert badge(units["235711131721"], "ship-at-risk")["zh"] is None
+
+    # Switching the shipping family off live hides the ship badges; nothing is re-requested.
+    calls = b.api_calls()
+    b.sw.evaluate("() => chrome.storage.local.set({families: {shipping: false, price: true, after_sales: true, promotions: true}})")
+    page.wait_for_function("!document.querySelector('.jdpg-badge[data-jdpg-kind^=\"ship-\"]')")
+    units = settle(page)
+    assert kinds(units["235711131721"]) == ["nothing-due"]
+    assert bar(page)["late"] == "0" and b.api_calls() == calls
+    assert page.problems == [] and options.problems == []
+
+
+def test_popup_shows_the_tab_summary_and_the_api_status(b, live_api):
+    b.configure(apiBase=live_api, asOf=AS_OF)
+    page = b.open(ORDERS_URL)
+    settle(page)
+    page.bring_to_front()
+    popup = b.ctx.new_page()
+    # The popup reads the active tab; opened as a tab here, so it is told which tab to show.
+    tab_id = b.sw.evaluate("""() => chrome.storage.session.get(null).then(all =>
+        Object.keys(all).filter(k => all[k].url.includes('order-list')).map(k => k.split(':')[1])[0])""")
+    popup.goto(f"chrome-extension://{b.ext_id}/popup/popup.html?tab={tab_id}")
+    popup.wait_for_selector("#summary dl")
+    cells = popup.eval_on_selector_all("#summary dt, #summary dd", "els => els.map(e => e.textContent)")
+    summary = dict(zip(cells[::2], cells[1::2]))
+    assert summary["超时 Late"] == "1" and summary["即将超时 At risk"] == "1"
+    assert summary["本页订单 Orders"] == "8" and summary["应付赔偿 Owed"] == "¥0.00"
+    expect(popup.locator("#api-status.ok")).to_contain_text(live_api)
+
+
+def test_an_unknown_message_is_refused_by_the_service_worker(b, live_api):
+    b.configure(apiBase=live_api)
+    options = b.open(f"chrome-extension://{b.ext_id}/options/options.html")
+    reply = options.evaluate("""() => chrome.runtime.sendMessage({type: 'jdpg/no-such-thing'})
+                                  .then(r => ({reply: r === undefined ? null : r}), e => ({error: e.message}))""")
+    assert "error" in reply or reply["reply"] is None, reply
+    known = options.evaluate("() => chrome.runtime.sendMessage({type: 'jdpg/test-connection'})")
+    assert known["ok"] is True
+
+
+def test_a_hundred_order_page_is_annotated_quickly(b, live_api):
+    b.configure(apiBase=live_api, asOf=AS_OF)
+    b.open(ORDERS_URL + "&pageSize=100").close()  # warm the extension and the API once
+    page = b.open(ORDERS_URL + "&pageSize=100")
+    units = settle(page)
+    assert len(units) == 100 and all(u["state"] == "result" for u in units.values())
+    timing = page.evaluate("""() => ({done: Number(document.documentElement.dataset.jdpgDoneMs),
+                                      domReady: performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd,
+                                      listAt: Number(document.documentElement.dataset.fixtureListMs)})""")
+    print(f"\n100-order page: last badge {timing['done']:.0f} ms after navigation start; "
+          f"{timing['done'] - timing['listAt']:.0f} ms after the list appeared "
+          f"(DOMContentLoaded at {timing['domReady']:.0f} ms); target < 300 ms")
+    assert page_requests(page) == [1, 100]
