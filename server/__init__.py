@@ -11,6 +11,7 @@ from shared import default_engine
 
 from . import errors, security
 from .config import Settings
+from .schemas import ApiErrorSchema
 
 
 class OrjsonProvider(JSONProvider):
@@ -21,6 +22,12 @@ class OrjsonProvider(JSONProvider):
 
     def loads(self, s, **kwargs):
         return orjson.loads(s)
+
+
+class JdpgApi(Api):
+    """flask-smorest, documenting our one error shape as every operation's default response."""
+
+    ERROR_SCHEMA = ApiErrorSchema
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -38,7 +45,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["jdpg.engine"] = engine
     logging.getLogger("jdpg.server").setLevel(logging.INFO)
 
-    api = Api(app)
+    api = JdpgApi(app)
     from .api import catalog, orders, rows, stores
     for blp in (orders.blp, rows.blp, stores.blp, catalog.blp, catalog.health_blp):
         api.register_blueprint(blp)

@@ -4,7 +4,7 @@ Orders inside a batch are documented as ``Order`` but checked one by one by the 
 (``LenientNested``), so one bad order gets its own field errors and the rest are annotated;
 responses are built by the core and documented here (the API tests validate them against it).
 """
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import INCLUDE, Schema, ValidationError, fields, validate
 
 from shared import InputError, parse_time
 from shared.model import COMPETITORS, MERCHANT_TYPES, PAYMENT_METHODS, PLATFORMS
@@ -24,11 +24,18 @@ class Time(fields.Raw):
 
 
 class AsOf(fields.String):
-    """The "now" of the check; validated with the core's own time parser."""
+    """A time of the request itself (``as_of``, a period's bounds), checked by the core's parser.
+
+    Documented as RFC 3339 ``date-time``; the JD export form ``2022-06-20 12:00:00`` is accepted too.
+    """
+
+    def __init__(self, **kwargs):
+        metadata = {"format": "date-time", **kwargs.pop("metadata", {})}
+        super().__init__(metadata=metadata, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         try:
-            parsed = parse_time(value)
+            parsed = parse_time(value, sentinels=False)
         except InputError as e:
             raise ValidationError(f"{e.message} / {e.message_en}") from None
         if parsed is None:
@@ -55,7 +62,14 @@ def _bool(description=""):
     return fields.Boolean(metadata={"description": description})
 
 
-class PriceMatchSchema(Schema):
+class OpenSchema(Schema):
+    """Order parts: fields a client adds beyond these are ignored, never refused."""
+
+    class Meta:
+        unknown = INCLUDE
+
+
+class PriceMatchSchema(OpenSchema):
     competitor_platform = fields.String(validate=validate.OneOf(COMPETITORS))
     competitor_paid_amount = _money("What the consumer paid on the other platform.")
     competitor_monthly_sales = fields.Integer()
@@ -68,31 +82,31 @@ class PriceMatchSchema(Schema):
     jd_paid_amount = _money("JD paid amount incl. beans/E-card/balance, if not paid_amount.")
 
 
-class PriceCommitmentSchema(Schema):
+class PriceCommitmentSchema(OpenSchema):
     unit_price = _money()
     post_window_lowest_price = _money()
     claimed = _bool()
 
 
-class PriceHistorySchema(Schema):
+class PriceHistorySchema(OpenSchema):
     baseline_price = _money()
     peak_price = _money()
     activity_price = _money()
 
 
-class PriceProtectionSchema(Schema):
+class PriceProtectionSchema(OpenSchema):
     days = fields.Integer()
     unit_price = _money()
     lowest_price_after = _money()
 
 
-class RedEnvelopeSchema(Schema):
+class RedEnvelopeSchema(OpenSchema):
     qualifying = _bool("The user completed 3 qualifying orders (满3免3).")
     activity_end = _time()
     refunded_at = _time()
 
 
-class ReturnRequestSchema(Schema):
+class ReturnRequestSchema(OpenSchema):
     requested_at = _time()
     no_reason_excluded = _bool()
     user_level = fields.String(metadata={"description": "魔镜 level, e.g. S2"})
@@ -102,17 +116,17 @@ class ReturnRequestSchema(Schema):
     pickup = _bool()
 
 
-class AfterSalesSchema(Schema):
+class AfterSalesSchema(OpenSchema):
     delay_report_approved = _bool()
     negotiated = _bool()
 
 
-class ServicesSchema(Schema):
+class ServicesSchema(OpenSchema):
     freight_insurance = _bool()
     lightning_refund = _bool()
 
 
-class OrderSchema(Schema):
+class OrderSchema(OpenSchema):
     order_id = fields.String(required=True)
     platform = fields.String(validate=validate.OneOf(PLATFORMS), metadata={"description": "default jd"})
     campaign = fields.String(metadata={"description": "a campaign id; default: found from platform and payment time"})
@@ -162,12 +176,16 @@ class RowsRequestSchema(Schema):
     options = fields.Nested(OptionsSchema)
 
 
+class PeriodSchema(Schema):
+    start = AsOf()
+    end = AsOf()
+
+
 class StoreRequestSchema(Schema):
     as_of = AsOf()
     store = fields.Dict(required=True, metadata={"description": "Store facts (see README)"})
     orders = fields.List(LenientNested(OrderSchema), load_default=list)
-    period = fields.Dict(keys=fields.String(), values=fields.String(),
-                         metadata={"description": "{\"start\": time, \"end\": time}; default: the orders' span"})
+    period = fields.Nested(PeriodSchema, metadata={"description": "default: the span of the orders' payment times"})
 
 
 # Responses (documentation; the core builds them).
@@ -294,6 +312,7 @@ class MetricSchema(Schema):
 
 class StoreResponseSchema(Schema):
     as_of = fields.String(required=True)
+    campaign = fields.String(allow_none=True)
     status = fields.String(required=True)
     metrics = fields.List(fields.Nested(MetricSchema), required=True)
     errors = fields.List(fields.Dict())
@@ -315,7 +334,15 @@ class HealthSchema(Schema):
     campaigns = fields.Integer()
 
 
+class ErrorBodySchema(Schema):
+    code = fields.String(required=True)
+    message = fields.String(required=True)
+    message_en = fields.String(required=True)
+    details = fields.Raw()
+    request_id = fields.String()
+
+
 class ApiErrorSchema(Schema):
     """The one error shape: {"error": {code, message, message_en, details}}."""
 
-    error = fields.Dict(required=True)
+    error = fields.Nested(ErrorBodySchema, required=True)

@@ -66,7 +66,8 @@ def init_app(app, settings) -> None:
                            {"origin": origin})
         if request.method == "OPTIONS":
             return None
-        if request.method == "POST" and not request.is_json:
+        accepts_post = request.url_rule is not None and "POST" in request.url_rule.methods
+        if request.method == "POST" and accepts_post and not request.is_json:
             raise ApiError(415, "unsupported_media_type", "请求体需为 JSON（Content-Type: application/json）",
                            "the body must be JSON (Content-Type: application/json)")
         if settings.api_keys or not is_loopback(request.remote_addr or ""):

@@ -9,11 +9,13 @@ BEIJING = ZoneInfo("Asia/Shanghai")
 # Beijing); no JD order is that old, so any time up to 1970 means "not set".
 SENTINELS = frozenset({"0000-00-00 00:00:00", "0000-00-00"})
 LAST_NOT_SET_YEAR = 1970
+# Far-future times cannot be a JD order's, and adding a deadline to them would overflow.
+FIRST_REFUSED_YEAR = 9000
 _DAY_END = time(23, 59, 59)
 
 
-def parse_time(value) -> datetime | None:
-    """An aware Beijing datetime, or None for an empty or sentinel value."""
+def parse_time(value, *, sentinels: bool = True) -> datetime | None:
+    """An aware Beijing datetime, or None for an empty value or (``sentinels``) a "not set" one."""
     if value is None:
         return None
     if isinstance(value, datetime):
@@ -32,8 +34,10 @@ def parse_time(value) -> datetime | None:
             raise InvalidTime(f"无法识别的时间 {value[:40]!r}", f"unreadable time {value[:40]!r}") from None
     else:
         raise InvalidTime("不是时间", "not a time")
-    if dt.year <= LAST_NOT_SET_YEAR:
+    if dt.year <= LAST_NOT_SET_YEAR and sentinels:
         return None
+    if not LAST_NOT_SET_YEAR < dt.year < FIRST_REFUSED_YEAR:
+        raise InvalidTime(f"时间超出范围 {value!s:.40}", f"time out of range {value!s:.40}")
     if dt.tzinfo is None:
         return dt.replace(tzinfo=BEIJING)
     return dt.astimezone(BEIJING)

@@ -63,6 +63,8 @@ class Campaign:
             return v
         return {"id": self.id, "platform": self.platform, "title": self.title, "title_en": self.title_en,
                 "window": {"start": plain(self.start), "end": plain(self.end)},
+                "shipping": {"hours": self.ship_hours, "extended_hours": self.extended_hours,
+                             "extended_days": plain(self.extended_days)},
                 **{name: {k: plain(v) for k, v in sec.items()} for name, sec in self.sections.items()},
                 "notes": self.notes}
 

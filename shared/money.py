@@ -5,6 +5,8 @@ from .errors import InvalidAmount
 
 FEN = Decimal("0.01")
 ZERO = Decimal("0.00")
+# Larger than any order; refusing it keeps every later sum exact and in range.
+MAX_AMOUNT = Decimal("1000000000000")
 _STRIP = str.maketrans("", "", "¥￥,， \t\"'=元")
 
 
@@ -29,6 +31,8 @@ def to_money(value) -> Decimal:
         raise InvalidAmount("金额必须是有限数", "amount must be a finite number")
     if amount < 0:
         raise InvalidAmount("金额不能为负", "amount must not be negative")
+    if amount > MAX_AMOUNT:
+        raise InvalidAmount("金额过大", "amount too large")
     return amount.quantize(FEN, rounding=ROUND_HALF_UP)
 
 

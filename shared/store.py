@@ -8,7 +8,7 @@ from collections import defaultdict
 from datetime import timedelta
 from decimal import Decimal
 
-from .beijing_time import iso, parse_time
+from .beijing_time import iso
 from .errors import InputError
 from .money import to_money
 from .order_input import _bool, _int, _platform
@@ -253,10 +253,9 @@ def services(engine, facts, campaign) -> list:
 
 
 def evaluate_store(engine, raw_store, orders, *, as_of, period=None) -> dict:
-    """The store report; ``orders`` are parsed ``Order``s, ``period`` an optional {start, end}."""
+    """The store report; ``orders`` are parsed ``Order``s, ``period`` an optional {start, end} of aware times."""
     facts, errors = parse_store(raw_store)
-    start = parse_time((period or {}).get("start")) if period else None
-    end = parse_time((period or {}).get("end")) if period else None
+    start, end = (period or {}).get("start"), (period or {}).get("end")
     if start or end:
         orders = [o for o in orders if o.concluded_at is not None and (start is None or o.concluded_at >= start)
                   and (end is None or o.concluded_at <= end)]

@@ -5,22 +5,22 @@ in the copy's errors column); 1 nothing was written (the file or an option was r
 2 the command line itself is wrong (argparse).
 """
 import argparse
+import os
 import sys
 from datetime import datetime
 from pathlib import Path
 
-from shared import default_engine
 from shared.beijing_time import BEIJING, parse_time
 from shared.errors import CampaignFileError, InputError
-from shared.rows import RowAnnotator, UnmappableHeader
+from shared.rows import UnmappableHeader
 
-from .annotate import BadRow, annotate_export, original_columns
+from .annotate import BadRow, Job, Outcome, annotate_file
 from .reader import BrokenFile, UnreadableFile, open_export
 from .writer import OutputError
 
 PLATFORMS = ("jd", "jingxi", "jd_international")
 # Past this many, bad rows are counted, not listed: every one is in the copy's errors column.
-REPORTED_BAD_ROWS = 20
+LISTED_BAD_ROWS = 20
 
 
 class Refused(Exception):
@@ -50,6 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--map", action="append", default=[], metavar="表头=字段",
                         help="把自定义列映射到字段 map a column of yours to a field, e.g. 揽收时间=picked_up_at "
                              "(repeatable)")
+    parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)),
+                        help="并行进程数 worker processes for a large CSV to CSV (default: one per CPU)")
     parser.add_argument("--campaign-dir", type=Path,
                         help="额外的活动日历目录 a folder of extra campaign calendar files (*.toml)")
     return parser
@@ -77,42 +79,39 @@ def _run(args, column_map: dict) -> int:
     fmt = args.format or ("csv" if args.output and args.output.suffix.lower() == ".csv" else "xlsx")
     out_path = args.output or source_path.with_name(f"{_stem(source_path)}.annotated.{fmt}")
     _check_paths(source_path, out_path)
-    as_of = _as_of(args.as_of)
-    engine = _engine(args.campaign_dir)
-    defaults = {key: value for key, value in (("platform", args.platform), ("campaign", args.campaign)) if value}
-
     source = _open(source_path)
+    source.close()
+    job = Job(source=source_path, kind=source.kind, encoding=source.encoding, header=source.header,
+              as_of=_as_of(args.as_of),
+              defaults={key: value for key, value in (("platform", args.platform), ("campaign", args.campaign))
+                        if value},
+              column_map=column_map, campaign_dirs=(str(args.campaign_dir),) if args.campaign_dir else ())
     try:
-        keep = original_columns(source.header)
+        job.annotator()
+    except UnmappableHeader as exc:
+        raise Refused(f"{source_path}：{exc.message}", f"{source_path}: {exc.message_en}") from None
+    except CampaignFileError as exc:
+        raise Refused(f"活动日历文件有误：{exc}", f"bad campaign calendar file: {exc}") from None
+
+    with _progress_bar(source) as bar:
+        def on_bad_row(bad: BadRow) -> None:
+            bar.write(f"第 {bad.line} 行 line {bad.line}: {bad.reason}", file=sys.stderr)
+
+        def on_progress(done: int) -> None:
+            bar.update(done - bar.n)
+
         try:
-            annotator = RowAnnotator([source.header[i] for i in keep], engine=engine, as_of=as_of,
-                                     defaults=defaults, column_map=column_map)
-        except UnmappableHeader as exc:
-            raise Refused(f"{source_path}：{exc.message}", f"{source_path}: {exc.message_en}") from None
-        bad_rows = []
-        with _progress_bar(source) as bar:
-            def on_bad_row(bad: BadRow) -> None:
-                bad_rows.append(bad.line)
-                if len(bad_rows) <= REPORTED_BAD_ROWS:
-                    bar.write(f"第 {bad.line} 行 line {bad.line}: {bad.reason}", file=sys.stderr)
-
-            def on_progress(done: int) -> None:
-                bar.update(done - bar.n)
-
-            try:
-                rows = annotate_export(source, annotator, keep, out_path, fmt,
-                                       on_bad_row=on_bad_row, on_progress=on_progress)
-            except BrokenFile as exc:
-                raise Refused(f"{source_path}：{exc.message}（未写入输出文件）",
-                              f"{source_path}: {exc.message_en} (no output written)") from None
-            except OutputError as exc:
-                raise Refused(f"{out_path}：{exc.message}", f"{out_path}: {exc.message_en}") from None
-            except OSError as exc:
-                raise Refused(f"无法写入 {out_path}（{exc.strerror}）",
-                              f"cannot write {out_path} ({exc.strerror})") from None
-    finally:
-        source.close()
-    print(_summary_text(annotator.summary, rows, len(bad_rows), out_path))
+            outcome = annotate_file(job, out_path, fmt, jobs=args.jobs, listed_bad_rows=LISTED_BAD_ROWS,
+                                    on_bad_row=on_bad_row, on_progress=on_progress)
+        except BrokenFile as exc:
+            raise Refused(f"{source_path}：{exc.message}（未写入输出文件）",
+                          f"{source_path}: {exc.message_en} (no output written)") from None
+        except OutputError as exc:
+            raise Refused(f"{out_path}：{exc.message}", f"{out_path}: {exc.message_en}") from None
+        except OSError as exc:
+            raise Refused(f"读写失败 {exc.filename or out_path}（{exc.strerror}）",
+                          f"reading or writing failed: {exc.filename or out_path} ({exc.strerror})") from None
+    print(_summary_text(outcome, out_path))
     return 0
 
 
@@ -142,13 +141,6 @@ def _as_of(text: str | None) -> datetime:
     return as_of
 
 
-def _engine(campaign_dir: Path | None):
-    try:
-        return default_engine(*([str(campaign_dir)] if campaign_dir else []))
-    except CampaignFileError as exc:
-        raise Refused(f"活动日历文件有误：{exc}", f"bad campaign calendar file: {exc}") from None
-
-
 def _open(path: Path):
     try:
         return open_export(path)
@@ -164,7 +156,8 @@ def _progress_bar(source):
     return tqdm(total=source.size, unit="行", desc="标注 annotating", disable=None)
 
 
-def _summary_text(summary: dict, rows: int, bad_rows: int, out_path: Path) -> str:
+def _summary_text(outcome: Outcome, out_path: Path) -> str:
+    summary, rows, bad_rows = outcome.summary, outcome.rows, outcome.bad_count
     late = summary.get("late", 0) + summary.get("overdue", 0)
     lines = [
         f"已写入 Written: {out_path}",
@@ -175,9 +168,9 @@ def _summary_text(summary: dict, rows: int, bad_rows: int, out_path: Path) -> st
         f"若被索赔 if claimed: ¥{summary.get('if_claimed_total', '0.00')}    "
         f"补贴损失 subsidy lost: ¥{summary.get('losses_total', '0.00')}",
     ]
-    if bad_rows > REPORTED_BAD_ROWS:
-        lines.append(f"无法标注的行 bad rows: {bad_rows}（上方列出前 {REPORTED_BAD_ROWS} 行，全部见错误列 / the first "
-                     f"{REPORTED_BAD_ROWS} are listed above, all are in the errors column）")
+    if bad_rows > LISTED_BAD_ROWS:
+        lines.append(f"无法标注的行 bad rows: {bad_rows}（上方列出前 {LISTED_BAD_ROWS} 行，全部见错误列 / the first "
+                     f"{LISTED_BAD_ROWS} are listed above, all are in the errors column）")
     elif bad_rows:
         lines.append(f"无法标注的行 bad rows: {bad_rows}（见上方行号与错误列 / see the line numbers above and the "
                      "errors column）")

@@ -42,36 +42,80 @@ class BrokenFile(Exception):
         self.message = message
         self.message_en = message_en
 
+    def __reduce__(self):
+        # Raised in a worker process, it travels back to the command whole.
+        return BrokenFile, (self.path, self.line, self.message, self.message_en)
+
+
+class _ByteRange(io.RawIOBase):
+    """A file read from its current position up to (not including) byte ``end``."""
+
+    def __init__(self, raw, end: int):
+        self._raw = raw
+        self._left = end - raw.tell()
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        size = min(len(buffer), self._left)
+        if size <= 0:
+            return 0
+        got = self._raw.readinto(memoryview(buffer)[:size])
+        self._left -= got
+        return got
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
 
 class CsvExport:
-    """A CSV export opened for streaming; ``records()`` yields each data row once."""
+    """A CSV export opened for streaming; ``records()`` yields each data row once.
+
+    Opened whole, it reads the header first. Opened on a byte range (``start``, ``end``: record
+    boundaries found by ``split.plan_parts``) it reads only the records there, numbered from
+    ``first_line``, so that worker processes can share one file.
+    """
 
     kind = "csv"
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, *, encoding: str | None = None, start: int = 0, end: int | None = None,
+                 first_line: int = 1):
         self.path = path
-        self.encoding = detect_encoding(path)
-        self.size = path.stat().st_size
-        self._binary = path.open("rb", buffering=READ_BUFFER)
-        self._text = io.TextIOWrapper(self._binary, encoding=self.encoding, newline="", errors="strict")
+        self.encoding = encoding or detect_encoding(path)
+        self.size = (end if end is not None else path.stat().st_size) - start
+        self._start = start
+        self._line_offset = first_line - 1
+        raw = path.open("rb", buffering=0)
+        raw.seek(start)
+        self._binary = io.BufferedReader(raw if end is None else _ByteRange(raw, end), READ_BUFFER)
+        # The BOM is only at the start of the file.
+        text_encoding = "utf-8" if start and self.encoding == "utf-8-sig" else self.encoding
+        self._text = io.TextIOWrapper(self._binary, encoding=text_encoding, newline="", errors="strict")
         self._reader = csv.reader(self._text)
+        self.header = None
+        if start:
+            return
         try:
             self.header = next(self._reader, None)
-        except csv.Error as exc:
+        except (csv.Error, UnicodeDecodeError) as exc:
             self.close()
             raise UnreadableFile(path, f"表头行无法解析：{exc}", f"the header line cannot be parsed: {exc}") from None
         if not self.header:
             self.close()
             raise UnreadableFile(path, "文件是空的，没有表头行", "the file is empty: no header line")
+        self._line_offset = 0
 
     def records(self) -> Iterator[tuple[int, list]]:
         """``(line number, cells)`` per data row; the header is line 1, blank lines are skipped."""
         reader = self._reader
+        offset = self._line_offset
         line = reader.line_num
         try:
             for cells in reader:
                 if cells:
-                    yield line + 1, cells
+                    yield offset + line + 1, cells
                 line = reader.line_num
         except UnicodeDecodeError:
             bad = _first_undecodable_line(self.path, self.encoding)
@@ -80,7 +124,7 @@ class CsvExport:
 
     def progress(self) -> int:
         """Bytes consumed so far (read-ahead included), for the progress bar."""
-        return self._binary.tell()
+        return self._binary.tell() - self._start
 
     def close(self) -> None:
         self._text.close()

@@ -39,14 +39,19 @@ class OutputError(Exception):
 
 
 class CsvOutput:
-    """A CSV copy: every original cell as read, the annotation cells appended."""
+    """A CSV copy: every original cell as read, the annotation cells appended.
 
-    def __init__(self, path, header: list[str], columns, source_kind: str):
-        self._file = open(path, "w", encoding="utf-8-sig", newline="")
+    A part of a copy written by a worker process (``with_header`` false) has neither the BOM
+    nor the header: it is appended to the first part as it is.
+    """
+
+    def __init__(self, path, header: list[str], columns, source_kind: str, with_header: bool = True):
+        self._file = open(path, "w", encoding="utf-8-sig" if with_header else "utf-8", newline="")
         self._writer = csv.writer(self._file)
         self._width = len(header)
         self._from_xlsx = source_kind == "xlsx"
-        self._writer.writerow(header + [c.title for c in columns])
+        if with_header:
+            self._writer.writerow(header + [c.title for c in columns])
 
     def write(self, cells: list, annotation: list, status: str) -> None:
         if self._from_xlsx:
@@ -159,5 +164,8 @@ def _cell_formats(book) -> dict:
     return formats
 
 
-def open_output(fmt: str, path, header: list[str], columns, source_kind: str) -> CsvOutput | XlsxOutput:
-    return (CsvOutput if fmt == "csv" else XlsxOutput)(path, header, columns, source_kind)
+def open_output(fmt: str, path, header: list[str], columns, source_kind: str,
+                with_header: bool = True) -> CsvOutput | XlsxOutput:
+    if fmt == "csv":
+        return CsvOutput(path, header, columns, source_kind, with_header)
+    return XlsxOutput(path, header, columns, source_kind)

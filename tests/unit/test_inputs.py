@@ -21,6 +21,8 @@ from shared.money import to_money
     pytest.param({"price_match": "tmall"}, "price_match", id="group-not-an-object"),
     pytest.param({"quantity": "1.5"}, "quantity", id="fractional-quantity"),
     pytest.param({"order_id": ""}, "order_id", id="empty-order-id"),
+    pytest.param({"paid_amount": 1.7976931348623157e308}, "paid_amount", id="absurdly-large-amount"),
+    pytest.param({"paid_at": "9999-12-31 23:00:00"}, "paid_at", id="far-future-time-would-overflow"),
     pytest.param({"campaign": "nope_2099"}, "campaign", id="unknown-campaign"),
     pytest.param({"campaign": "jingxi_618_2022", "platform": "jd"}, "campaign", id="campaign-of-another-platform"),
 ])
