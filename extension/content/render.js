@@ -272,7 +272,7 @@
       appendText_(doc, b, "span", lang === "en" ? "jdpg-badge__en" : "jdpg-badge__en jdpg-badge__en--sub", spec.en);
     }
     const title = lang === "en" ? spec.en : lang === "zh" ? spec.zh : `${spec.zh} · ${spec.en}`;
-    TIP_SPECS.set(b, { title, sections: spec.sections || [], lang });
+    TIP_SPECS.set(b, { title, sections: uniqueSections_(spec.sections || []), lang });
     return b;
   }
 
@@ -288,6 +288,17 @@
     const spec = TIP_SPECS.get(badge);
     if (!spec) return null;
     return badge.appendChild(buildTip_(badge.ownerDocument, spec.title, spec.sections, spec.lang));
+  }
+
+  /** A money item and the flag of the same rule often say the same thing: say it once. */
+  function uniqueSections_(sections) {
+    const seen = new Set();
+    return sections.filter((s) => {
+      const key = `${s.rule}\u0000${s.message || ""}`;
+      if (s.message && seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
   }
 
   function toggle_(badge, open) {

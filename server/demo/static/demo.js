@@ -1,0 +1,152 @@
+/**
+ * The demo page: shows the sample order list as a merchant's table and annotates it live
+ * through POST /api/v1/orders/annotate (same origin), rendering with the extension's own
+ * render.js and badges.css. State for tests: <html data-demo-state="requesting|done|error">.
+ */
+(function () {
+  "use strict";
+
+  const R = window.JdpgRender;
+  const html = document.documentElement;
+  const table = document.getElementById("orders");
+  const summarySlot = document.getElementById("summary-slot");
+  let sample = null;
+  let rows = [];
+  let bar = null;
+  let generation = 0;
+
+  function el(tag, cls, text) {
+    const e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text != null) e.textContent = text;
+    return e;
+  }
+
+  function timeLines(...pairs) {
+    const cell = el("td");
+    for (const [label, value] of pairs) {
+      if (value) cell.appendChild(el("span", "demo-time", `${label} ${value}`));
+    }
+    if (!cell.childNodes.length) cell.textContent = "—";
+    return cell;
+  }
+
+  /** One tbody per order: its data row and, below it, the row our badges go into. */
+  function orderRows(entry) {
+    const o = entry.order;
+    const d = entry.display || {};
+    const body = el("tbody");
+    body.dataset.orderId = o.order_id;
+    const data = el("tr");
+    const id = el("td");
+    id.appendChild(el("span", "demo-id", o.order_id));
+    const item = el("td");
+    item.appendChild(el("span", "", `${d.sku || ""} x${o.quantity || 1}`));
+    const tags = el("span");
+    for (const t of d.tags || []) tags.appendChild(el("span", "demo-tag", t));
+    item.appendChild(tags);
+    if (d.note) item.appendChild(el("span", "demo-note", d.note));
+    data.append(
+      id,
+      item,
+      el("td", "num", o.paid_amount ? `¥${o.paid_amount}` : "—"),
+      timeLines(["下单", o.placed_at], ["付款", o.paid_at]),
+      timeLines(["揽收", o.picked_up_at], ["签收", o.received_at]),
+      el("td", "", o.shown_ship_by || o.promised_ship_by || "—"),
+      el("td", "", d.status || o.order_status || "—")
+    );
+    const badgeRow = el("tr");
+    const cell = el("td", "badges");
+    cell.colSpan = 7;
+    badgeRow.appendChild(cell);
+    body.append(data, badgeRow);
+    return { body, cell };
+  }
+
+  function controls() {
+    const asOf = document.getElementById("as-of").value;
+    return {
+      asOf: `${asOf.length === 16 ? asOf + ":00" : asOf}+08:00`,
+      atRiskHours: Number(document.getElementById("at-risk-hours").value),
+      lang: document.getElementById("lang").value,
+    };
+  }
+
+  function showRows(makeRow) {
+    rows.forEach((r, i) => r.cell.replaceChildren(makeRow(i)));
+  }
+
+  async function annotate() {
+    const mine = ++generation;
+    const c = controls();
+    html.dataset.demoState = "requesting";
+    const started = performance.now();
+    let reply;
+    try {
+      const response = await fetch("/api/v1/orders/annotate", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({
+          as_of: c.asOf,
+          orders: sample.orders.map((e) => e.order),
+          options: { at_risk_hours: c.atRiskHours },
+        }),
+      });
+      const body = await response.json().catch(() => null);
+      if (!response.ok || !body || !Array.isArray(body.results)) {
+        const why = body && body.error ? `${body.error.message || ""} ${body.error.message_en || ""}` : "";
+        throw new Error(`HTTP ${response.status} ${why}`.trim());
+      }
+      reply = body;
+    } catch (e) {
+      if (mine !== generation) return;
+      const notice = { message: `无法获取标注：${e.message}`, message_en: `Could not annotate: ${e.message}` };
+      showRows(() => R.buildStatusRow("unavailable", Object.assign({ lang: c.lang }, notice)));
+      const summary = R.summarize(rows.map(() => ({ state: "unavailable" })));
+      bar = R.renderSummaryBar(bar, summary, { lang: c.lang, notice });
+      summarySlot.replaceChildren(bar);
+      html.dataset.demoState = "error";
+      return;
+    }
+    if (mine !== generation) return;
+    const ms = performance.now() - started;
+    showRows((i) => R.buildBadgeRow(reply.results[i], { lang: c.lang, asOf: reply.as_of }));
+    const summary = R.summarize(reply.results.map((result) => ({ state: "result", result })));
+    bar = R.renderSummaryBar(bar, summary, { lang: c.lang });
+    if (!bar.isConnected) summarySlot.replaceChildren(bar);
+    document.getElementById("timing").textContent =
+      `${reply.results.length} 单，${ms.toFixed(0)} ms · as of ${reply.as_of.replace("T", " ")}`;
+    html.dataset.demoState = "done";
+  }
+
+  async function start() {
+    try {
+      const response = await fetch("/demo/sample-orders.json");
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      sample = await response.json();
+    } catch (e) {
+      const box = document.getElementById("load-error");
+      box.textContent = `示例订单加载失败 · Could not load the sample orders: ${e.message}`;
+      box.hidden = false;
+      html.dataset.demoState = "error";
+      return;
+    }
+    const store = sample.store || {};
+    document.getElementById("store-name").textContent =
+      `${store.name || "示例店铺"} · ${store.campaign || ""} 订单列表 · Orders`;
+    document.getElementById("about").textContent = sample.about || "";
+    if (sample.as_of) document.getElementById("as-of").value = sample.as_of.slice(0, 16);
+    rows = sample.orders.map(orderRows);
+    for (const r of rows) table.appendChild(r.body);
+    annotate();
+  }
+
+  document.getElementById("controls").addEventListener("submit", (event) => {
+    event.preventDefault();
+    annotate();
+  });
+  for (const id of ["as-of", "at-risk-hours", "lang"]) {
+    document.getElementById(id).addEventListener("change", annotate);
+  }
+  start();
+})();

@@ -1,0 +1,112 @@
+"""The demo page at GET /: the sample order list annotated live by the real API, in Debian's
+Chromium with no extension. Set JDPG_SCREENSHOTS=1 to refresh docs/screenshot-demo.png.
+"""
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-quic",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
+]
+
+ORDERS_JS = """() => Object.fromEntries([...document.querySelectorAll('#orders tbody')].map(body => [
+  body.dataset.orderId,
+  [...body.querySelectorAll('.jdpg-badge')].map(b => {
+    b.dispatchEvent(new MouseEvent('mouseover', {bubbles: true}));
+    return {kind: b.dataset.jdpgKind, zh: (b.querySelector('.jdpg-badge__zh') || {}).textContent,
+            tip: b.querySelector('.jdpg-tip').textContent};
+  }),
+]))"""
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: apt-get install chromium (tests never skip)"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def demo(chromium, live_api):
+    page = chromium.new_page(viewport={"width": 1360, "height": 900}, locale="zh-CN")
+    page.problems = []
+    page.on("pageerror", lambda e: page.problems.append(f"pageerror: {e}"))
+    page.on("console", lambda m: m.type == "error" and page.problems.append(f"console: {m.text}"))
+    page.goto(live_api + "/")
+    page.wait_for_selector("html[data-demo-state=done]")
+    yield page
+    page.close()
+
+
+def by_kind(badges, kind):
+    found = [b for b in badges if b["kind"] == kind]
+    assert found, f"no {kind} in {[b['kind'] for b in badges]}"
+    return found[0]
+
+
+def test_the_demo_page_annotates_every_sample_order_with_the_extensions_badges(demo, tmp_path):
+    orders = demo.evaluate(ORDERS_JS)
+    assert len(orders) == 27 and all(orders.values())
+    assert demo.locator("#orders tbody .jdpg-row").count() == 27
+
+    # RULES.md's example: paid 2022-06-16 10:00 on Jingxi (a 96 h day) → ship by 06-20 10:00.
+    late = orders["248736120451"]
+    assert by_kind(late, "ship-late")["zh"] == "发货超时 1.0 小时（截止 06-20 10:00）"
+    assert by_kind(late, "subsidy-forfeited")["zh"] == "补贴作废 ¥12.00"
+    assert "SHIP-SUBSIDY" in by_kind(late, "subsidy-forfeited")["tip"]
+    # 2022-06-19 00:00:00 is no longer a 96 h day: 48 h.
+    assert by_kind(orders["248736120454"], "ship-pending")["zh"] == "发货截止 06-21 00:00 · 剩 12.0 小时"
+    assert by_kind(orders["248736120453"], "ship-pending")["zh"] == "发货截止 06-22 23:59 · 剩 60.0 小时"
+    assert by_kind(orders["248736120455"], "ship-at-risk")["zh"] == "即将超时 · 剩 3.0 小时（06-20 15:00 前发货）"
+    assert by_kind(orders["248736120459"], "ship-overdue")["zh"] == "已超时 190.0 小时未发货（截止 06-12 14:00）"
+    assert by_kind(orders["248736120460"], "ship-shown-differs")["zh"] == "京东显示截止 06-18 21:00 ≠ 规则 06-20 21:00"
+    # (129.00 − 109.00) × 2 = 40.00, claimable until 23:59:59 of the order's day.
+    owed = by_kind(orders["248736120463"], "compensation-owed")
+    assert owed["zh"] == "应赔 ¥40.00 · 买贵双倍赔" and "PRICE-MATCH" in owed["tip"]
+    assert by_kind(orders["248736120463"], "deadline-price-match-claim-by")["zh"].startswith("索赔截止 03-08 23:59")
+    # 满3免3: min(paid, 10) / 2.
+    assert by_kind(orders["248736120473"], "compensation-owed")["zh"] == "应赔 ¥5.00 · 满3免3红包分摊"
+    assert by_kind(orders["248736120474"], "compensation-owed")["zh"] == "应赔 ¥3.20 · 满3免3红包分摊"
+    assert by_kind(orders["248736120466"], "compensation-if-claimed")["zh"] == "若索赔 ¥20.00 · 价格承诺"
+    assert by_kind(orders["248736120469"], "deadline-return-by")["zh"] == "退货截止 06-23 23:59"
+    assert [b["kind"] for b in orders["248736120476"]] == ["data-error"]
+    assert "2022-06-31" in orders["248736120476"][0]["tip"]
+
+    bar = demo.evaluate("""() => { const b = document.querySelector('.jdpg-bar');
+                                   return [b.dataset.jdpgLate, b.dataset.jdpgAtRisk, b.dataset.jdpgOwed]; }""")
+    assert bar == ["4", "2", "48.20"]
+
+    assert owed["tip"].count("买贵双倍赔应赔") == 1  # the item and its flag say it once
+
+    shot = tmp_path / "demo.png"
+    demo.set_viewport_size({"width": 1360, "height": 1180})
+    demo.click('tbody[data-order-id="248736120451"] .jdpg-badge[data-jdpg-kind="subsidy-forfeited"]')
+    demo.mouse.move(0, 0)
+    demo.screenshot(path=str(shot), full_page=False)
+    assert shot.stat().st_size > 10_000
+    if os.environ.get("JDPG_SCREENSHOTS"):
+        shutil.copy(shot, ROOT / "docs" / "screenshot-demo.png")
+    assert demo.problems == []
+
+
+def test_moving_the_as_of_time_re_annotates_the_list(demo):
+    demo.fill("#as-of", "2022-06-20T16:00")
+    demo.dispatch_event("#as-of", "change")
+    demo.wait_for_function("""() => document.documentElement.dataset.demoState === 'done'
+                                    && document.getElementById('timing').textContent.includes('16:00')""")
+    orders = demo.evaluate(ORDERS_JS)
+    assert by_kind(orders["248736120455"], "ship-overdue")["zh"] == "已超时 1.0 小时未发货（截止 06-20 15:00）"
+    assert by_kind(orders["248736120456"], "ship-at-risk")["zh"] == "即将超时 · 剩 0.5 小时（06-20 16:30 前发货）"
+    demo.select_option("#lang", "en")
+    demo.wait_for_function("() => !document.querySelector('#orders .jdpg-badge__zh')")
+    assert demo.locator("#orders .jdpg-badge__en", has_text="Overdue 1.0 h (due 06-20 15:00)").count() == 1
+    assert demo.problems == []
