@@ -93,7 +93,7 @@ def to_result(order_id, campaign, out: Findings) -> dict:
                                                        for i in losses]},
         "skipped": [s.rule for s in out.skipped],
         "skipped_reasons": {s.rule: {"message": s.message, "message_en": s.message_en, "missing": list(s.missing)}
-                            for s in out.skipped},
+                            for s in out.skipped} if out.skipped else {},
     }
 
 

@@ -139,33 +139,35 @@ def parse_order(raw, *, defaults=None) -> tuple[Order | None, list]:
     if order_id is None:
         errors.append({"field": "order_id", "message": "缺少订单号", "message_en": "order_id is missing"})
     values = {}
-    for name, parse in _FIELDS.items():
-        value = raw.get(name)
-        if (value is None or value == "") and defaults and name in defaults:
-            value = defaults[name]
+    present = raw if not defaults else {**{k: v for k, v in defaults.items() if k in _FIELDS},
+                                         **{k: v for k, v in raw.items() if v is not None and v != ""}}
+    for name, value in present.items():
         if value is None:
             continue
-        try:
-            parsed = parse(value)
-        except InputError as e:
-            errors.append(_error(name, e))
-            continue
-        if parsed is not None:
-            values[name] = parsed
-    for name, (kind, spec) in _GROUPS.items():
-        group = raw.get(name)
-        if group is None:
-            continue
-        if not isinstance(group, dict):
-            errors.append({"field": name, "message": "应为 JSON 对象", "message_en": "must be a JSON object"})
-            continue
-        parts = {}
-        for key, parse in spec.items():
-            value = group.get(key)
-            if value is None:
-                continue
+        parse = _FIELDS.get(name)
+        if parse is not None:
             try:
                 parsed = parse(value)
+            except InputError as e:
+                errors.append(_error(name, e))
+                continue
+            if parsed is not None:
+                values[name] = parsed
+            continue
+        group_spec = _GROUPS.get(name)
+        if group_spec is None:
+            continue
+        if not isinstance(value, dict):
+            errors.append({"field": name, "message": "应为 JSON 对象", "message_en": "must be a JSON object"})
+            continue
+        kind, spec = group_spec
+        parts = {}
+        for key, part in value.items():
+            parse = spec.get(key)
+            if parse is None or part is None:
+                continue
+            try:
+                parsed = parse(part)
             except InputError as e:
                 errors.append(_error(f"{name}.{key}", e))
                 continue
