@@ -27,8 +27,6 @@ from .split import Part, plan_parts
 from .writer import open_output
 
 OUR_COLUMN_PREFIX = "JDPG "
-# Below this size a second process costs more than it saves.
-PARALLEL_MIN_BYTES = 8 << 20
 
 
 @dataclass(frozen=True)
@@ -75,7 +73,7 @@ class Outcome:
 
 def annotate_file(job: Job, out_path: Path, fmt: str, *, jobs: int, listed_bad_rows: int,
                   on_bad_row: Callable[[BadRow], None], on_progress: Callable[[int], None]) -> Outcome:
-    """Write the annotated copy of ``job.source`` to ``out_path``.
+    """Write the annotated copy of ``job.source`` to ``out_path``, a CSV to CSV in ``jobs`` processes.
 
     ``on_bad_row`` hears of the first ``listed_bad_rows`` bad rows in line order (all are counted);
     ``on_progress`` of the bytes (CSV) or rows (xlsx) read so far.
@@ -96,7 +94,7 @@ def annotate_file(job: Job, out_path: Path, fmt: str, *, jobs: int, listed_bad_r
 
 
 def _parts(job: Job, fmt: str, jobs: int) -> list[Part | None]:
-    if jobs < 2 or job.kind != "csv" or fmt != "csv" or job.source.stat().st_size < PARALLEL_MIN_BYTES:
+    if jobs < 2 or job.kind != "csv" or fmt != "csv":
         return [None]
     columns, _ = map_header([job.header[i] for i in job.keep], job.column_map)
     id_column = job.keep[next(i for i, f in columns.items() if f == "order_id")]

@@ -21,6 +21,8 @@ from .writer import OutputError
 PLATFORMS = ("jd", "jingxi", "jd_international")
 # Past this many, bad rows are counted, not listed: every one is in the copy's errors column.
 LISTED_BAD_ROWS = 20
+# Below this size a second process costs more than it saves.
+PARALLEL_MIN_BYTES = 8 << 20
 
 
 class Refused(Exception):
@@ -101,7 +103,8 @@ def _run(args, column_map: dict) -> int:
             bar.update(done - bar.n)
 
         try:
-            outcome = annotate_file(job, out_path, fmt, jobs=args.jobs, listed_bad_rows=LISTED_BAD_ROWS,
+            jobs = args.jobs if source_path.stat().st_size >= PARALLEL_MIN_BYTES else 1
+            outcome = annotate_file(job, out_path, fmt, jobs=jobs, listed_bad_rows=LISTED_BAD_ROWS,
                                     on_bad_row=on_bad_row, on_progress=on_progress)
         except BrokenFile as exc:
             raise Refused(f"{source_path}：{exc.message}（未写入输出文件）",

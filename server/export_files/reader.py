@@ -57,6 +57,9 @@ class _ByteRange(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
+    def tell(self) -> int:
+        return self._raw.tell()
+
     def readinto(self, buffer) -> int:
         size = min(len(buffer), self._left)
         if size <= 0:
