@@ -12,13 +12,15 @@
   /** Our own nodes carry this attribute; everything else belongs to the page. */
   const OWN_SELECTOR = "[data-jdpg-own]";
 
-  const DATETIME = "(\\d{4})[-/.年](\\d{1,2})[-/.月](\\d{1,2})日?[ T\\u00a0]*(\\d{1,2}):(\\d{2})(?::(\\d{2}))?";
+  const DATETIME =
+    "(\\d{4})[-/.年](\\d{1,2})[-/.月](\\d{1,2})日?[ T\\u00a0]*(\\d{1,2}):(\\d{2})(?::(\\d{2}))?";
   const DATETIME_RE = new RegExp(DATETIME);
   const MONEY_RE = /[¥￥]?\s*(-?\d[\d,]*(?:\.\d{1,2})?)/;
   const DATETIME_G = new RegExp(DATETIME, "g");
 
   /** Event words that follow a time in "2024-06-16 10:00:00 下单，2024-06-16 10:05:12 付款". */
   // A word followed by 时间/日期 labels the *next* time ("… 付款时间：…"), so it does not count.
+  /** @type {Array<[RegExp, string]>} */
   const EVENT_FIELDS = [
     [/^下单(?![时日])/, "placed_at"],
     [/^(付款|支付)(?![时日确])/, "paid_at"],
@@ -35,29 +37,66 @@
     shipped_at: ["出库时间", "发货时间"],
     received_at: ["签收时间", "妥投时间", "收货时间", "确认收货时间"],
   };
-  const PROMISE_LABELS = ["承诺发货时间", "承诺出库时间", "最晚发货时间", "最晚出库时间"];
-  const AMOUNT_LABELS = ["应收金额", "应收", "实付金额", "实付款", "实付", "应付金额", "订单金额"];
+  const PROMISE_LABELS = [
+    "承诺发货时间",
+    "承诺出库时间",
+    "最晚发货时间",
+    "最晚出库时间",
+  ];
+  const AMOUNT_LABELS = [
+    "应收金额",
+    "应收",
+    "实付金额",
+    "实付款",
+    "实付",
+    "应付金额",
+    "订单金额",
+  ];
   const ORDER_ID_LABELS = ["订单号", "订单编号"];
 
   /** Order status words the rules core understands (its STATUS_WORDS); others are unreadable. */
   const KNOWN_STATUSES = [
-    "等待确认收货", "等待付款", "等待出库", "等待发货", "交易完成", "订单取消",
-    "待付款", "待出库", "待发货", "已出库", "已发货", "待收货", "已完成", "已收货",
-    "已取消", "已锁定", "完成", "取消", "锁定", "暂停",
+    "等待确认收货",
+    "等待付款",
+    "等待出库",
+    "等待发货",
+    "交易完成",
+    "订单取消",
+    "待付款",
+    "待出库",
+    "待发货",
+    "已出库",
+    "已发货",
+    "待收货",
+    "已完成",
+    "已收货",
+    "已取消",
+    "已锁定",
+    "完成",
+    "取消",
+    "锁定",
+    "暂停",
   ];
 
+  /** @type {Array<{kind: "orders"|"legacy"|"after_sale", matches: (u: URL) => boolean}>} */
   const PAGES = [
     {
       kind: "orders",
-      matches: (u) => u.hostname === "shop.jd.com" && u.pathname.startsWith("/jdm/trade/orders/order-list"),
+      matches: (u) =>
+        u.hostname === "shop.jd.com" &&
+        u.pathname.startsWith("/jdm/trade/orders/order-list"),
     },
     {
       kind: "legacy",
-      matches: (u) => u.hostname === "porder.shop.jd.com" && u.pathname.startsWith("/order/orderlist"),
+      matches: (u) =>
+        u.hostname === "porder.shop.jd.com" &&
+        u.pathname.startsWith("/order/orderlist"),
     },
     {
       kind: "after_sale",
-      matches: (u) => u.hostname === "shop.jd.com" && u.pathname.startsWith("/jdm/trade/after-sale"),
+      matches: (u) =>
+        u.hostname === "shop.jd.com" &&
+        u.pathname.startsWith("/jdm/trade/after-sale"),
     },
   ];
 
@@ -95,7 +134,8 @@
   function collectText_(node, parts) {
     for (let c = node.firstChild; c; c = c.nextSibling) {
       if (c.nodeType === 3) parts.push(c.nodeValue);
-      else if (c.nodeType === 1 && !c.hasAttribute("data-jdpg-own")) collectText_(c, parts);
+      else if (c.nodeType === 1 && !c.hasAttribute("data-jdpg-own"))
+        collectText_(c, parts);
     }
   }
 
@@ -128,7 +168,9 @@
     const key = labels.join("|") + "\u0000" + value;
     let re = labelReCache_.get(key);
     if (!re) {
-      re = new RegExp(`(?<![\\u4e00-\\u9fa5])(?:${labels.map(escapeRe_).join("|")})\\s*[:：]?\\s*${value}`);
+      re = new RegExp(
+        `(?<![\\u4e00-\\u9fa5])(?:${labels.map(escapeRe_).join("|")})\\s*[:：]?\\s*${value}`,
+      );
       labelReCache_.set(key, re);
     }
     return re;
@@ -137,7 +179,7 @@
   /**
    * Times keyed by the event word that follows each one.
    * @param {string} text e.g. "2024-06-16 10:00:00 下单，2024-06-16 10:05:12 付款"
-   * @return {object} {placed_at?, paid_at?, ...} as "YYYY-MM-DD HH:MM:SS"
+   * @return {Object<string, any>} {placed_at?, paid_at?, ...} as "YYYY-MM-DD HH:MM:SS"
    */
   function eventTimes(text) {
     const out = {};
@@ -179,7 +221,9 @@
   }
 
   function labeledMoney_(text, labels) {
-    const m = labelRe_(labels, "[¥￥]?\\s*(\\d[\\d,]*(?:\\.\\d{1,2})?)").exec(text);
+    const m = labelRe_(labels, "[¥￥]?\\s*(\\d[\\d,]*(?:\\.\\d{1,2})?)").exec(
+      text,
+    );
     return m ? m[1].replace(/,/g, "") : null;
   }
 
@@ -199,7 +243,9 @@
   }
 
   function tagsOf_(scope) {
-    return Array.from(scope.querySelectorAll(".order-tags-item .jd-tag__content"))
+    return Array.from(
+      scope.querySelectorAll(".order-tags-item .jd-tag__content"),
+    )
       .map((el) => clean_(el.textContent))
       .filter(Boolean);
   }
@@ -287,7 +333,9 @@
     if (!order.paid_at && !order.placed_at) problems.push("paid_at");
 
     const promise =
-      firstTime_(textAt_(card, ".promise-out-ship-date .jd-only-child__content")) ||
+      firstTime_(
+        textAt_(card, ".promise-out-ship-date .jd-only-child__content"),
+      ) ||
       firstTime_(textAt_(card, ".promise-out-ship-date")) ||
       labeledTime(text, PROMISE_LABELS);
     if (promise) order.shown_ship_by = promise;
@@ -301,10 +349,13 @@
     else problems.push("order_status");
 
     const amount =
-      money(textAt_(card, '[prop="receivables"]')) || labeledMoney_(text, AMOUNT_LABELS);
+      money(textAt_(card, '[prop="receivables"]')) ||
+      labeledMoney_(text, AMOUNT_LABELS);
     if (amount) order.paid_amount = amount;
 
-    const lines = Array.from(card.querySelectorAll(".sku-info-list__item")).map(skuLine_);
+    const lines = Array.from(card.querySelectorAll(".sku-info-list__item")).map(
+      skuLine_,
+    );
     if (lines.length && lines.every((l) => l.quantity)) {
       order.quantity = lines.reduce((n, l) => n + l.quantity, 0);
     }
@@ -359,21 +410,35 @@
     const problems = [];
     const text = clean_(ownText(unit));
     const order = {};
-    const id = labeledOrderId_(text) || digits_(textAt_(unit, ".shop-order-id, .order-id"));
+    const id =
+      labeledOrderId_(text) ||
+      digits_(textAt_(unit, ".shop-order-id, .order-id"));
     if (id) order.order_id = id;
     else problems.push("order_id");
 
     const times = fillLabeledTimes_({}, text);
     addTimes_(order, times);
     const request = {};
-    const requested = labeledTime(text, ["申请时间", "提交时间", "申请售后时间"]);
+    const requested = labeledTime(text, [
+      "申请时间",
+      "提交时间",
+      "申请售后时间",
+    ]);
     if (requested) request.requested_at = requested;
-    const waybill = labeledTime(text, ["运单上传时间", "上传运单时间", "回寄时间", "寄回时间"]);
+    const waybill = labeledTime(text, [
+      "运单上传时间",
+      "上传运单时间",
+      "回寄时间",
+      "寄回时间",
+    ]);
     if (waybill) request.waybill_uploaded_at = waybill;
-    if (!order.received_at && !request.requested_at) problems.push("received_at");
+    if (!order.received_at && !request.requested_at)
+      problems.push("received_at");
 
     const tags = Array.from(
-      unit.querySelectorAll(".order-tags-item .jd-tag__content, .jd-tag__content, .ivu-tag-text")
+      unit.querySelectorAll(
+        ".order-tags-item .jd-tag__content, .jd-tag__content, .ivu-tag-text",
+      ),
     )
       .map((el) => clean_(el.textContent))
       .filter(Boolean);
@@ -385,17 +450,27 @@
     }
     if (/运费险/.test(tagText)) services.freight_insurance = true;
     if (/上门取件|上门取退/.test(tagText + " " + text)) request.pickup = true;
-    if (/不支持7天无理由|不支持七天无理由/.test(tagText + " " + text)) request.no_reason_excluded = true;
-    const level = /(?:用户等级|魔镜等级|会员等级)\s*[:：]?\s*([A-Za-z]+\d*\+?)/.exec(text);
+    if (/不支持7天无理由|不支持七天无理由/.test(tagText + " " + text))
+      request.no_reason_excluded = true;
+    const level =
+      /(?:用户等级|魔镜等级|会员等级)\s*[:：]?\s*([A-Za-z]+\d*\+?)/.exec(text);
     if (level) request.user_level = level[1];
     if (Object.keys(request).length) order.return_request = request;
     if (Object.keys(services).length) order.services = services;
 
-    const amount = labeledMoney_(text, ["实付金额", "实付", "订单金额", "商品金额"]);
+    const amount = labeledMoney_(text, [
+      "实付金额",
+      "实付",
+      "订单金额",
+      "商品金额",
+    ]);
     if (amount) order.paid_amount = amount;
     order.platform = platformOf_(tags, ctx.href, ctx.platform);
     const serviceId = /服务单号\s*[:：]?\s*(\d{6,20})/.exec(text);
-    return finish_(order, problems, { serviceId: serviceId ? serviceId[1] : null, tags });
+    return finish_(order, problems, {
+      serviceId: serviceId ? serviceId[1] : null,
+      tags,
+    });
   }
 
   /** Price and quantity of one SKU line: "¥12.90" and "x2" are each their own leaf. */
@@ -417,7 +492,9 @@
   }
 
   function outermost_(els) {
-    return els.filter((el) => !els.some((other) => other !== el && other.contains(el)));
+    return els.filter(
+      (el) => !els.some((other) => other !== el && other.contains(el)),
+    );
   }
 
   /**
@@ -431,29 +508,38 @@
       let cards = Array.from(doc.querySelectorAll(".table-body .card"));
       if (!cards.length) {
         cards = outermost_(
-          Array.from(doc.querySelectorAll(".card")).filter((c) => /订单号|订单编号|服务单号/.test(c.textContent))
+          Array.from(doc.querySelectorAll(".card")).filter((c) =>
+            /订单号|订单编号|服务单号/.test(c.textContent),
+          ),
         );
       }
       if (cards.length || kind === "orders") {
         return cards.map((card) => {
-          const idEl = card.querySelector(".shop-order-id") || card.querySelector('[class*="order-id"]');
+          const idEl =
+            card.querySelector(".shop-order-id") ||
+            card.querySelector('[class*="order-id"]');
           let header = idEl;
-          while (header && header.parentElement !== card) header = header.parentElement;
+          while (header && header.parentElement !== card)
+            header = header.parentElement;
           return header
             ? { el: card, anchor: header, position: "after", kind }
             : { el: card, anchor: card, position: "append", kind };
         });
       }
     }
-    const rowSelector = kind === "legacy" ? "tbody.shopweb-table-tbody > tr" : "tbody > tr";
+    const rowSelector =
+      kind === "legacy" ? "tbody.shopweb-table-tbody > tr" : "tbody > tr";
     let rows = Array.from(doc.querySelectorAll(rowSelector));
-    if (!rows.length && kind === "legacy") rows = Array.from(doc.querySelectorAll("tbody > tr"));
+    if (!rows.length && kind === "legacy")
+      rows = Array.from(doc.querySelectorAll("tbody > tr"));
     return rows
       .filter((tr) => !tr.closest(OWN_SELECTOR) && tr.querySelector("td"))
       .filter((tr) =>
         kind === "legacy"
-          ? tr.querySelector(".orderid-mr10") || /订单号|订单编号/.test(tr.textContent) || DATETIME_RE.test(tr.textContent)
-          : /订单号|订单编号|服务单号/.test(tr.textContent)
+          ? tr.querySelector(".orderid-mr10") ||
+            /订单号|订单编号/.test(tr.textContent) ||
+            DATETIME_RE.test(tr.textContent)
+          : /订单号|订单编号|服务单号/.test(tr.textContent),
       )
       .map((tr) => {
         const idEl = tr.querySelector(".orderid-mr10");
@@ -470,14 +556,18 @@
    */
   function listAnchor(doc, kind) {
     if (kind === "legacy") {
-      const body = doc.querySelector("tbody.shopweb-table-tbody") || doc.querySelector("tbody");
+      const body =
+        doc.querySelector("tbody.shopweb-table-tbody") ||
+        doc.querySelector("tbody");
       if (!body) return null;
       return body.closest(".ivu-table-wrapper") || body.closest("table");
     }
     const body = doc.querySelector(".table-body");
     if (body) {
       const parent = body.parentElement;
-      return parent && parent.querySelector(":scope > .table-header") ? parent : body;
+      return parent && parent.querySelector(":scope > .table-header")
+        ? parent
+        : body;
     }
     const table = doc.querySelector("tbody");
     return table ? table.closest("table") : null;
@@ -487,7 +577,7 @@
    * Reads one unit with the reader for its page.
    * @param {{el: Element, kind: string}} unit
    * @param {{href: string, platform: string}} ctx
-   * @return {{ok: boolean, order: object, problems: string[], orderId: string|null, key: string}}
+   * @return {{ok: boolean, order: Object<string, any>, problems: string[], orderId: string|null, key: string}}
    */
   function extract(unit, ctx) {
     if (unit.kind === "legacy") return extractLegacyRow(unit.el, ctx);

@@ -20,7 +20,8 @@
   const RETRY_AFTER_ERROR_MS = 30 * 1000;
   // Pending orders' countdowns go stale; ask again this often (not when a fixed asOf is set).
   const REFRESH_OPEN_MS = 10 * 60 * 1000;
-  const UNIT_HINT = ".card, .table-body, tbody, tr, .shop-order-id, .orderid-mr10";
+  const UNIT_HINT =
+    ".card, .table-body, tbody, tr, .shop-order-id, .orderid-mr10";
 
   let settings = normalizeSettings({});
   let ready = false;
@@ -46,7 +47,8 @@
   function setState_(state) {
     if (html.dataset.jdpgState === state) return;
     html.dataset.jdpgState = state;
-    if (state === "done") html.dataset.jdpgDoneMs = performance.now().toFixed(1);
+    if (state === "done")
+      html.dataset.jdpgDoneMs = performance.now().toFixed(1);
     if (state === "error" && apiError) html.dataset.jdpgError = apiError.code;
     else delete html.dataset.jdpgError;
   }
@@ -72,7 +74,9 @@
   }
 
   function noticeFor_(error) {
-    return error ? { message: error.message, message_en: error.message_en } : null;
+    return error
+      ? { message: error.message, message_en: error.message_en }
+      : null;
   }
 
   function placeBar_(kind, summary) {
@@ -88,7 +92,8 @@
       lang: settings.lang,
       notice: apiError && summary.unavailable ? noticeFor_(apiError) : null,
     });
-    if (!bar.isConnected || bar.nextElementSibling !== anchor) anchor.before(bar);
+    if (!bar.isConnected || bar.nextElementSibling !== anchor)
+      anchor.before(bar);
     region = anchor.parentElement;
   }
 
@@ -96,7 +101,12 @@
     const signature = JSON.stringify(summary) + (apiError ? apiError.code : "");
     if (signature === lastSummarySent) return;
     lastSummarySent = signature;
-    send_({ type: MSG.PAGE_SUMMARY, summary, error: apiError, url: location.href }).catch(() => {});
+    send_({
+      type: MSG.PAGE_SUMMARY,
+      summary,
+      error: apiError,
+      url: location.href,
+    }).catch(() => {});
   }
 
   async function send_(message) {
@@ -117,7 +127,8 @@
     const started = performance.now();
     const reading = readList_(kind);
     const opts = renderOpts_();
-    const apiDown = Boolean(apiError) && Date.now() - apiErrorAt < RETRY_AFTER_ERROR_MS;
+    const apiDown =
+      Boolean(apiError) && Date.now() - apiErrorAt < RETRY_AFTER_ERROR_MS;
     const entries = [];
     const need = [];
     const needKeys = new Set();
@@ -125,28 +136,41 @@
 
     for (const { unit, ex } of reading) {
       if (!ex.ok) {
-        place_(unit, `${v}|u|${ex.key}`, () => R.buildUnreadableRow(ex.problems, opts));
+        place_(unit, `${v}|u|${ex.key}`, () =>
+          R.buildUnreadableRow(ex.problems, opts),
+        );
         entries.push({ state: "unreadable" });
         continue;
       }
       const result = results.get(ex.key);
       const wanted = !inflight.has(ex.key) && !needKeys.has(ex.key);
       if (result) {
-        place_(unit, `${v}|r|${ex.key}|${results.get(ex.key).__jdpgSerial}`, () => R.buildBadgeRow(result, opts));
-        entries.push({ state: "result", result: R.filterResult(result, settings.families) });
+        place_(
+          unit,
+          `${v}|r|${ex.key}|${results.get(ex.key).__jdpgSerial}`,
+          () => R.buildBadgeRow(result, opts),
+        );
+        entries.push({
+          state: "result",
+          result: R.filterResult(result, settings.families),
+        });
         if (stale.has(ex.key) && wanted && !apiDown) {
           needKeys.add(ex.key);
           need.push({ key: ex.key, order: ex.order });
         }
       } else if (apiDown) {
         place_(unit, `${v}|x|${apiError.code}`, () =>
-          R.buildStatusRow("unavailable", Object.assign({}, opts, noticeFor_(apiError)))
+          R.buildStatusRow(
+            "unavailable",
+            Object.assign({}, opts, noticeFor_(apiError)),
+          ),
         );
         entries.push({ state: "unavailable" });
       } else {
         // A new card gets no placeholder (its badges appear once); a card whose data changed
         // loses its outdated badges at once.
-        if (unit.el.querySelector(".jdpg-row")) place_(unit, `${v}|p`, () => R.buildStatusRow("pending", opts));
+        if (unit.el.querySelector(".jdpg-row"))
+          place_(unit, `${v}|p`, () => R.buildStatusRow("pending", opts));
         entries.push({ state: "pending" });
         if (wanted) {
           needKeys.add(ex.key);
@@ -170,12 +194,21 @@
   /** Each unit with what was read from it; re-read only when the list changed since. */
   function readList_(kind) {
     const href = location.href;
-    if (readCache && readCache.href === href && readCache.version === settingsVersion) {
-      const stillThere = readCache.reading.every(({ unit }) => unit.el.isConnected);
+    if (
+      readCache &&
+      readCache.href === href &&
+      readCache.version === settingsVersion
+    ) {
+      const stillThere = readCache.reading.every(
+        ({ unit }) => unit.el.isConnected,
+      );
       if (stillThere) return readCache.reading;
     }
     const ctx = { href, platform: settings.platform };
-    const reading = X.findUnits(document, kind).map((unit) => ({ unit, ex: X.extract(unit, ctx) }));
+    const reading = X.findUnits(document, kind).map((unit) => ({
+      unit,
+      ex: X.extract(unit, ctx),
+    }));
     readCache = { href, version: settingsVersion, reading };
     return reading;
   }
@@ -190,14 +223,18 @@
     html.dataset.jdpgOrdersRequested = String(ordersRequested);
     let reply;
     try {
-      reply = await send_({ type: MSG.ANNOTATE_ORDERS, orders: need.map((n) => n.order) });
+      reply = await send_({
+        type: MSG.ANNOTATE_ORDERS,
+        orders: need.map((n) => n.order),
+      });
     } catch (e) {
       reply = {
         ok: false,
         error: {
           code: "extension",
           message: "扩展已重新加载或停用，请刷新页面。",
-          message_en: "The extension was reloaded or disabled; refresh the page.",
+          message_en:
+            "The extension was reloaded or disabled; refresh the page.",
         },
       };
     }
@@ -206,7 +243,10 @@
     if (Array.isArray(list) && list.length === need.length) {
       serial += 1;
       list.forEach((result, i) => {
-        results.set(need[i].key, Object.assign({ __jdpgSerial: serial }, result));
+        results.set(
+          need[i].key,
+          Object.assign({ __jdpgSerial: serial }, result),
+        );
         stale.delete(need[i].key);
       });
       lastAsOf = reply.data.as_of || lastAsOf;
@@ -237,13 +277,20 @@
 
   /** Only changes to the order list (or a list appearing) matter; our own nodes never do. */
   function isListChange_(record) {
-    const target = record.target.nodeType === 1 ? record.target : record.target.parentElement;
+    const target =
+      record.target.nodeType === 1
+        ? record.target
+        : record.target.parentElement;
     if (!target || target.closest(X.OWN_SELECTOR)) return false;
     if (!region || !region.isConnected) return true;
     if (region.contains(target)) return true;
     if (record.type !== "childList") return false;
     for (const node of record.addedNodes) {
-      if (node.nodeType === 1 && (node.matches(UNIT_HINT) || node.querySelector(UNIT_HINT))) return true;
+      if (
+        node.nodeType === 1 &&
+        (node.matches(UNIT_HINT) || node.querySelector(UNIT_HINT))
+      )
+        return true;
     }
     return false;
   }
@@ -277,9 +324,13 @@
       const before = settings;
       settings = normalizeSettings(stored);
       settingsVersion += 1;
-      const affectsApi = ["apiBase", "apiKey", "atRiskHours", "asOf", "platform"].some(
-        (k) => before[k] !== settings[k]
-      );
+      const affectsApi = [
+        "apiBase",
+        "apiKey",
+        "atRiskHours",
+        "asOf",
+        "platform",
+      ].some((k) => before[k] !== settings[k]);
       if (affectsApi) {
         results.clear();
         stale.clear();
@@ -289,7 +340,11 @@
     });
   });
 
-  observer.observe(document.body || html, { childList: true, subtree: true, characterData: true });
+  observer.observe(document.body || html, {
+    childList: true,
+    subtree: true,
+    characterData: true,
+  });
   chrome.storage.local.get(null).then((stored) => {
     settings = normalizeSettings(stored);
     ready = true;

@@ -12,7 +12,13 @@
     shipping: ["SHIP-"],
     price: ["PRICE-"],
     after_sales: [
-      "RETURN-", "LIGHTNING-", "FREIGHT-", "FREE-PICKUP-", "LATE-GUARANTEE", "REVERSE-", "ASSESSMENT-",
+      "RETURN-",
+      "LIGHTNING-",
+      "FREIGHT-",
+      "FREE-PICKUP-",
+      "LATE-GUARANTEE",
+      "REVERSE-",
+      "ASSESSMENT-",
     ],
     promotions: ["RED-ENVELOPE-", "ADMISSION-"],
   };
@@ -66,9 +72,15 @@
     RED_ENVELOPE_SHARE: ["红包分摊", "Envelope share"],
     RED_ENVELOPE_SHARE_RETURNED: ["红包分摊已退回", "Envelope share returned"],
     PRICE_MATCH_NOT_IN_FORCE: ["买贵双倍赔未生效", "Price match not in force"],
-    PRICE_MATCH_NOT_APPLICABLE: ["买贵双倍赔不适用", "Price match not applicable"],
+    PRICE_MATCH_NOT_APPLICABLE: [
+      "买贵双倍赔不适用",
+      "Price match not applicable",
+    ],
     PRICE_MATCH_NOT_ELIGIBLE: ["不符合买贵双倍赔", "Price match not eligible"],
-    PRICE_MATCH_POSSIBLE: ["可能被索赔买贵双倍赔", "Price match claim possible"],
+    PRICE_MATCH_POSSIBLE: [
+      "可能被索赔买贵双倍赔",
+      "Price match claim possible",
+    ],
     PRICE_PROTECTION_EXPOSURE: ["价保期内降价", "Price protection exposure"],
     PRICE_RAISE_THEN_CUT: ["疑似先涨后降", "Raise then cut"],
     RETURN_REQUEST_IN_WINDOW: ["退货申请在期内", "Return request in window"],
@@ -127,7 +139,9 @@
    * @return {number}
    */
   function toFen(yuan) {
-    const m = /^(-?)(\d+)(?:\.(\d{0,2}))?/.exec(String(yuan == null ? "0" : yuan).trim());
+    const m = /^(-?)(\d+)(?:\.(\d{0,2}))?/.exec(
+      String(yuan == null ? "0" : yuan).trim(),
+    );
     if (!m) return 0;
     const fen = Number(m[2]) * 100 + Number((m[3] || "").padEnd(2, "0"));
     return m[1] ? -fen : fen;
@@ -171,9 +185,9 @@
   /**
    * The result with the switched-off families' flags, money and deadlines removed and the
    * money totals recomputed from what is left.
-   * @param {object} result one entry of the API's `results`
-   * @param {object} families {shipping: bool, price: bool, after_sales: bool, promotions: bool}
-   * @return {object}
+   * @param {Object<string, any>} result one entry of the API's `results`
+   * @param {Object<string, any>} families {shipping: bool, price: bool, after_sales: bool, promotions: bool}
+   * @return {Object<string, any>}
    */
   function filterResult(result, families) {
     const keep = (item) => enabled_(item.rule, families);
@@ -185,17 +199,25 @@
       fenToYuan(
         list
           .filter((i) => (status ? (i.status || "owed") === status : true))
-          .reduce((n, i) => n + toFen(i.amount), 0)
+          .reduce((n, i) => n + toFen(i.amount), 0),
       );
     const deadlines = {};
     for (const [key, value] of Object.entries(result.deadlines || {})) {
-      if (value && enabled_(DEADLINE_RULES[key], families)) deadlines[key] = value;
+      if (value && enabled_(DEADLINE_RULES[key], families))
+        deadlines[key] = value;
     }
     return Object.assign({}, result, {
-      ship: result.ship && enabled_(result.ship.rule || "SHIP-DEADLINE", families) ? result.ship : null,
+      ship:
+        result.ship && enabled_(result.ship.rule || "SHIP-DEADLINE", families)
+          ? result.ship
+          : null,
       flags: (result.flags || []).filter(keep),
       deadlines,
-      compensation: { total: sum(items, "owed"), if_claimed_total: sum(items, "if_claimed"), items },
+      compensation: {
+        total: sum(items, "owed"),
+        if_claimed_total: sum(items, "if_claimed"),
+        items,
+      },
       losses: { total: sum(losses), items: losses },
     });
   }
@@ -214,7 +236,8 @@
 
   function factValue_(value) {
     if (value == null) return "—";
-    if (typeof value === "string") return /^\d{4}-\d{2}-\d{2}T/.test(value) ? longTime_(value) : value;
+    if (typeof value === "string")
+      return /^\d{4}-\d{2}-\d{2}T/.test(value) ? longTime_(value) : value;
     if (typeof value === "object") return JSON.stringify(value);
     return String(value);
   }
@@ -223,7 +246,7 @@
    * The explanation panel of one badge: for each reason, the rule, the message and the facts.
    * @param {Document} doc
    * @param {string} title
-   * @param {Array<{rule: string, message?: string, message_en?: string, facts?: object}>} sections
+   * @param {Array<{rule: string, message?: string, message_en?: string, facts?: Object<string, any>}>} sections
    * @param {string} lang
    */
   function buildTip_(doc, title, sections, lang) {
@@ -235,17 +258,33 @@
       const box = appendText_(doc, tip, "span", "jdpg-tip__section", "");
       const [zh, en] = names_(RULE_NAMES, s.rule);
       const ruleName = lang === "en" ? en : lang === "zh" ? zh : `${zh} ${en}`;
-      appendText_(doc, box, "span", "jdpg-tip__rule", `${lang === "en" ? "Rule" : "规则"} ${s.rule} · ${ruleName}`);
-      if (lang !== "en" && s.message) appendText_(doc, box, "span", "jdpg-tip__reason", s.message);
+      appendText_(
+        doc,
+        box,
+        "span",
+        "jdpg-tip__rule",
+        `${lang === "en" ? "Rule" : "规则"} ${s.rule} · ${ruleName}`,
+      );
+      if (lang !== "en" && s.message)
+        appendText_(doc, box, "span", "jdpg-tip__reason", s.message);
       if (lang !== "zh" && (s.message_en || (lang === "en" && s.message))) {
-        appendText_(doc, box, "span", "jdpg-tip__reason jdpg-tip__reason--en", s.message_en || s.message);
+        appendText_(
+          doc,
+          box,
+          "span",
+          "jdpg-tip__reason jdpg-tip__reason--en",
+          s.message_en || s.message,
+        );
       }
       const facts = Object.entries(s.facts || {});
       if (facts.length) {
         const list = appendText_(doc, box, "span", "jdpg-tip__facts", "");
         for (const [key, value] of facts) {
           const line = appendText_(doc, list, "span", "jdpg-tip__fact", "");
-          const label = lang === "en" || !FACT_NAMES[key] ? key : `${FACT_NAMES[key]} ${key}`;
+          const label =
+            lang === "en" || !FACT_NAMES[key]
+              ? key
+              : `${FACT_NAMES[key]} ${key}`;
           appendText_(doc, line, "span", "jdpg-tip__key", label);
           appendText_(doc, line, "span", "jdpg-tip__value", factValue_(value));
         }
@@ -269,10 +308,25 @@
     b.setAttribute("aria-expanded", "false");
     if (lang !== "en") appendText_(doc, b, "span", "jdpg-badge__zh", spec.zh);
     if (lang !== "zh") {
-      appendText_(doc, b, "span", lang === "en" ? "jdpg-badge__en" : "jdpg-badge__en jdpg-badge__en--sub", spec.en);
+      appendText_(
+        doc,
+        b,
+        "span",
+        lang === "en" ? "jdpg-badge__en" : "jdpg-badge__en jdpg-badge__en--sub",
+        spec.en,
+      );
     }
-    const title = lang === "en" ? spec.en : lang === "zh" ? spec.zh : `${spec.zh} · ${spec.en}`;
-    TIP_SPECS.set(b, { title, sections: uniqueSections_(spec.sections || []), lang });
+    const title =
+      lang === "en"
+        ? spec.en
+        : lang === "zh"
+          ? spec.zh
+          : `${spec.zh} · ${spec.en}`;
+    TIP_SPECS.set(b, {
+      title,
+      sections: uniqueSections_(spec.sections || []),
+      lang,
+    });
     return b;
   }
 
@@ -287,7 +341,9 @@
     if (existing) return existing;
     const spec = TIP_SPECS.get(badge);
     if (!spec) return null;
-    return badge.appendChild(buildTip_(badge.ownerDocument, spec.title, spec.sections, spec.lang));
+    return badge.appendChild(
+      buildTip_(badge.ownerDocument, spec.title, spec.sections, spec.lang),
+    );
   }
 
   /** A money item and the flag of the same rule often say the same thing: say it once. */
@@ -325,7 +381,8 @@
       event.stopPropagation();
       if (!badge || event.target.closest(".jdpg-tip")) return;
       const open = !badge.classList.contains("jdpg-open");
-      for (const other of row.querySelectorAll(".jdpg-badge.jdpg-open")) toggle_(other, false);
+      for (const other of row.querySelectorAll(".jdpg-badge.jdpg-open"))
+        toggle_(other, false);
       toggle_(badge, open);
     };
     row.addEventListener("click", onActivate);
@@ -344,31 +401,76 @@
   }
 
   function flagSection_(flag) {
-    return { rule: flag.rule, message: flag.message, message_en: flag.message_en, facts: flag.facts };
+    return {
+      rule: flag.rule,
+      message: flag.message,
+      message_en: flag.message_en,
+      facts: flag.facts,
+    };
   }
 
   function shipSpec_(ship) {
     const at = shortTime(ship.deadline);
-    const h = ship.status === "pending" || ship.status === "at_risk" ? hours_(ship.hours_left) : hours_(ship.late_by_hours);
+    const h =
+      ship.status === "pending" || ship.status === "at_risk"
+        ? hours_(ship.hours_left)
+        : hours_(ship.late_by_hours);
     switch (ship.status) {
       case "pending":
-        return { tone: "ok", kind: "ship-pending", zh: `发货截止 ${at} · 剩 ${h} 小时`, en: `Ship by ${at} · ${h} h left` };
+        return {
+          tone: "ok",
+          kind: "ship-pending",
+          zh: `发货截止 ${at} · 剩 ${h} 小时`,
+          en: `Ship by ${at} · ${h} h left`,
+        };
       case "at_risk":
-        return { tone: "risk", kind: "ship-at-risk", zh: `即将超时 · 剩 ${h} 小时（${at} 前发货）`, en: `At risk · ${h} h left (ship by ${at})` };
+        return {
+          tone: "risk",
+          kind: "ship-at-risk",
+          zh: `即将超时 · 剩 ${h} 小时（${at} 前发货）`,
+          en: `At risk · ${h} h left (ship by ${at})`,
+        };
       case "overdue":
-        return { tone: "late", kind: "ship-overdue", zh: `已超时 ${h} 小时未发货（截止 ${at}）`, en: `Overdue ${h} h (due ${at})` };
+        return {
+          tone: "late",
+          kind: "ship-overdue",
+          zh: `已超时 ${h} 小时未发货（截止 ${at}）`,
+          en: `Overdue ${h} h (due ${at})`,
+        };
       case "shipped_late":
-        return { tone: "late", kind: "ship-late", zh: `发货超时 ${h} 小时（截止 ${at}）`, en: `Shipped ${h} h late (due ${at})` };
+        return {
+          tone: "late",
+          kind: "ship-late",
+          zh: `发货超时 ${h} 小时（截止 ${at}）`,
+          en: `Shipped ${h} h late (due ${at})`,
+        };
       case "shipped_on_time":
-        return { tone: "ok", kind: "ship-on-time", zh: `按时发货（截止 ${at}）`, en: `Shipped on time (due ${at})` };
+        return {
+          tone: "ok",
+          kind: "ship-on-time",
+          zh: `按时发货（截止 ${at}）`,
+          en: `Shipped on time (due ${at})`,
+        };
       default:
-        return { tone: "muted", kind: "ship-unknown", zh: `已发货，时间未知（截止 ${at}）`, en: `Shipped, time unknown (due ${at})` };
+        return {
+          tone: "muted",
+          kind: "ship-unknown",
+          zh: `已发货，时间未知（截止 ${at}）`,
+          en: `Shipped, time unknown (due ${at})`,
+        };
     }
   }
 
   function shipFacts_(ship) {
     const facts = {};
-    for (const key of ["deadline", "hours_allowed", "basis", "shipped_basis", "platform_deadline", "shown_ship_by"]) {
+    for (const key of [
+      "deadline",
+      "hours_allowed",
+      "basis",
+      "shipped_basis",
+      "platform_deadline",
+      "shown_ship_by",
+    ]) {
       if (ship[key] != null) facts[key] = ship[key];
     }
     return facts;
@@ -380,8 +482,8 @@
 
   /**
    * The badge row for one order's API result.
-   * @param {object} result one entry of the API's `results`
-   * @param {{lang?: string, families?: object, asOf?: string, doc?: Document}} [opts]
+   * @param {Object<string, any>} result one entry of the API's `results`
+   * @param {{lang?: string, families?: Object<string, any>, asOf?: string, doc?: Document}} [opts]
    * @return {HTMLElement} a `div.jdpg-row`
    */
   function buildBadgeRow(result, opts) {
@@ -419,14 +521,25 @@
 
     if (r.ship && r.ship.deadline) {
       const spec = shipSpec_(r.ship);
-      const shipFlags = take((f) => f.rule === (r.ship.rule || "SHIP-DEADLINE") && !/SHOWN|PROMISE/.test(f.code));
+      const shipFlags = take(
+        (f) =>
+          f.rule === (r.ship.rule || "SHIP-DEADLINE") &&
+          !/SHOWN|PROMISE/.test(f.code),
+      );
       spec.sections = shipFlags.length
-        ? shipFlags.map((s) => Object.assign({}, s, { facts: Object.assign(shipFacts_(r.ship), s.facts || {}) }))
+        ? shipFlags.map((s) =>
+            Object.assign({}, s, {
+              facts: Object.assign(shipFacts_(r.ship), s.facts || {}),
+            }),
+          )
         : [{ rule: r.ship.rule || "SHIP-DEADLINE", facts: shipFacts_(r.ship) }];
       add(spec);
       const shown = r.ship.shown_ship_by;
       const shownFlags = take((f) => /SHOWN|PROMISE/.test(f.code));
-      if ((shown && !sameInstant_(shown, r.ship.deadline)) || shownFlags.length) {
+      if (
+        (shown && !sameInstant_(shown, r.ship.deadline)) ||
+        shownFlags.length
+      ) {
         add({
           tone: "risk",
           kind: "ship-shown-differs",
@@ -434,12 +547,16 @@
           en: `JD shows ${shortTime(shown)} ≠ rule ${shortTime(r.ship.deadline)}`,
           sections: shownFlags.length
             ? shownFlags
-            : [{
-                rule: r.ship.rule || "SHIP-DEADLINE",
-                message: "京东页面显示的承诺发货时间与按规则算出的截止时间不同，以较早者为准。",
-                message_en: "The promise time JD shows differs from the rule's deadline; the earlier one binds.",
-                facts: { shown_ship_by: shown, deadline: r.ship.deadline },
-              }],
+            : [
+                {
+                  rule: r.ship.rule || "SHIP-DEADLINE",
+                  message:
+                    "京东页面显示的承诺发货时间与按规则算出的截止时间不同，以较早者为准。",
+                  message_en:
+                    "The promise time JD shows differs from the rule's deadline; the earlier one binds.",
+                  facts: { shown_ship_by: shown, deadline: r.ship.deadline },
+                },
+              ],
         });
       }
     }
@@ -450,32 +567,55 @@
       add({
         tone: "late",
         kind: subsidy ? "subsidy-forfeited" : "loss",
-        zh: subsidy ? `补贴作废 ¥${item.amount}` : `损失 ¥${item.amount} · ${zh}`,
-        en: subsidy ? `Subsidy forfeited ¥${item.amount}` : `Loss ¥${item.amount} · ${en}`,
-        sections: [{ rule: item.rule, message: item.message, message_en: item.message_en, facts: item.facts }].concat(
-          take((f) => f.rule === item.rule)
-        ),
+        zh: subsidy
+          ? `补贴作废 ¥${item.amount}`
+          : `损失 ¥${item.amount} · ${zh}`,
+        en: subsidy
+          ? `Subsidy forfeited ¥${item.amount}`
+          : `Loss ¥${item.amount} · ${en}`,
+        sections: [
+          {
+            rule: item.rule,
+            message: item.message,
+            message_en: item.message_en,
+            facts: item.facts,
+          },
+        ].concat(take((f) => f.rule === item.rule)),
       });
     }
 
     for (const item of r.compensation.items) {
       const [zh, en] = names_(RULE_NAMES, item.rule);
       const ifClaimed = item.status === "if_claimed";
-      const facts = Object.assign({ payer: item.payer, payee: item.payee }, item.facts || {});
+      const facts = Object.assign(
+        { payer: item.payer, payee: item.payee },
+        item.facts || {},
+      );
       add({
         tone: ifClaimed ? "risk" : "owed",
         kind: ifClaimed ? "compensation-if-claimed" : "compensation-owed",
         zh: `${ifClaimed ? "若索赔" : "应赔"} ¥${item.amount} · ${zh}`,
         en: `${ifClaimed ? "If claimed" : "Owed"} ¥${item.amount} · ${en}`,
-        sections: [{ rule: item.rule, message: item.message, message_en: item.message_en, facts }].concat(
-          take((f) => f.rule === item.rule)
-        ),
+        sections: [
+          {
+            rule: item.rule,
+            message: item.message,
+            message_en: item.message_en,
+            facts,
+          },
+        ].concat(take((f) => f.rule === item.rule)),
       });
     }
 
     // A subsidy flag with no amount known still has to show.
     for (const section of take((f) => f.code === "SUBSIDY_FORFEITED")) {
-      add({ tone: "late", kind: "subsidy-forfeited", zh: "补贴作废", en: "Subsidy forfeited", sections: [section] });
+      add({
+        tone: "late",
+        kind: "subsidy-forfeited",
+        zh: "补贴作废",
+        en: "Subsidy forfeited",
+        sections: [section],
+      });
     }
 
     const asOf = o.asOf || result.as_of || null;
@@ -490,7 +630,9 @@
         kind: `deadline-${key.replace(/_/g, "-")}`,
         zh: `${zh} ${shortTime(value)}${passed ? "（已过）" : ""}`,
         en: `${en} ${shortTime(value)}${passed ? " (passed)" : ""}`,
-        sections: sections.length ? sections : [{ rule, facts: { [key]: value } }],
+        sections: sections.length
+          ? sections
+          : [{ rule, facts: { [key]: value } }],
       });
     }
 
@@ -513,7 +655,11 @@
         en: "Nothing due",
         sections: (r.skipped || []).map((rule) => {
           const why = (r.skipped_reasons || {})[rule] || {};
-          return { rule, message: why.message || "缺少数据，未检查", message_en: why.message_en || "not checked: data missing" };
+          return {
+            rule,
+            message: why.message || "缺少数据，未检查",
+            message_en: why.message_en || "not checked: data missing",
+          };
         }),
       });
     }
@@ -537,14 +683,16 @@
           kind: "unreadable",
           zh: "无法读取",
           en: "Cannot read",
-          sections: [{
-            rule: "JDPG-READ",
-            message: `页面上找不到或看不懂：${problems.join("、")}。为避免误报，此单不做检查。`,
-            message_en: `Could not find or understand on the page: ${problems.join(", ")}. Not checked, to avoid a wrong flag.`,
-          }],
+          sections: [
+            {
+              rule: "JDPG-READ",
+              message: `页面上找不到或看不懂：${problems.join("、")}。为避免误报，此单不做检查。`,
+              message_en: `Could not find or understand on the page: ${problems.join(", ")}. Not checked, to avoid a wrong flag.`,
+            },
+          ],
         },
-        o.lang || "zh-en"
-      )
+        o.lang || "zh-en",
+      ),
     );
     return row;
   }
@@ -567,23 +715,41 @@
           kind: pending ? "pending" : "unavailable",
           zh: pending ? "检查中…" : "未检查",
           en: pending ? "Checking…" : "Not checked",
-          sections: pending ? [] : [{ rule: "JDPG-API", message: o.message, message_en: o.message_en }],
+          sections: pending
+            ? []
+            : [
+                {
+                  rule: "JDPG-API",
+                  message: o.message,
+                  message_en: o.message_en,
+                },
+              ],
         },
-        o.lang || "zh-en"
-      )
+        o.lang || "zh-en",
+      ),
     );
     return row;
   }
 
   /**
    * Page totals over the orders shown.
-   * @param {Array<{state: string, result?: object}>} entries result entries must be filtered
-   * @return {object}
+   * @param {Array<{state: string, result?: Object<string, any>}>} entries result entries must be filtered
+   * @return {Object<string, any>}
    */
   function summarize(entries) {
     const s = {
-      orders: entries.length, late: 0, overdue: 0, shipped_late: 0, at_risk: 0,
-      owed: 0, if_claimed: 0, losses: 0, unreadable: 0, unavailable: 0, errors: 0, pending: 0,
+      orders: entries.length,
+      late: 0,
+      overdue: 0,
+      shipped_late: 0,
+      at_risk: 0,
+      owed: 0,
+      if_claimed: 0,
+      losses: 0,
+      unreadable: 0,
+      unavailable: 0,
+      errors: 0,
+      pending: 0,
     };
     for (const e of entries) {
       if (e.state !== "result") {
@@ -612,7 +778,14 @@
     chip.className = `jdpg-chip jdpg-chip--${tone}`;
     chip.dataset.jdpgKind = kind;
     if (lang !== "en") appendText_(doc, chip, "span", "jdpg-badge__zh", zh);
-    if (lang !== "zh") appendText_(doc, chip, "span", lang === "en" ? "jdpg-badge__en" : "jdpg-badge__en jdpg-badge__en--sub", en);
+    if (lang !== "zh")
+      appendText_(
+        doc,
+        chip,
+        "span",
+        lang === "en" ? "jdpg-badge__en" : "jdpg-badge__en jdpg-badge__en--sub",
+        en,
+      );
     bar.appendChild(chip);
   }
 
@@ -620,7 +793,7 @@
    * Fills (or refills) the summary bar; does nothing when nothing changed, so the page sees
    * no mutation and nothing flickers.
    * @param {HTMLElement|null} bar an element from a previous call, or null for a new one
-   * @param {object} s from summarize()
+   * @param {Object<string, any>} s from summarize()
    * @param {{lang?: string, doc?: Document, notice?: {message: string, message_en: string}|null}} [opts]
    * @return {HTMLElement} the bar
    */
@@ -642,23 +815,88 @@
     bar.dataset.jdpgOwed = fenToYuan(s.owed);
     bar.textContent = "";
     appendText_(doc, bar, "span", "jdpg-bar__brand", "JD Promo Guard");
-    chip_(doc, bar, "plain", "orders", `本页 ${s.orders} 单`, `${s.orders} orders`, lang);
-    chip_(doc, bar, s.late ? "late" : "plain", "late", `超时 ${s.late}`, `Late ${s.late}`, lang);
-    chip_(doc, bar, s.at_risk ? "risk" : "plain", "at-risk", `即将超时 ${s.at_risk}`, `At risk ${s.at_risk}`, lang);
-    chip_(doc, bar, s.owed ? "owed" : "plain", "owed", `应付赔偿 ¥${fenToYuan(s.owed)}`, `Owed ¥${fenToYuan(s.owed)}`, lang);
+    chip_(
+      doc,
+      bar,
+      "plain",
+      "orders",
+      `本页 ${s.orders} 单`,
+      `${s.orders} orders`,
+      lang,
+    );
+    chip_(
+      doc,
+      bar,
+      s.late ? "late" : "plain",
+      "late",
+      `超时 ${s.late}`,
+      `Late ${s.late}`,
+      lang,
+    );
+    chip_(
+      doc,
+      bar,
+      s.at_risk ? "risk" : "plain",
+      "at-risk",
+      `即将超时 ${s.at_risk}`,
+      `At risk ${s.at_risk}`,
+      lang,
+    );
+    chip_(
+      doc,
+      bar,
+      s.owed ? "owed" : "plain",
+      "owed",
+      `应付赔偿 ¥${fenToYuan(s.owed)}`,
+      `Owed ¥${fenToYuan(s.owed)}`,
+      lang,
+    );
     if (s.if_claimed) {
-      chip_(doc, bar, "risk", "if-claimed", `若索赔 ¥${fenToYuan(s.if_claimed)}`, `If claimed ¥${fenToYuan(s.if_claimed)}`, lang);
+      chip_(
+        doc,
+        bar,
+        "risk",
+        "if-claimed",
+        `若索赔 ¥${fenToYuan(s.if_claimed)}`,
+        `If claimed ¥${fenToYuan(s.if_claimed)}`,
+        lang,
+      );
     }
     if (s.losses) {
-      chip_(doc, bar, "late", "losses", `补贴损失 ¥${fenToYuan(s.losses)}`, `Lost ¥${fenToYuan(s.losses)}`, lang);
+      chip_(
+        doc,
+        bar,
+        "late",
+        "losses",
+        `补贴损失 ¥${fenToYuan(s.losses)}`,
+        `Lost ¥${fenToYuan(s.losses)}`,
+        lang,
+      );
     }
     const grey = s.unreadable + s.errors;
-    if (grey) chip_(doc, bar, "muted", "unreadable", `无法读取 ${grey}`, `Unreadable ${grey}`, lang);
+    if (grey)
+      chip_(
+        doc,
+        bar,
+        "muted",
+        "unreadable",
+        `无法读取 ${grey}`,
+        `Unreadable ${grey}`,
+        lang,
+      );
     if (o.notice) {
       const notice = appendText_(doc, bar, "span", "jdpg-notice", "");
       notice.setAttribute("role", "alert");
-      if (lang !== "en") appendText_(doc, notice, "span", "jdpg-badge__zh", o.notice.message);
-      if (lang !== "zh") appendText_(doc, notice, "span", "jdpg-badge__en jdpg-badge__en--sub", o.notice.message_en);
+      if (lang !== "en")
+        appendText_(doc, notice, "span", "jdpg-badge__zh", o.notice.message);
+      if (lang !== "zh")
+        appendText_(
+          doc,
+          notice,
+          "span",
+          "jdpg-badge__en jdpg-badge__en--sub",
+          o.notice.message_en,
+        );
     }
     return bar;
   }

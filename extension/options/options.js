@@ -6,10 +6,13 @@
 (function () {
   "use strict";
 
-  const { MSG, FAMILIES, normalizeSettings, isBuiltInApiOrigin } = globalThis.JDPG;
+  const { MSG, FAMILIES, normalizeSettings, isBuiltInApiOrigin } =
+    globalThis.JDPG;
   const form = document.getElementById("jdpg-options-form");
   const status = document.getElementById("status");
-  const field = (id) => document.getElementById(id);
+  /** @type {(id: string) => HTMLInputElement} */
+  const field = (id) =>
+    /** @type {HTMLInputElement} */ (document.getElementById(id));
 
   function showStatus_(text, kind) {
     status.textContent = text;
@@ -22,7 +25,8 @@
     field("atRiskHours").value = String(settings.atRiskHours);
     field("lang").value = settings.lang;
     field("platform").value = settings.platform;
-    for (const name of FAMILIES) field(`family-${name}`).checked = settings.families[name];
+    for (const name of FAMILIES)
+      field(`family-${name}`).checked = settings.families[name];
   }
 
   /** The form's values, or an error message for the first invalid one. */
@@ -35,14 +39,19 @@
       return { error: "API 地址无效 · The API base URL is not valid" };
     }
     if (url.protocol !== "http:" && url.protocol !== "https:") {
-      return { error: "API 地址须以 http:// 或 https:// 开头 · Use an http(s) URL" };
+      return {
+        error: "API 地址须以 http:// 或 https:// 开头 · Use an http(s) URL",
+      };
     }
     const hours = Number(field("atRiskHours").value);
     if (!Number.isFinite(hours) || hours < 0 || hours > 240) {
-      return { error: "阈值须在 0–240 小时之间 · Threshold must be 0–240 hours" };
+      return {
+        error: "阈值须在 0–240 小时之间 · Threshold must be 0–240 hours",
+      };
     }
     const families = {};
-    for (const name of FAMILIES) families[name] = field(`family-${name}`).checked;
+    for (const name of FAMILIES)
+      families[name] = field(`family-${name}`).checked;
     return {
       values: {
         apiBase,
@@ -65,9 +74,14 @@
     }
     if (!isBuiltInApiOrigin(values.apiBase)) {
       // Must be the first await: Chrome only grants inside the click's user gesture.
-      const granted = await chrome.permissions.request({ origins: [origin] }).catch(() => false);
+      const granted = await chrome.permissions
+        .request({ origins: [origin] })
+        .catch(() => false);
       if (!granted) {
-        showStatus_(`未获得访问 ${origin} 的权限，未保存 · Permission for ${origin} was not granted; not saved`, "error");
+        showStatus_(
+          `未获得访问 ${origin} 的权限，未保存 · Permission for ${origin} was not granted; not saved`,
+          "error",
+        );
         return;
       }
     }
@@ -83,15 +97,30 @@
     }
     showStatus_("连接中… · Connecting…");
     const reply = await chrome.runtime
-      .sendMessage({ type: MSG.TEST_CONNECTION, apiBase: values.apiBase, apiKey: values.apiKey })
-      .catch((e) => ({ ok: false, error: { message: String(e.message), message_en: "" } }));
+      .sendMessage({
+        type: MSG.TEST_CONNECTION,
+        apiBase: values.apiBase,
+        apiKey: values.apiKey,
+      })
+      .catch((e) => ({
+        ok: false,
+        error: { message: String(e.message), message_en: "" },
+      }));
     if (reply && reply.ok) {
-      showStatus_(`连接正常 · Connected (${reply.apiBase}, ${reply.ms} ms)`, "ok");
+      showStatus_(
+        `连接正常 · Connected (${reply.apiBase}, ${reply.ms} ms)`,
+        "ok",
+      );
     } else {
       const e = (reply && reply.error) || {};
-      showStatus_(`连接失败 · Failed: ${e.message || ""} ${e.message_en || ""}`.trim(), "error");
+      showStatus_(
+        `连接失败 · Failed: ${e.message || ""} ${e.message_en || ""}`.trim(),
+        "error",
+      );
     }
   });
 
-  chrome.storage.local.get(null).then((stored) => fill_(normalizeSettings(stored)));
+  chrome.storage.local
+    .get(null)
+    .then((stored) => fill_(normalizeSettings(stored)));
 })();

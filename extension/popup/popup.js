@@ -29,10 +29,18 @@
     line_(list, "本页订单 Orders", String(s.orders));
     line_(list, "超时 Late", String(s.late), s.late ? "late" : "");
     line_(list, "即将超时 At risk", String(s.at_risk), s.at_risk ? "risk" : "");
-    line_(list, "应付赔偿 Owed", `¥${fenToYuan_(s.owed)}`, s.owed ? "owed" : "");
-    if (s.if_claimed) line_(list, "若索赔 If claimed", `¥${fenToYuan_(s.if_claimed)}`, "risk");
-    if (s.losses) line_(list, "补贴损失 Lost", `¥${fenToYuan_(s.losses)}`, "late");
-    if (s.unreadable + s.errors) line_(list, "无法读取 Unreadable", String(s.unreadable + s.errors));
+    line_(
+      list,
+      "应付赔偿 Owed",
+      `¥${fenToYuan_(s.owed)}`,
+      s.owed ? "owed" : "",
+    );
+    if (s.if_claimed)
+      line_(list, "若索赔 If claimed", `¥${fenToYuan_(s.if_claimed)}`, "risk");
+    if (s.losses)
+      line_(list, "补贴损失 Lost", `¥${fenToYuan_(s.losses)}`, "late");
+    if (s.unreadable + s.errors)
+      line_(list, "无法读取 Unreadable", String(s.unreadable + s.errors));
     box.append(list);
     if (entry.error) {
       const p = document.createElement("p");
@@ -44,7 +52,9 @@
 
   async function showApiStatus_() {
     const el = document.getElementById("api-status");
-    const reply = await chrome.runtime.sendMessage({ type: MSG.TEST_CONNECTION }).catch(() => null);
+    const reply = await chrome.runtime
+      .sendMessage({ type: MSG.TEST_CONNECTION })
+      .catch(() => null);
     if (reply && reply.ok) {
       el.textContent = `API 正常 · API OK (${reply.apiBase})`;
       el.className = "api ok";
@@ -64,13 +74,19 @@
   async function tabId_() {
     const named = Number(new URLSearchParams(location.search).get("tab"));
     if (named) return named;
-    const [tab] = await chrome.tabs.query({ active: true, currentWindow: true });
+    const [tab] = await chrome.tabs.query({
+      active: true,
+      currentWindow: true,
+    });
     return tab ? tab.id : null;
   }
 
   tabId_().then(async (tabId) => {
     if (tabId == null) return;
-    const reply = await chrome.runtime.sendMessage({ type: MSG.GET_TAB_SUMMARY, tabId });
+    const reply = await chrome.runtime.sendMessage({
+      type: MSG.GET_TAB_SUMMARY,
+      tabId,
+    });
     if (reply && reply.ok) showSummary_(reply.data);
   });
   showApiStatus_();

@@ -53,7 +53,7 @@
       timeLines(["下单", o.placed_at], ["付款", o.paid_at]),
       timeLines(["揽收", o.picked_up_at], ["签收", o.received_at]),
       el("td", "", o.shown_ship_by || o.promised_ship_by || "—"),
-      el("td", "", d.status || o.order_status || "—")
+      el("td", "", d.status || o.order_status || "—"),
     );
     const badgeRow = el("tr");
     const cell = el("td", "badges");
@@ -94,14 +94,25 @@
       });
       const body = await response.json().catch(() => null);
       if (!response.ok || !body || !Array.isArray(body.results)) {
-        const why = body && body.error ? `${body.error.message || ""} ${body.error.message_en || ""}` : "";
+        const why =
+          body && body.error
+            ? `${body.error.message || ""} ${body.error.message_en || ""}`
+            : "";
         throw new Error(`HTTP ${response.status} ${why}`.trim());
       }
       reply = body;
     } catch (e) {
       if (mine !== generation) return;
-      const notice = { message: `无法获取标注：${e.message}`, message_en: `Could not annotate: ${e.message}` };
-      showRows(() => R.buildStatusRow("unavailable", Object.assign({ lang: c.lang }, notice)));
+      const notice = {
+        message: `无法获取标注：${e.message}`,
+        message_en: `Could not annotate: ${e.message}`,
+      };
+      showRows(() =>
+        R.buildStatusRow(
+          "unavailable",
+          Object.assign({ lang: c.lang }, notice),
+        ),
+      );
       const summary = R.summarize(rows.map(() => ({ state: "unavailable" })));
       bar = R.renderSummaryBar(bar, summary, { lang: c.lang, notice });
       summarySlot.replaceChildren(bar);
@@ -110,8 +121,12 @@
     }
     if (mine !== generation) return;
     const ms = performance.now() - started;
-    showRows((i) => R.buildBadgeRow(reply.results[i], { lang: c.lang, asOf: reply.as_of }));
-    const summary = R.summarize(reply.results.map((result) => ({ state: "result", result })));
+    showRows((i) =>
+      R.buildBadgeRow(reply.results[i], { lang: c.lang, asOf: reply.as_of }),
+    );
+    const summary = R.summarize(
+      reply.results.map((result) => ({ state: "result", result })),
+    );
     bar = R.renderSummaryBar(bar, summary, { lang: c.lang });
     if (!bar.isConnected) summarySlot.replaceChildren(bar);
     document.getElementById("timing").textContent =
@@ -135,7 +150,8 @@
     document.getElementById("store-name").textContent =
       `${store.name || "示例店铺"} · ${store.campaign || ""} 订单列表 · Orders`;
     document.getElementById("about").textContent = sample.about || "";
-    if (sample.as_of) document.getElementById("as-of").value = sample.as_of.slice(0, 16);
+    if (sample.as_of)
+      document.getElementById("as-of").value = sample.as_of.slice(0, 16);
     rows = sample.orders.map(orderRows);
     for (const r of rows) table.appendChild(r.body);
     annotate();
