@@ -12,6 +12,7 @@ from pathlib import Path
 
 from shared.beijing_time import BEIJING, parse_time
 from shared.errors import CampaignFileError, InputError
+from shared.headers import KNOWN_FIELDS, clean_header
 from shared.rows import UnmappableHeader
 
 from .annotate import BadRow, Job, Outcome, annotate_file
@@ -52,11 +53,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--map", action="append", default=[], metavar="表头=字段",
                         help="把自定义列映射到字段 map a column of yours to a field, e.g. 揽收时间=picked_up_at "
                              "(repeatable)")
-    parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)),
+    parser.add_argument("--jobs", type=_positive, default=len(os.sched_getaffinity(0)),
                         help="并行进程数 worker processes for a large CSV to CSV (default: one per CPU)")
     parser.add_argument("--campaign-dir", type=Path,
                         help="额外的活动日历目录 a folder of extra campaign calendar files (*.toml)")
     return parser
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"应为正整数 / must be a whole number of at least 1: {text!r}")
+    return int(text)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -68,6 +75,9 @@ def main(argv: list[str] | None = None) -> int:
         title, sep, field = item.partition("=")
         if not sep or not title.strip() or not field.strip():
             parser.error(f"--map 应为 表头=字段 / --map must be HEADER=field, got {item!r}")
+        if field.strip() not in KNOWN_FIELDS:
+            parser.error(f"--map {item!r}：未知字段 {field.strip()!r} / unknown field {field.strip()!r} "
+                         f"(one of: {', '.join(sorted(KNOWN_FIELDS))})")
         column_map[title.strip()] = field.strip()
     try:
         return _run(args, column_map)
@@ -88,6 +98,11 @@ def _run(args, column_map: dict) -> int:
               defaults={key: value for key, value in (("platform", args.platform), ("campaign", args.campaign))
                         if value},
               column_map=column_map, campaign_dirs=(str(args.campaign_dir),) if args.campaign_dir else ())
+    titles = {clean_header(title).lower() for title in source.header}
+    absent = [title for title in column_map if clean_header(title).lower() not in titles]
+    if absent:
+        raise Refused(f"{source_path}：--map 指定的列不在表头中：{'、'.join(absent)}",
+                      f"{source_path}: the header has no column {', '.join(absent)} named by --map")
     try:
         job.annotator()
     except UnmappableHeader as exc:
@@ -161,15 +176,13 @@ def _progress_bar(source):
 
 def _summary_text(outcome: Outcome, out_path: Path) -> str:
     summary, rows, bad_rows = outcome.summary, outcome.rows, outcome.bad_count
-    late = summary.get("late", 0) + summary.get("overdue", 0)
     lines = [
         f"已写入 Written: {out_path}",
         f"行数 rows: {rows}    订单 orders: {summary['orders']}",
-        f"超时 late: {late} (已发货超时 shipped late {summary.get('late', 0)}, "
-        f"超时未发货 overdue {summary.get('overdue', 0)})    即将超时 at risk: {summary.get('at_risk', 0)}",
+        f"超时 late: {summary['late'] + summary['overdue']} (已发货超时 shipped late {summary['late']}, "
+        f"超时未发货 overdue {summary['overdue']})    即将超时 at risk: {summary['at_risk']}",
         f"应付赔偿 compensation owed: ¥{summary['compensation_total']}    "
-        f"若被索赔 if claimed: ¥{summary.get('if_claimed_total', '0.00')}    "
-        f"补贴损失 subsidy lost: ¥{summary.get('losses_total', '0.00')}",
+        f"若被索赔 if claimed: ¥{summary['if_claimed_total']}    补贴损失 subsidy lost: ¥{summary['losses_total']}",
     ]
     if bad_rows > LISTED_BAD_ROWS:
         lines.append(f"无法标注的行 bad rows: {bad_rows}（上方列出前 {LISTED_BAD_ROWS} 行，全部见错误列 / the first "

@@ -56,9 +56,13 @@ class CsvOutput:
     def write(self, cells: list, annotation: list, status: str) -> None:
         if self._from_xlsx:
             cells = [cell_text(v) for v in cells]
-        if len(cells) < self._width:
-            cells = cells + [""] * (self._width - len(cells))
-        self._writer.writerow(cells + annotation)
+        width = self._width
+        if len(cells) < width:
+            self._writer.writerow(cells + [""] * (width - len(cells)) + annotation)
+        elif len(cells) == width:
+            self._writer.writerow(cells + annotation)
+        else:
+            self._writer.writerow(cells[:width] + annotation + _beyond_header(cells, width))
 
     def close(self) -> None:
         self._file.close()
@@ -102,7 +106,11 @@ class XlsxOutput:
         plain = formats[(colour, "value")]
         if colour != "ok":
             self._sheet.set_row(row, None, plain)
-        for col, value in enumerate(cells):
+        width = self._width
+        for col, value in enumerate(cells[:width]):
+            if value is not None and value != "":
+                self._write_original(row, col, value, plain, formats[(colour, "datetime")])
+        for col, value in enumerate(_beyond_header(cells, width), start=width + len(self._kinds)):
             if value is not None and value != "":
                 self._write_original(row, col, value, plain, formats[(colour, "datetime")])
         for col, (value, kind) in enumerate(zip(annotation, self._kinds), start=self._width):
@@ -152,6 +160,14 @@ class XlsxOutput:
     def close(self) -> None:
         self._sheet.autofilter(0, 0, self._row, self._last_col)
         self._book.close()
+
+
+def _beyond_header(cells: list, width: int) -> list:
+    """Cells of a row longer than the header, kept after our columns so that ours stay aligned."""
+    extra = cells[width:]
+    while extra and (extra[-1] is None or extra[-1] == ""):
+        extra.pop()
+    return extra
 
 
 def _cell_formats(book) -> dict:

@@ -268,6 +268,11 @@ def test_a_missing_file_and_bad_options_give_clear_exit_codes(tmp_path):
     assert bad_time.returncode == 1 and "--as-of" in bad_time.stderr
     bad_platform = run_command(source, "--platform", "taobao")
     assert bad_platform.returncode == 2
+    bad_field = run_command(source, "--map", "揽收时间=pickup_time")
+    assert bad_field.returncode == 2 and "pickup_time" in bad_field.stderr and "picked_up_at" in bad_field.stderr
+    absent = run_command(source, "--map", "快递揽收=picked_up_at")
+    assert absent.returncode == 1 and "快递揽收" in absent.stderr and str(source) in absent.stderr
+    assert run_command(source, "--jobs", "0").returncode == 2
     assert sorted(p.name for p in tmp_path.iterdir()) == ["orders.csv"]
 
 
@@ -289,3 +294,30 @@ def test_money_in_the_copy_is_exact_to_the_fen(tmp_path):
     owed_xlsx = [sheet.cell(r, len(header) + 5).value for r in (2, 3)]
     assert owed_csv == ["3.23", "5.00"]
     assert [Decimal(str(v)).quantize(Decimal("0.01")) for v in owed_xlsx] == [Decimal("3.23"), Decimal("5.00")]
+
+
+def test_cells_beyond_the_header_are_kept_after_the_annotation_columns(tmp_path):
+    rows = [[*ORDERS[2], "", ""], [*ORDERS[0], "多出的备注"]]
+    source = write_export(tmp_path / "orders.csv", rows)
+    assert main([str(source), "--format", "csv", "--platform", "jingxi", "--as-of", AS_OF]) == 0
+    assert main([str(source), "--platform", "jingxi", "--as-of", AS_OF]) == 0
+    out = read_csv_output(tmp_path / "orders.annotated.csv")
+    width = len(out[0])
+    assert [len(row) for row in out] == [width, width, width + 1]
+    assert out[2][-1] == "多出的备注" and out[2][width - 1] == ""
+    assert out[1][len(HEADER) + 1] == "按时发货 shipped_on_time"
+    sheet = openpyxl.load_workbook(tmp_path / "orders.annotated.xlsx").worksheets[0]
+    assert sheet.cell(3, width + 1).value == "多出的备注"
+    assert sheet.cell(2, len(HEADER) + 2).value == "按时发货 shipped_on_time"
+
+
+def test_the_committed_sample_is_what_its_generator_makes_in_gbk(tmp_path):
+    made = tmp_path / "sample.csv"
+    subprocess.run([sys.executable, str(ROOT / "samples" / "make_sample_export.py"), "-o", str(made)],
+                   check=True, capture_output=True)
+    assert made.read_bytes() == SAMPLE.read_bytes()
+    raw = SAMPLE.read_bytes()
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("utf-8")
+    text = raw.decode("gbk")
+    assert text.startswith("订单号,商品ID,商品名称,订购数量,") and '"=""235711' in text
