@@ -243,11 +243,14 @@
   }
 
   function tagsOf_(scope) {
-    return Array.from(
-      scope.querySelectorAll(".order-tags-item .jd-tag__content"),
-    )
+    let els = scope.querySelectorAll(".order-tags-item .jd-tag__content");
+    // Fallback: short texts of elements whose class says "tag" (not our own badges).
+    if (!els.length)
+      els = scope.querySelectorAll('[class*="tag"]:not([class*="jdpg-"])');
+    return Array.from(els)
+      .filter((el) => !el.closest(OWN_SELECTOR) && !el.firstElementChild)
       .map((el) => clean_(el.textContent))
-      .filter(Boolean);
+      .filter((t) => t && t.length <= 12);
   }
 
   /**

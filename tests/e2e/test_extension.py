@@ -543,3 +543,19 @@ def test_a_hundred_order_page_is_annotated_quickly(b, live_api):
           f"(of which the service worker's API call {api_ms} ms, the final render {timing['renderMs']:.0f} ms; "
           f"DOMContentLoaded at {timing['domReady']:.0f} ms); target < 300 ms")
     assert page_requests(page) == [1, 100]
+
+
+def test_cards_whose_classes_were_renamed_are_read_by_their_labels(b, live_api):
+    b.configure(apiBase=live_api, asOf=AS_OF)
+    page = b.open(ORDERS_URL + "&variant=relabeled")
+    page.wait_for_function(SETTLED_JS, arg="orders")
+    units = {u["id"]: u for u in page.evaluate("""() => [...document.querySelectorAll('.table-body .card')].map(c => ({
+      id: c.querySelector('.ord-no a').textContent,
+      kinds: [...c.querySelectorAll('.jdpg-badge')].map(b => b.dataset.jdpgKind),
+      zh: [...c.querySelectorAll('.jdpg-badge__zh')].map(z => z.textContent)}))""")}
+    for order_id, concluded, platform, status in PAGE_1:
+        kind, text = expected_ship_badge(concluded, platform, status)
+        assert units[order_id]["kinds"][0] == kind and units[order_id]["zh"][0] == text, order_id
+    assert units["235711131724"]["kinds"] == ["unreadable"]
+    assert bar(page)["late"] == "1" and bar(page)["atRisk"] == "1"
+    assert page.problems == []

@@ -194,6 +194,7 @@
   const params = new URLSearchParams(location.search);
   const state = { tab: params.get("tabType") || "allOrders", page: 0 };
   const big = Number(params.get("pageSize")) || 0;
+  const relabeled = params.get("variant") === "relabeled";
 
   function pages() {
     return big ? bigPage(big) : DATA[state.tab] || [[]];
@@ -240,7 +241,39 @@
     }
   }
 
+  /**
+   * ?variant=relabeled: the same orders after a (hypothetical) redesign that renamed every
+   * class inside the card; only the labels' text stays. The extension must fall back to it.
+   */
+  function relabeledCard(x) {
+    const card = el("div", "card");
+    const header = el("div", "hd");
+    const no = el("div", "ord-no", "订单编号：");
+    no.appendChild(el("a", "", x.id));
+    const times = el("div", "ord-times");
+    if (x.placed) times.appendChild(el("p", "", `下单时间：${x.placed}`));
+    if (x.paid) times.appendChild(el("p", "", `付款时间：${x.paid}`));
+    const tags = el("div", "ord-tag-list");
+    for (const t of x.tags) tags.appendChild(el("span", "tag-chip", t));
+    header.append(
+      no,
+      times,
+      tags,
+      el("div", "ord-promise", `承诺发货时间：${x.promise || "--"}`),
+    );
+    const body = el("div", "bd");
+    for (const [name, price, qty] of x.skus)
+      body.appendChild(el("div", "", `${name} ${price} ${qty}`));
+    body.append(
+      el("div", "", `应收金额：${x.receivable}`),
+      el("div", "state", x.status),
+    );
+    card.append(header, body);
+    return card;
+  }
+
   function newCard(x) {
+    if (relabeled) return relabeledCard(x);
     const card = el("div", "card");
     const header = el("div", "card-header");
     const id = el("div", "shop-order-id", "订单号：");
