@@ -357,6 +357,44 @@
     });
   }
 
+  /**
+   * Puts the explanation under its badge in viewport coordinates: `position: fixed` escapes
+   * the page's `overflow: hidden` tables and cards that would clip it.
+   */
+  function placeTip_(badge, tip) {
+    if (!tip) return;
+    const view = badge.ownerDocument.defaultView;
+    const rect = badge.getBoundingClientRect();
+    const width = Math.min(420, view.innerWidth - 16);
+    tip.style.maxWidth = `${width}px`;
+    tip.style.left = `${Math.max(8, Math.min(rect.left, view.innerWidth - width - 8))}px`;
+    const below = view.innerHeight - rect.bottom;
+    if (below < 220 && rect.top > below) {
+      tip.style.top = "auto";
+      tip.style.bottom = `${view.innerHeight - rect.top + 4}px`;
+    } else {
+      tip.style.bottom = "auto";
+      tip.style.top = `${rect.bottom + 4}px`;
+    }
+    closeOnScroll_(badge.ownerDocument);
+  }
+
+  const scrollWatched = new WeakSet();
+
+  /** A pinned explanation sits in viewport coordinates, so a scroll closes it. */
+  function closeOnScroll_(doc) {
+    if (scrollWatched.has(doc)) return;
+    scrollWatched.add(doc);
+    doc.addEventListener(
+      "scroll",
+      () => {
+        for (const open of doc.querySelectorAll(".jdpg-badge.jdpg-open"))
+          toggle_(open, false);
+      },
+      { capture: true, passive: true },
+    );
+  }
+
   function toggle_(badge, open) {
     badge.classList.toggle("jdpg-open", open);
     badge.setAttribute("aria-expanded", String(open));
@@ -366,13 +404,15 @@
   function wireRow_(row) {
     const onApproach = (event) => {
       const badge = event.target.closest && event.target.closest(".jdpg-badge");
-      if (badge) explain(badge);
+      if (badge && !event.target.closest(".jdpg-tip"))
+        placeTip_(badge, explain(badge));
     };
     row.addEventListener("mouseover", onApproach);
     row.addEventListener("focusin", onApproach);
     const onActivate = (event) => {
       const badge = event.target.closest(".jdpg-badge");
-      if (badge) explain(badge);
+      if (badge && !event.target.closest(".jdpg-tip"))
+        placeTip_(badge, explain(badge));
       if (event.type === "keydown") {
         if (event.key === "Escape" && badge) toggle_(badge, false);
         if (event.key !== "Enter" && event.key !== " ") return;
