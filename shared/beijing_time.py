@@ -1,6 +1,5 @@
 """Platform time: every JD time is Beijing time (Asia/Shanghai); naive input means Beijing."""
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from .errors import InvalidTime
@@ -53,24 +52,19 @@ def end_of_day_after(dt: datetime, days: int) -> datetime:
     return datetime.combine(dt.astimezone(BEIJING).date() + timedelta(days=days), _DAY_END, tzinfo=BEIJING)
 
 
-@lru_cache(maxsize=65536)
-def _iso(dt: datetime) -> str:
-    return dt.astimezone(BEIJING).isoformat()
-
-
-@lru_cache(maxsize=65536)
-def _sheet_time(dt: datetime) -> str:
-    return dt.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S")
+def beijing(dt: datetime) -> datetime:
+    """``dt`` on the one ``BEIJING`` tzinfo: aware datetimes sharing a tzinfo compare without
+    computing offsets, which keeps the rules fast; all core and rule-data times go through here."""
+    return dt if dt.tzinfo is BEIJING else dt.astimezone(BEIJING)
 
 
 def iso(dt: datetime | None) -> str | None:
-    """ISO 8601 with +08:00; memoized, as one order's rules format the same instants many times."""
-    return None if dt is None else _iso(dt)
+    return None if dt is None else beijing(dt).isoformat()
 
 
 def sheet_time(dt: datetime | None) -> str:
     """``2022-06-20 10:00:00``: the form JD exports use and spreadsheets read as a date."""
-    return "" if dt is None else _sheet_time(dt)
+    return "" if dt is None else beijing(dt).replace(tzinfo=None, microsecond=0).isoformat(" ")
 
 
 def hours_between(start: datetime, end: datetime) -> float:

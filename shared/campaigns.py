@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from .beijing_time import beijing
 from .errors import CampaignFileError
 from .model import PLATFORMS
 
@@ -74,7 +75,7 @@ def _check(path, where, key, value, kind):
     if kind is datetime:
         if not isinstance(value, datetime) or value.tzinfo is None:
             raise CampaignFileError(path, field, "must be a date-time with an offset, e.g. 2022-06-20T23:59:59+08:00")
-        return value
+        return beijing(value)
     if kind is Decimal:
         try:
             result = Decimal(str(value))

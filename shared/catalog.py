@@ -9,6 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
+from .beijing_time import beijing
 from .errors import CampaignFileError
 from .model import FAMILIES
 
@@ -108,7 +109,7 @@ def _coerce(path, name, value):
         if kind is str:
             return str(value)
         if kind is datetime and isinstance(value, datetime) and value.tzinfo is not None:
-            return value
+            return beijing(value)
     except (ArithmeticError, TypeError, ValueError):
         pass
     raise CampaignFileError(path, f"params.{name}.value", f"expected {kind.__name__}, got {value!r}")
@@ -135,8 +136,14 @@ def load_catalog(path: Path = RULES_FILE) -> Catalog:
             if "value" not in spec or not ({"source", "assumption"} & spec.keys()):
                 raise CampaignFileError(path, f"{where}.params.{name}", "needs a value and a source or assumption")
             values[name] = _coerce(path, name, spec["value"])
+        effective = []
+        for key in ("effective_from", "effective_to"):
+            value = raw.get(key)
+            if value is not None and (not isinstance(value, datetime) or value.tzinfo is None):
+                raise CampaignFileError(path, f"{where}.{key}", "must be a date-time with an offset")
+            effective.append(beijing(value) if value is not None else None)
         rules[raw["id"]] = Rule(raw["id"], raw["family"], raw["title"], raw["title_en"], raw["source"],
-                                raw.get("effective_from"), raw.get("effective_to"), params)
+                                *effective, params)
     missing = _PARAM_TYPES.keys() - values.keys()
     if missing:
         raise CampaignFileError(path, "params", f"missing parameters: {sorted(missing)}")

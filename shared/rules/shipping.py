@@ -13,6 +13,13 @@ NOT_TO_SHIP = {"cancelled": ("订单已取消", "the order is cancelled"),
                "unpaid": ("订单未付款", "the order is not paid"),
                "locked": ("订单已锁定", "the order is locked")}
 _HALF_KG = Decimal("0.5")
+_HOURS = {}
+
+
+def _hours(hours: int) -> timedelta:
+    if hours not in _HOURS:
+        _HOURS[hours] = timedelta(hours=hours)
+    return _HOURS[hours]
 
 
 def evaluate(order, ctx, out) -> None:
@@ -40,7 +47,7 @@ def ship_deadline(order, ctx, out) -> ShipResult | None:
         hours = campaign.extended_hours
     else:
         hours = campaign.ship_hours
-    platform_deadline = concluded + timedelta(hours=hours)
+    platform_deadline = concluded + _hours(hours)
     deadline, basis = platform_deadline, "platform"
     if order.promised_ship_by is not None and order.promised_ship_by < platform_deadline:
         deadline, basis = order.promised_ship_by, "merchant_promise"
