@@ -10,6 +10,7 @@ only when complete: an interrupted run never leaves a half-written copy under th
 import multiprocessing
 import secrets
 import shutil
+import signal
 import time
 from collections import deque
 from dataclasses import dataclass, field
@@ -191,6 +192,9 @@ def _annotate_parts(job, parts, partial, listed_bad_rows, on_bad_row, on_progres
 
 
 def _worker(job, index, part, out_path, listed_bad_rows, done, results) -> None:
+    # Ctrl-C reaches the whole process group; the command stops its workers itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
     def on_progress(position: int) -> None:
         done[index] = position
 

@@ -2,7 +2,7 @@
 
 Exit codes: 0 the annotated copy was written (bad rows, if any, are listed on stderr and
 in the copy's errors column); 1 nothing was written (the file or an option was refused);
-2 the command line itself is wrong (argparse).
+2 the command line itself is wrong (argparse); 130 interrupted (Ctrl-C), nothing written.
 """
 import argparse
 import os
@@ -84,6 +84,9 @@ def main(argv: list[str] | None = None) -> int:
     except Refused as exc:
         print(f"错误：{exc.message}\nError: {exc.message_en}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("已中断，未写入输出文件 / interrupted: no output written", file=sys.stderr)
+        return 130
 
 
 def _run(args, column_map: dict) -> int:

@@ -321,3 +321,33 @@ def test_the_committed_sample_is_what_its_generator_makes_in_gbk(tmp_path):
         raw.decode("utf-8")
     text = raw.decode("gbk")
     assert text.startswith("订单号,商品ID,商品名称,订购数量,") and '"=""235711' in text
+
+
+@pytest.fixture(scope="module")
+def big_export(tmp_path_factory):
+    """A sample export just over the size at which the command starts worker processes."""
+    path = tmp_path_factory.mktemp("big") / "orders.csv"
+    subprocess.run([sys.executable, str(ROOT / "samples" / "make_sample_export.py"), "--lines", "40000",
+                    "-o", str(path)], check=True, capture_output=True)
+    assert path.stat().st_size >= 8 << 20
+    return path
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_an_interrupted_run_leaves_no_file_behind(big_export, tmp_path, jobs):
+    import signal
+    import time
+
+    out = tmp_path / "out.csv"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "server", "annotate", str(big_export), "-o", str(out),
+                             "--platform", "jingxi", "--as-of", AS_OF, "--jobs", jobs],
+                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not any(p.name.endswith(".partial") for p in tmp_path.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "interrupted" in err and "已中断" in err
+    assert list(tmp_path.iterdir()) == []
