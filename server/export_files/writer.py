@@ -104,18 +104,26 @@ class XlsxOutput:
         colour = status if status in ROW_COLOURS else "ok"
         formats = self._formats
         plain = formats[(colour, "value")]
-        if colour != "ok":
-            self._sheet.set_row(row, None, plain)
+        # A coloured row colours its empty cells too, one by one: a row format (set_row) would
+        # be kept in memory for every row until the workbook closes.
+        sheet = self._sheet
         width = self._width
         for col, value in enumerate(cells[:width]):
             if value is not None and value != "":
                 self._write_original(row, col, value, plain, formats[(colour, "datetime")])
+            elif plain is not None:
+                sheet.write_blank(row, col, None, plain)
+        if plain is not None:
+            for col in range(len(cells), width):
+                sheet.write_blank(row, col, None, plain)
+        for col, (value, kind) in enumerate(zip(annotation, self._kinds), start=width):
+            if value is not None and value != "":
+                self._write_annotation(row, col, value, kind, formats[(colour, kind)])
+            elif plain is not None:
+                sheet.write_blank(row, col, None, plain)
         for col, value in enumerate(_beyond_header(cells, width), start=width + len(self._kinds)):
             if value is not None and value != "":
                 self._write_original(row, col, value, plain, formats[(colour, "datetime")])
-        for col, (value, kind) in enumerate(zip(annotation, self._kinds), start=self._width):
-            if value is not None and value != "":
-                self._write_annotation(row, col, value, kind, formats[(colour, kind)])
 
     def _write_original(self, row: int, col: int, value, fmt, datetime_fmt) -> None:
         sheet = self._sheet

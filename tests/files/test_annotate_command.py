@@ -168,6 +168,9 @@ def test_the_xlsx_copy_holds_every_cell_typed_coloured_and_filtered(tmp_path):
     assert sheet.cell(2, len(HEADER) + 5).number_format == "0.00"
     fills = [sheet.cell(r, 1).fill.fgColor.rgb if sheet.cell(r, 1).fill.fill_type else None for r in range(2, 7)]
     assert fills == ["FFFFC7CE", "FFFFC7CE", None, "FFE7E6E6", "FFFFEB9C"]
+    empty_pickup, empty_hours = sheet.cell(6, HEADER.index("揽收时间") + 1), sheet.cell(6, len(HEADER) + 3)
+    assert empty_pickup.value is None and empty_hours.value is None
+    assert empty_pickup.fill.fgColor.rgb == empty_hours.fill.fgColor.rgb == "FFFFEB9C", "empty cells coloured too"
     assert "paid_at" in cells[1 + BAD][-1]
 
 
