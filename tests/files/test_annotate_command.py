@@ -359,14 +359,16 @@ def test_an_interrupted_run_leaves_no_file_behind(big_export, tmp_path, jobs):
 def test_a_merchants_own_campaign_folder_is_used_and_a_broken_one_refused(tmp_path):
     folder = tmp_path / "campaigns"
     folder.mkdir()
-    builtin = (ROOT / "shared" / "data" / "campaigns" / "jingxi_618_2022.toml").read_text(encoding="utf-8")
-    (folder / "my_jingxi_618.toml").write_text(builtin.replace('id = "jingxi_618_2022"', 'id = "my_jingxi_618"'),
-                                      encoding="utf-8")
+    jingxi = (ROOT / "shared" / "data" / "campaigns" / "jingxi_618_2022.toml").read_text(encoding="utf-8")
+    jd = jingxi.replace('id = "jingxi_618_2022"', 'id = "jd_618_2022"').replace('platform = "jingxi"', 'platform = "jd"')
+    (folder / "jd_618_2022.toml").write_text(jd, encoding="utf-8")
     source = write_export(tmp_path / "orders.csv", ORDERS[:1])
-    args = [str(source), "--format", "csv", "--platform", "jingxi", "--as-of", AS_OF]
-    assert main([*args, "--campaign-dir", str(folder), "--campaign", "my_jingxi_618"]) == 0
-    rows = read_csv_output(tmp_path / "orders.annotated.csv")
-    assert column(rows, "JDPG 发货截止 Ship by") == ["2022-06-20 10:00:00"]
+    args = [str(source), "--format", "csv", "--platform", "jd", "--as-of", AS_OF]
+    ship_by = "JDPG 发货截止 Ship by"
+    assert main(args) == 0
+    assert column(read_csv_output(tmp_path / "orders.annotated.csv"), ship_by) == ["2022-06-18 10:00:00"]
+    assert main([*args, "--campaign-dir", str(folder)]) == 0
+    assert column(read_csv_output(tmp_path / "orders.annotated.csv"), ship_by) == ["2022-06-20 10:00:00"]
     (folder / "broken.toml").write_text("id = [", encoding="utf-8")
     result = run_command(*args, "--campaign-dir", folder)
     assert result.returncode == 1 and "broken.toml" in result.stderr and "活动日历" in result.stderr
