@@ -82,11 +82,12 @@ def to_result(order_id, campaign, out: Findings) -> dict:
         "errors": [],
         "campaign": campaign.id if campaign else None,
         "ship": None if ship is None else {
-            "deadline": iso(ship.deadline), "hours_allowed": ship.hours_allowed, "status": ship.status,
+            "deadline": out.deadlines["ship_by"], "hours_allowed": ship.hours_allowed, "status": ship.status,
             "late_by_hours": ship.late_by_hours, "hours_left": ship.hours_left, "rule": "SHIP-DEADLINE",
             "basis": ship.basis, "shipped_basis": ship.shipped_basis,
-            "platform_deadline": iso(ship.platform_deadline), "shown_ship_by": iso(ship.shown_ship_by)},
-        "deadlines": {name: iso(at) for name, at in out.deadlines.items()},
+            "platform_deadline": out.deadlines["ship_by"] if ship.platform_deadline is ship.deadline
+            else iso(ship.platform_deadline), "shown_ship_by": iso(ship.shown_ship_by)},
+        "deadlines": out.deadlines,
         "flags": [f.to_dict() for f in out.flags],
         "compensation": {"total": money_str(owed), "if_claimed_total": money_str(possible), "items": items},
         "losses": {"total": money_str(lost), "items": [{k: v for k, v in i.items() if k not in ("payer", "payee", "status")}

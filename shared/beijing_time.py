@@ -39,7 +39,7 @@ def parse_time(value, *, sentinels: bool = True) -> datetime | None:
     if not LAST_NOT_SET_YEAR < dt.year < FIRST_REFUSED_YEAR:
         raise InvalidTime(f"时间超出范围 {value!s:.40}", f"time out of range {value!s:.40}")
     if dt.tzinfo is None:
-        return dt.replace(tzinfo=BEIJING)
+        return datetime(dt.year, dt.month, dt.day, dt.hour, dt.minute, dt.second, dt.microsecond, BEIJING)
     return dt.astimezone(BEIJING)
 
 
@@ -64,7 +64,7 @@ def iso(dt: datetime | None) -> str | None:
 
 def sheet_time(dt: datetime | None) -> str:
     """``2022-06-20 10:00:00``: the form JD exports use and spreadsheets read as a date."""
-    return "" if dt is None else beijing(dt).replace(tzinfo=None, microsecond=0).isoformat(" ")
+    return "" if dt is None else beijing(dt).isoformat(" ")[:19]
 
 
 def hours_between(start: datetime, end: datetime) -> float:

@@ -3,9 +3,6 @@
 Every title starts with ``JDPG `` so clients recognise their own columns and never touch others.
 """
 from dataclasses import dataclass
-from datetime import datetime
-
-from .beijing_time import sheet_time
 
 PREFIX = "JDPG "
 STATUS_LABELS = {
@@ -48,7 +45,8 @@ def row_status(result: dict) -> str:
 
 
 def _local(iso_text: str) -> str:
-    return sheet_time(datetime.fromisoformat(iso_text))
+    """``2022-06-20T10:00:00+08:00`` → ``2022-06-20 10:00:00``; result times are always Beijing."""
+    return iso_text[:10] + " " + iso_text[11:19]
 
 
 def annotation_row(result: dict) -> list:

@@ -1,8 +1,7 @@
 """Annotate a table as a spreadsheet or JD export holds it: a header row and one row per SKU line."""
 from .annotate import Engine, Summary, error_result
 from .columns import COLUMNS, EMPTY_ROW, annotation_row, row_status
-from .headers import REQUIRED_FIELDS, clean_cell, map_header, row_to_raw
-from .headers import LINE_SUMMED
+from .headers import LINE_SUMMED, REQUIRED_FIELDS, clean_cell, map_header, row_to_raw
 
 
 class UnmappableHeader(ValueError):
@@ -30,6 +29,7 @@ class RowAnnotator:
         self._columns = columns
         self.mapping = {str(header[i]).strip(): f for i, f in columns.items()}
         self._id_index = next(i for i, f in columns.items() if f == "order_id")
+        self._summed = [(i, f) for i, f in columns.items() if f in LINE_SUMMED]
         self._engine = engine
         self._as_of = as_of
         self._defaults = defaults
@@ -49,13 +49,14 @@ class RowAnnotator:
 
     def _annotate_group(self, rows) -> tuple[list, str]:
         raw = row_to_raw(self._columns, rows[0])
-        for field in LINE_SUMMED:
-            if len(rows) > 1 and field in raw:
-                values = [row_to_raw(self._columns, r).get(field) for r in rows]
-                try:
-                    raw[field] = sum(int(str(v)) for v in values if v not in (None, ""))
-                except ValueError:
-                    pass
+        if len(rows) > 1:
+            for index, field in self._summed:
+                if field in raw:
+                    values = [clean_cell(r[index]) for r in rows if index < len(r)]
+                    try:
+                        raw[field] = sum(int(str(v)) for v in values if v not in (None, ""))
+                    except ValueError:
+                        pass
         result = self._engine.annotate_raw(raw, as_of=self._as_of, defaults=self._defaults, **self._options)
         self._summary.add(result)
         return annotation_row(result), row_status(result)

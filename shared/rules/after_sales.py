@@ -34,7 +34,7 @@ def return_window(order, ctx, out) -> None:
         return
     days = ctx.params.return_days
     return_by = end_of_day_after(order.received_at, days)
-    out.deadlines["return_by"] = return_by
+    out.deadlines["return_by"] = iso(return_by)
     facts = {"received_at": iso(order.received_at), "return_by": iso(return_by), "days": days}
     when = sheet_time(return_by)
     if request is not None and request.requested_at is not None:

@@ -55,7 +55,7 @@ def price_match(order, ctx, out) -> None:
         skip(out, "PRICE-MATCH", missing, *missing_fields("买贵双倍赔", "the price match", missing))
         return
     claim_by = end_of_day(ordered)
-    out.deadlines["price_match_claim_by"] = claim_by
+    out.deadlines["price_match_claim_by"] = iso(claim_by)
     rival_zh, rival_en = COMPETITOR_NAMES[claim.competitor_platform]
     facts = {"ordered_at": iso(ordered), "jd_paid_amount": money_str(jd_paid), "competitor_platform": claim.competitor_platform,
              "competitor_paid_amount": money_str(claim.competitor_paid_amount), "claim_by": iso(claim_by)}
@@ -176,7 +176,7 @@ def price_protection(order, ctx, out) -> None:
         return
     days = protection.days or ctx.params.price_protection_days
     until = end_of_day_after(order.paid_at, days)
-    out.deadlines["price_protection_until"] = until
+    out.deadlines["price_protection_until"] = iso(until)
     unit = _unit_price(protection.unit_price, order)
     lowest = protection.lowest_price_after
     if unit is None or lowest is None or lowest >= unit:

@@ -20,7 +20,7 @@ def red_envelope(order, ctx, out) -> None:
         if section is not None:
             skip(out, "RED-ENVELOPE-3FOR3", ("red_envelope.qualifying",), "未提供满3免3信息", "no buy-3-get-3 data given")
         return
-    if envelope_in.qualifying is False:
+    if envelope_in.qualifying is False or order.order_status in ("cancelled", "unpaid"):
         return
     section = section or {}
     activity_end = envelope_in.activity_end or section.get("activity_end")
@@ -37,7 +37,7 @@ def red_envelope(order, ctx, out) -> None:
     envelope = min(order.paid_amount, cap)
     share = fen(envelope * share_ratio)
     settlement_end = activity_end + timedelta(days=days)
-    out.deadlines["red_envelope_settlement_end"] = settlement_end
+    out.deadlines["red_envelope_settlement_end"] = iso(settlement_end)
     facts = {"paid_amount": money_str(order.paid_amount), "envelope": money_str(envelope), "cap": money_str(cap),
              "merchant_share": money_str(share), "activity_end": iso(activity_end),
              "settlement_end": iso(settlement_end)}

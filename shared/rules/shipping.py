@@ -73,7 +73,8 @@ def ship_deadline(order, ctx, out) -> ShipResult | None:
             status = "at_risk" if at_risk else "pending"
 
     concluded_field = "placed_at" if order.payment_method == "cod" else "paid_at"
-    facts = {concluded_field: iso(concluded), "hours_allowed": hours, "deadline": iso(deadline),
+    deadline_iso = iso(deadline)
+    facts = {concluded_field: iso(concluded), "hours_allowed": hours, "deadline": deadline_iso,
              "campaign": campaign.id if campaign else None, "extended_day": extended_day, "basis": basis}
     if campaign is None:
         why_zh, why_en = f"非活动期，平台默认 {hours} 小时", f"outside any campaign, platform default {hours} h"
@@ -84,7 +85,7 @@ def ship_deadline(order, ctx, out) -> ShipResult | None:
         why_zh, why_en = f"{campaign.title} 活动期 {hours} 小时发货", f"{campaign.title_en}: {hours} h to ship"
     if basis == "merchant_promise":
         why_zh, why_en = "商家自设承诺发货时间更早，以其为准", "the merchant's own earlier promise binds"
-    when = sheet_time(deadline)
+    when = deadline_iso[:10] + " " + deadline_iso[11:19]
     if status == "shipped_late":
         via_zh, via_en = ("按揽收时间", "by pickup scan") if shipped_basis == "picked_up_at" else (
             "按出库时间（无揽收时间）", "by outbound time (no pickup scan known)")
@@ -108,7 +109,7 @@ def ship_deadline(order, ctx, out) -> ShipResult | None:
     result = ShipResult(deadline, platform_deadline, hours, status, basis,
                         shipped_basis, late_by, hours_left, order.shown_ship_by)
     out.ship = result
-    out.deadlines["ship_by"] = deadline
+    out.deadlines["ship_by"] = deadline_iso
     return result
 
 

@@ -4,8 +4,8 @@ import pytest
 from .conftest import codes
 
 
-def envelope(annotate, paid, **red):
-    return annotate(platform="jingxi", paid_at="2022-06-10 10:00:00", paid_amount=paid,
+def envelope(annotate, paid, order_status=None, **red):
+    return annotate(platform="jingxi", paid_at="2022-06-10 10:00:00", paid_amount=paid, order_status=order_status,
                     red_envelope={"qualifying": True, **red})
 
 
@@ -51,3 +51,9 @@ def test_outside_a_campaign_the_activity_end_must_be_given(annotate):
     given = annotate(platform="jd", paid_at="2023-06-10 10:00:00", paid_amount="15",
                      red_envelope={"qualifying": True, "activity_end": "2023-06-20 23:59:59"})
     assert given["deadlines"]["red_envelope_settlement_end"] == "2023-07-18T23:59:59+08:00"
+
+
+@pytest.mark.parametrize("status", ["已取消", "等待付款"])
+def test_a_cancelled_or_unpaid_order_has_no_share(annotate, status):
+    result = envelope(annotate, "15", order_status=status)
+    assert result["compensation"]["items"] == [] and "RED_ENVELOPE_SHARE" not in codes(result)
