@@ -1,5 +1,4 @@
 """JD Promo Guard's HTTP API: ``create_app()`` binds the rules core to Flask."""
-import gc
 import logging
 
 import orjson
@@ -12,6 +11,7 @@ from shared import default_engine
 
 from . import errors, security
 from .config import Settings
+from .runtime import tune_gc
 from .schemas import ApiErrorSchema
 
 
@@ -29,13 +29,6 @@ class JdpgApi(Api):
     """flask-smorest, documenting our one error shape as every operation's default response."""
 
     ERROR_SCHEMA = ApiErrorSchema
-
-
-def tune_gc() -> None:
-    """Annotating allocates many small acyclic dicts, which trips the cyclic collector over and
-    over; freeze the loaded rule data and collect the young generation less often."""
-    gc.freeze()
-    gc.set_threshold(50_000, 20, 20)
 
 
 def create_app(settings: Settings | None = None) -> Flask:

@@ -13,6 +13,7 @@ import gspread
 from gspread.utils import extract_id_from_url
 from tqdm import tqdm
 
+from server.runtime import tune_gc
 from shared import BEIJING, InputError, parse_time
 
 from .annotate_sheet import UnmappableHeader, WorksheetMissing, annotate_worksheet
@@ -59,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
+    tune_gc()
     try:
         as_of = parse_time(args.as_of) if args.as_of else datetime.now(BEIJING)
         column_map = _column_map(args.column)

@@ -15,6 +15,7 @@ from shared.errors import CampaignFileError, InputError
 from shared.headers import KNOWN_FIELDS, clean_header
 from shared.rows import UnmappableHeader
 
+from ..runtime import tune_gc
 from .annotate import BadRow, Job, Outcome, annotate_file
 from .reader import BrokenFile, UnreadableFile, open_export
 from .writer import OutputError
@@ -70,6 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command; returns the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    tune_gc()
     column_map = {}
     for item in args.map:
         title, sep, field = item.partition("=")
