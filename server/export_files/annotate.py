@@ -23,6 +23,7 @@ from shared import default_engine
 from shared.headers import map_header
 from shared.rows import RowAnnotator
 
+from ..runtime import tune_gc
 from .reader import CsvExport, cell_text, open_export
 from .split import Part, plan_parts
 from .writer import open_output
@@ -194,6 +195,7 @@ def _annotate_parts(job, parts, partial, listed_bad_rows, on_bad_row, on_progres
 def _worker(job, index, part, out_path, listed_bad_rows, done, results) -> None:
     # Ctrl-C reaches the whole process group; the command stops its workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    tune_gc()  # a spawned worker starts with default settings
 
     def on_progress(position: int) -> None:
         done[index] = position
