@@ -7,7 +7,7 @@ responses are built by the core and documented here (the API tests validate them
 from marshmallow import INCLUDE, Schema, ValidationError, fields, validate
 
 from shared import InputError, parse_time
-from shared.model import COMPETITORS, MERCHANT_TYPES, PAYMENT_METHODS, PLATFORMS
+from shared.model import COMPETITORS, MERCHANT_TYPES, PAYMENT_METHODS, PLATFORMS, SEVERITIES
 
 MONEY_DOC = {"description": "Yuan: a string or a number, e.g. \"129.00\" or 129.5",
              "oneOf": [{"type": "string"}, {"type": "number"}]}
@@ -197,7 +197,7 @@ class ErrorItemSchema(Schema):
 
 class FlagSchema(Schema):
     code = fields.String(required=True)
-    severity = fields.String(required=True, validate=validate.OneOf(("violation", "warning", "info")))
+    severity = fields.String(required=True, validate=validate.OneOf(SEVERITIES))
     rule = fields.String(required=True)
     message = fields.String(required=True)
     message_en = fields.String(required=True)

@@ -6,7 +6,7 @@ a folder of their own (``load_calendar(extra_dir)``); no code changes.
 import tomllib
 from bisect import bisect_right
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -205,7 +205,3 @@ def load_calendar(*extra_dirs) -> Calendar:
         same.append(c)
     starts = {p: [c.start for c in cs] for p, cs in ordered.items()}
     return Calendar(campaigns, starts, ordered)
-
-
-def settlement_end(activity_end: datetime, days: int) -> datetime:
-    return activity_end + timedelta(days=days)

@@ -11,7 +11,6 @@ PLATFORMS = ("jd", "jd_international", "jingxi")
 COMPETITORS = ("pdd_billion_subsidy", "tmall")
 MERCHANT_TYPES = ("pop", "jd_xiaodian")
 PAYMENT_METHODS = ("online", "cod")
-ORDER_STATUSES = ("unpaid", "wait_ship", "shipped", "completed", "cancelled", "locked")
 SEVERITIES = ("violation", "warning", "info")
 FAMILIES = ("shipping", "price", "after_sales", "promotions")
 
