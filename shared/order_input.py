@@ -49,7 +49,7 @@ def _code(choices, words, what, what_en):
     return parse
 
 
-def _bool(value):
+def parse_bool(value):
     if value is None or isinstance(value, bool):
         return value
     text = str(value).strip().lower()
@@ -60,7 +60,7 @@ def _bool(value):
     raise InvalidNumber(f"应为是/否，收到 {text[:20]!r}", f"expected true/false, got {text[:20]!r}")
 
 
-def _int(value):
+def parse_int(value):
     if value is None or (isinstance(value, str) and not _text(value)):
         return None
     if isinstance(value, bool):
@@ -94,32 +94,32 @@ def _upper(value):
     return text.upper() if text else None
 
 
-_platform = _code(PLATFORMS, PLATFORM_WORDS, "平台", "platform")
+parse_platform = _code(PLATFORMS, PLATFORM_WORDS, "平台", "platform")
 _GROUPS = {
     "price_match": (PriceMatchClaim, {
         "competitor_platform": _code(COMPETITORS, COMPETITOR_WORDS, "比价平台", "competitor platform"),
-        "competitor_paid_amount": _money, "competitor_monthly_sales": _int,
-        "same_product": _bool, "custom_product": _bool, "claimed_at": parse_time, "service_mark": _bool,
+        "competitor_paid_amount": _money, "competitor_monthly_sales": parse_int,
+        "same_product": parse_bool, "custom_product": parse_bool, "claimed_at": parse_time, "service_mark": parse_bool,
         "merchant_type": _code(MERCHANT_TYPES, {"京东小店": "jd_xiaodian", "第三方": "pop"}, "商家类型", "merchant type"),
         "exited_at": parse_time, "jd_paid_amount": _money}),
-    "price_commitment": (PriceCommitment, {"unit_price": _money, "post_window_lowest_price": _money, "claimed": _bool}),
+    "price_commitment": (PriceCommitment, {"unit_price": _money, "post_window_lowest_price": _money, "claimed": parse_bool}),
     "price_history": (PriceHistory, {"baseline_price": _money, "peak_price": _money, "activity_price": _money}),
-    "price_protection": (PriceProtection, {"days": _int, "unit_price": _money, "lowest_price_after": _money}),
-    "red_envelope": (RedEnvelope, {"qualifying": _bool, "activity_end": parse_time, "refunded_at": parse_time}),
+    "price_protection": (PriceProtection, {"days": parse_int, "unit_price": _money, "lowest_price_after": _money}),
+    "red_envelope": (RedEnvelope, {"qualifying": parse_bool, "activity_end": parse_time, "refunded_at": parse_time}),
     "return_request": (ReturnRequest, {
-        "requested_at": parse_time, "no_reason_excluded": _bool, "user_level": _upper,
-        "in_lightning_scope": _bool, "credit_limit": _money, "waybill_uploaded_at": parse_time, "pickup": _bool}),
-    "after_sales": (AfterSales, {"delay_report_approved": _bool, "negotiated": _bool}),
-    "services": (Services, {"freight_insurance": _bool, "lightning_refund": _bool}),
+        "requested_at": parse_time, "no_reason_excluded": parse_bool, "user_level": _upper,
+        "in_lightning_scope": parse_bool, "credit_limit": _money, "waybill_uploaded_at": parse_time, "pickup": parse_bool}),
+    "after_sales": (AfterSales, {"delay_report_approved": parse_bool, "negotiated": parse_bool}),
+    "services": (Services, {"freight_insurance": parse_bool, "lightning_refund": parse_bool}),
 }
 _FIELDS = {
-    "platform": _platform, "campaign": _str,
+    "platform": parse_platform, "campaign": _str,
     "placed_at": parse_time, "paid_at": parse_time,
     "payment_method": _code(PAYMENT_METHODS, PAYMENT_WORDS, "支付方式", "payment method"),
     "order_status": lambda v: STATUS_WORDS.get(_text(v) or "", (_text(v) or "").lower() or None),
     "promised_ship_by": parse_time, "shown_ship_by": parse_time, "shipped_at": parse_time,
     "picked_up_at": parse_time, "received_at": parse_time,
-    "paid_amount": _money, "quantity": _int, "weight_kg": _decimal,
+    "paid_amount": _money, "quantity": parse_int, "weight_kg": _decimal,
     "subsidy_activity": _str, "subsidy_amount": _money,
 }
 ORDER_FIELDS = ("order_id", *_FIELDS, *_GROUPS)

@@ -11,16 +11,16 @@ from decimal import Decimal
 from .beijing_time import iso
 from .errors import InputError
 from .money import to_money
-from .order_input import _bool, _int, _platform
+from .order_input import parse_bool, parse_int, parse_platform
 
 _RANK = {"failing": 0, "at_risk": 1, "unknown": 2, "ok": 3}
-_FACTS = {"platform": _platform, "campaign": str, "freight_insurance": _bool, "lightning_refund": _bool,
-          "category_exempt": _bool, "category_in_pickup_scope": _bool, "late_guarantee": _bool,
-          "products_without_promise_template": _int, "violation_restricted": _bool, "dropshipping": _bool,
+_FACTS = {"platform": parse_platform, "campaign": str, "freight_insurance": parse_bool, "lightning_refund": parse_bool,
+          "category_exempt": parse_bool, "category_in_pickup_scope": parse_bool, "late_guarantee": parse_bool,
+          "products_without_promise_template": parse_int, "violation_restricted": parse_bool, "dropshipping": parse_bool,
           "quality_grade": lambda v: str(v).strip().upper(), "wind_vane_percentile": lambda v: Decimal(str(v)),
-          "risk_tag": _bool, "deposit_paid": to_money, "pickup_rate": lambda v: Decimal(str(v))}
-_PRODUCT = {"sku": str, "group_price": to_money, "lowest_15d_price": to_money, "virtual": _bool,
-            "in_subsidy_activity": _bool, "units_sold_90d": _int, "quality_grade": lambda v: str(v).strip().upper(),
+          "risk_tag": parse_bool, "deposit_paid": to_money, "pickup_rate": lambda v: Decimal(str(v))}
+_PRODUCT = {"sku": str, "group_price": to_money, "lowest_15d_price": to_money, "virtual": parse_bool,
+            "in_subsidy_activity": parse_bool, "units_sold_90d": parse_int, "quality_grade": lambda v: str(v).strip().upper(),
             "kind": str}
 _GRADE_EXEMPT_KINDS = frozenset({"virtual", "service", "second_hand"})
 
