@@ -2,7 +2,6 @@
 from datetime import datetime
 from decimal import Decimal
 
-from .beijing_time import iso
 from .campaigns import Calendar
 from .catalog import Catalog
 from .model import FAMILIES, Findings, Order
@@ -11,6 +10,8 @@ from .order_input import parse_order
 from .rules import after_sales, price, promotions, shipping
 from .rules.context import Context
 
+# Contexts kept for reuse: a batch needs one per campaign; a long-running server sees many as_of values.
+CONTEXTS_KEPT = 256
 FAMILY_RULES = {"shipping": shipping.evaluate, "price": price.evaluate,
                 "after_sales": after_sales.evaluate, "promotions": promotions.evaluate}
 _UNKNOWN_CAMPAIGN = ("未知的活动 {!r}", "unknown campaign {!r}")
@@ -24,6 +25,18 @@ class Engine:
         self.catalog = catalog
         self.calendar = calendar
         self.params = catalog.params
+        self._contexts = {}
+
+    def context(self, as_of: datetime, at_risk_hours: float | None, campaign) -> Context:
+        """The rules' context, made once per (as_of, threshold, campaign) and reused across a batch."""
+        key = (as_of, at_risk_hours, campaign.id if campaign else None)
+        ctx = self._contexts.get(key)
+        if ctx is None:
+            if len(self._contexts) >= CONTEXTS_KEPT:
+                self._contexts.clear()
+            params = self.params if at_risk_hours is None else self.params.with_overrides(at_risk_hours=at_risk_hours)
+            ctx = self._contexts[key] = Context(as_of, params, self.catalog, self.calendar, campaign)
+        return ctx
 
     def resolve_campaign(self, order: Order):
         """(campaign, error): the order's named campaign, else the one in force when it concluded."""
@@ -45,8 +58,7 @@ class Engine:
         campaign, error = self.resolve_campaign(order)
         if error is not None:
             return error_result(order.order_id, [error])
-        params = self.params if at_risk_hours is None else self.params.with_overrides(at_risk_hours=at_risk_hours)
-        ctx = Context(as_of, params, self.catalog, self.calendar, campaign)
+        ctx = self.context(as_of, at_risk_hours, campaign)
         out = Findings()
         for family in families:
             FAMILY_RULES[family](order, ctx, out)
@@ -60,41 +72,19 @@ class Engine:
         return self.annotate(order, as_of=as_of, **options)
 
 
-def _money_block(items) -> tuple[list, Decimal, Decimal]:
-    owed = possible = ZERO
-    out = []
-    for item in items:
-        if item.status == "owed":
-            owed += item.amount
-        else:
-            possible += item.amount
-        out.append({"rule": item.rule, "amount": money_str(item.amount), "payer": item.payer, "payee": item.payee,
-                    "status": item.status, "message": item.message, "message_en": item.message_en, "facts": item.facts})
-    return out, owed, possible
-
-
 def to_result(order_id, campaign, out: Findings) -> dict:
-    ship = out.ship
-    items, owed, possible = _money_block(out.compensation)
-    losses, lost, _ = _money_block(out.losses)
     return {
         "order_id": order_id,
         "errors": [],
         "campaign": campaign.id if campaign else None,
-        "ship": None if ship is None else {
-            "deadline": out.deadlines["ship_by"], "hours_allowed": ship.hours_allowed, "status": ship.status,
-            "late_by_hours": ship.late_by_hours, "hours_left": ship.hours_left, "rule": "SHIP-DEADLINE",
-            "basis": ship.basis, "shipped_basis": ship.shipped_basis,
-            "platform_deadline": out.deadlines["ship_by"] if ship.platform_deadline is ship.deadline
-            else iso(ship.platform_deadline), "shown_ship_by": iso(ship.shown_ship_by)},
+        "ship": out.ship,
         "deadlines": out.deadlines,
-        "flags": [f.to_dict() for f in out.flags],
-        "compensation": {"total": money_str(owed), "if_claimed_total": money_str(possible), "items": items},
-        "losses": {"total": money_str(lost), "items": [{k: v for k, v in i.items() if k not in ("payer", "payee", "status")}
-                                                       for i in losses]},
-        "skipped": [s.rule for s in out.skipped],
-        "skipped_reasons": {s.rule: {"message": s.message, "message_en": s.message_en, "missing": list(s.missing)}
-                            for s in out.skipped} if out.skipped else {},
+        "flags": out.flags,
+        "compensation": {"total": money_str(out.owed), "if_claimed_total": money_str(out.if_claimed),
+                         "items": out.compensation},
+        "losses": {"total": money_str(out.lost), "items": out.losses},
+        "skipped": out.skipped,
+        "skipped_reasons": out.skipped_reasons,
     }
 
 

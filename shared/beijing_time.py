@@ -1,5 +1,6 @@
 """Platform time: every JD time is Beijing time (Asia/Shanghai); naive input means Beijing."""
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from .errors import InvalidTime
@@ -45,11 +46,17 @@ def parse_time(value, *, sentinels: bool = True) -> datetime | None:
 
 def end_of_day(dt: datetime) -> datetime:
     """23:59:59 Beijing time of the Beijing day that holds ``dt``."""
-    return datetime.combine(dt.astimezone(BEIJING).date(), _DAY_END, tzinfo=BEIJING)
+    return datetime.combine(beijing(dt).date(), _DAY_END, BEIJING)
 
 
-def end_of_day_after(dt: datetime, days: int) -> datetime:
-    return datetime.combine(dt.astimezone(BEIJING).date() + timedelta(days=days), _DAY_END, tzinfo=BEIJING)
+@lru_cache(maxsize=64)
+def days(count: int) -> timedelta:
+    """``timedelta(days=count)``, made once: rules add the same few periods to every order."""
+    return timedelta(days=count)
+
+
+def end_of_day_after(dt: datetime, count: int) -> datetime:
+    return datetime.combine(beijing(dt).date() + days(count), _DAY_END, BEIJING)
 
 
 def beijing(dt: datetime) -> datetime:
@@ -59,7 +66,9 @@ def beijing(dt: datetime) -> datetime:
 
 
 def iso(dt: datetime | None) -> str | None:
-    return None if dt is None else beijing(dt).isoformat()
+    if dt is None:
+        return None
+    return (dt if dt.tzinfo is BEIJING else dt.astimezone(BEIJING)).isoformat()
 
 
 def sheet_time(dt: datetime | None) -> str:

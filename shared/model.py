@@ -1,11 +1,12 @@
 """Domain types: the order as the rules see it, and what the rules say about it.
 
 The input types (``Order`` and its groups) are slotted but not frozen: a frozen 26-field
-``__init__`` costs ~7 µs per order, more than most rules; the rules only read them.
-The result types (``Flag``, ``MoneyItem``, ``Skip``, ``ShipResult``) are frozen."""
-from dataclasses import dataclass, field
+``__init__`` costs ~7 µs per order, more than most rules; the rules only read them."""
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+
+from .money import ZERO
 
 PLATFORMS = ("jd", "jd_international", "jingxi")
 COMPETITORS = ("pdd_billion_subsidy", "tmall")
@@ -125,62 +126,21 @@ class Order:
         return self.placed_at or self.paid_at
 
 
-@dataclass(frozen=True, slots=True)
-class Flag:
-    code: str
-    severity: str
-    rule: str
-    message: str
-    message_en: str
-    facts: dict = field(default_factory=dict)
-
-    def to_dict(self) -> dict:
-        return {"code": self.code, "severity": self.severity, "rule": self.rule,
-                "message": self.message, "message_en": self.message_en, "facts": self.facts}
-
-
-@dataclass(frozen=True, slots=True)
-class MoneyItem:
-    """Money a rule moves: compensation the merchant pays, or a loss it bears."""
-
-    rule: str
-    amount: Decimal
-    message: str
-    message_en: str
-    payer: str = "merchant"
-    payee: str = "consumer"
-    status: str = "owed"
-    facts: dict = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class Skip:
-    rule: str
-    message: str
-    message_en: str
-    missing: tuple = ()
-
-
-@dataclass(frozen=True, slots=True)
-class ShipResult:
-    deadline: datetime
-    platform_deadline: datetime
-    hours_allowed: int
-    status: str
-    basis: str
-    shipped_basis: str | None
-    late_by_hours: float | None
-    hours_left: float | None
-    shown_ship_by: datetime | None
-
-
-@dataclass(slots=True)
 class Findings:
-    """What the rules found about one order; each rule family appends to it."""
+    """What the rules found about one order, already in the result's JSON form.
 
-    ship: ShipResult | None = None
-    deadlines: dict = field(default_factory=dict)  # name -> ISO 8601 text, formatted once
-    flags: list = field(default_factory=list)
-    compensation: list = field(default_factory=list)
-    losses: list = field(default_factory=list)
-    skipped: list = field(default_factory=list)
+    Rules append plain dicts (see ``rules.context``): the result is built once, as it is
+    returned, instead of being built as objects and converted; money totals run alongside."""
+
+    __slots__ = ("ship", "deadlines", "flags", "compensation", "owed", "if_claimed", "losses", "lost",
+                 "skipped", "skipped_reasons")
+
+    def __init__(self):
+        self.ship = None
+        self.deadlines = {}  # name -> ISO 8601 text, formatted once
+        self.flags = []
+        self.compensation = []
+        self.losses = []
+        self.skipped = []
+        self.skipped_reasons = {}
+        self.owed = self.if_claimed = self.lost = ZERO

@@ -34,8 +34,8 @@ def return_window(order, ctx, out) -> None:
         return
     days = ctx.params.return_days
     return_by = end_of_day_after(order.received_at, days)
-    out.deadlines["return_by"] = iso(return_by)
-    facts = {"received_at": iso(order.received_at), "return_by": iso(return_by), "days": days}
+    out.deadlines["return_by"] = return_by_iso = iso(return_by)
+    facts = {"received_at": iso(order.received_at), "return_by": return_by_iso, "days": days}
     when = sheet_time(return_by)
     if request is not None and request.requested_at is not None:
         facts["requested_at"] = iso(request.requested_at)
@@ -122,7 +122,7 @@ def reverse_value_protection(order, ctx, out) -> None:
     params = ctx.params
     covered = order.paid_amount < params.reverse_value_threshold or at >= params.reverse_value_high_from
     facts = {"paid_amount": money_str(order.paid_amount), "threshold": money_str(params.reverse_value_threshold),
-             "return_at": iso(at)}
+             "return_at": ctx.as_of_iso if at is ctx.as_of else iso(at)}
     if covered:
         flag(out, "REVERSE_VALUE_PROTECTED", "info", "REVERSE-VALUE-PROTECTION",
              "逆向保价：揽收时发现货损由平台先行赔付商家", "Return value protection: damage found at pickup is paid to you in advance", **facts)

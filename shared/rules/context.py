@@ -1,29 +1,60 @@
-"""What every rule sees besides the order: the time of the check and the rule data."""
-from dataclasses import dataclass
+"""What every rule sees besides the order, and how rules record what they find.
+
+Findings are recorded straight in the result's JSON form (plain dicts and ISO text), so an
+order's result is built once; see ``Findings``."""
 from datetime import datetime, timedelta
 
+from ..beijing_time import beijing, iso
 from ..campaigns import Calendar, Campaign
 from ..catalog import Catalog, Params
-from ..model import Findings, Flag, Skip
+from ..model import Findings
+from ..money import money_str
 
 ONE_SECOND = timedelta(seconds=1)
 
 
-@dataclass(frozen=True, slots=True)
 class Context:
-    as_of: datetime
-    params: Params
-    catalog: Catalog
-    calendar: Calendar
-    campaign: Campaign | None
+    """The time of the check and the rule data, with what derives from them worked out once
+    per batch and campaign rather than once per order."""
+
+    __slots__ = ("as_of", "as_of_iso", "params", "catalog", "calendar", "campaign", "at_risk_window")
+
+    def __init__(self, as_of: datetime, params: Params, catalog: Catalog, calendar: Calendar, campaign: Campaign | None):
+        self.as_of = beijing(as_of)
+        self.as_of_iso = iso(self.as_of)
+        self.params = params
+        self.catalog = catalog
+        self.calendar = calendar
+        self.campaign = campaign
+        self.at_risk_window = timedelta(hours=params.at_risk_hours)
 
 
 def skip(out: Findings, rule: str, missing: tuple, message: str, message_en: str) -> None:
-    out.skipped.append(Skip(rule, message, message_en, missing))
+    out.skipped.append(rule)
+    out.skipped_reasons[rule] = {"message": message, "message_en": message_en, "missing": list(missing)}
 
 
 def flag(out: Findings, code: str, severity: str, rule: str, message: str, message_en: str, **facts) -> None:
-    out.flags.append(Flag(code, severity, rule, message, message_en, facts))
+    out.flags.append({"code": code, "severity": severity, "rule": rule,
+                      "message": message, "message_en": message_en, "facts": facts})
+
+
+def owe(out: Findings, rule: str, amount, message: str, message_en: str, facts: dict, *,
+        payee: str = "consumer", status: str = "owed") -> None:
+    """Compensation the merchant pays: ``owed`` now, or ``if_claimed`` should the consumer claim."""
+    if status == "owed":
+        out.owed += amount
+    else:
+        out.if_claimed += amount
+    out.compensation.append({"rule": rule, "amount": money_str(amount), "payer": "merchant", "payee": payee,
+                             "status": status, "message": message, "message_en": message_en, "facts": facts})
+
+
+def lose(out: Findings, rule: str, amount, message: str, message_en: str, facts: dict) -> None:
+    """Money the merchant does not receive (a forfeited subsidy)."""
+    out.lost += amount
+    out.losses.append({"rule": rule, "amount": money_str(amount), "message": message, "message_en": message_en,
+                       "facts": facts})
 
 
 def missing_fields(message_rule_zh: str, message_rule_en: str, missing: tuple) -> tuple[str, str]:

@@ -2,9 +2,8 @@
 PRICE-RAISE-THEN-CUT (先涨后降), PRICE-PROTECTION (价保)."""
 
 from ..beijing_time import end_of_day, end_of_day_after, iso, sheet_time
-from ..model import MoneyItem
 from ..money import ZERO, fen, money_str
-from .context import ONE_SECOND, flag, missing_fields, skip
+from .context import ONE_SECOND, flag, missing_fields, owe, skip
 
 COMPETITOR_NAMES = {"pdd_billion_subsidy": ("拼多多百亿补贴", "PDD ten-billion subsidy"), "tmall": ("天猫", "Tmall")}
 
@@ -98,12 +97,12 @@ def price_match(order, ctx, out) -> None:
         if not unverified:
             zh, en = f"买贵双倍赔应赔 {formula}（比价{rival_zh}）", f"Price match owed: {formula} (vs {rival_en})"
             flag(out, "PRICE_MATCH_OWED", "warning", "PRICE-MATCH", zh, en, **facts)
-            out.compensation.append(MoneyItem("PRICE-MATCH", amount, zh, en, facts=facts))
+            owe(out, "PRICE-MATCH", amount, zh, en, facts)
             return
         zh = f"买贵双倍赔申请待核实（{', '.join(unverified)}），成立则赔 {formula}"
         en = f"Price-match claim to verify ({', '.join(unverified)}); if upheld: {formula}"
         flag(out, "PRICE_MATCH_POSSIBLE", "warning", "PRICE-MATCH", zh, en, **facts, unverified=list(unverified))
-        out.compensation.append(MoneyItem("PRICE-MATCH", amount, zh, en, status="if_claimed", facts=facts))
+        owe(out, "PRICE-MATCH", amount, zh, en, facts, status="if_claimed")
         return
     if ctx.as_of >= claim_by + ONE_SECOND:
         flag(out, "PRICE_MATCH_CLAIM_EXPIRED", "info", "PRICE-MATCH",
@@ -113,7 +112,7 @@ def price_match(order, ctx, out) -> None:
     zh = f"消费者可在 {sheet_time(claim_by)} 前申请买贵双倍赔：{formula}"
     en = f"The consumer may claim until {sheet_time(claim_by)}: {formula}"
     flag(out, "PRICE_MATCH_POSSIBLE", "warning", "PRICE-MATCH", zh, en, **facts)
-    out.compensation.append(MoneyItem("PRICE-MATCH", amount, zh, en, status="if_claimed", facts=facts))
+    owe(out, "PRICE-MATCH", amount, zh, en, facts, status="if_claimed")
 
 
 def price_commitment(order, ctx, out) -> None:
@@ -143,8 +142,7 @@ def price_commitment(order, ctx, out) -> None:
     en = (f"Window price ¥{unit} above the post-window low ¥{lowest}: merchant " +
           ("bears" if claimed else "bears, if the consumer claims,") + f" ¥{exposure}")
     flag(out, "PRICE_COMMITMENT_BREACH", "warning", "PRICE-COMMITMENT", zh, en, **facts, exposure=money_str(exposure))
-    out.compensation.append(MoneyItem("PRICE-COMMITMENT", exposure, zh, en,
-                                      status="owed" if claimed else "if_claimed", facts=facts))
+    owe(out, "PRICE-COMMITMENT", exposure, zh, en, facts, status="owed" if claimed else "if_claimed")
 
 
 def raise_then_cut(order, ctx, out) -> None:
@@ -190,6 +188,6 @@ def price_protection(order, ctx, out) -> None:
     zh = f"价保期内降价：单价 ¥{unit} → ¥{lowest}，{sheet_time(until)} 前消费者可申请 ¥{exposure}"
     en = f"Price drop within price protection: ¥{unit} → ¥{lowest}; claimable until {sheet_time(until)}: ¥{exposure}"
     flag(out, "PRICE_PROTECTION_EXPOSURE", "warning", "PRICE-PROTECTION", zh, en, **facts)
-    out.compensation.append(MoneyItem("PRICE-PROTECTION", exposure, zh, en, status="if_claimed", facts=facts))
+    owe(out, "PRICE-PROTECTION", exposure, zh, en, facts, status="if_claimed")
 
 

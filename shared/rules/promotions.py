@@ -1,14 +1,21 @@
 """Promotion rules, seed 004: RED-ENVELOPE-3FOR3 (满3免3 red-envelope share)."""
 from datetime import timedelta
+from functools import lru_cache
 
 from ..beijing_time import iso, sheet_time
-from ..model import MoneyItem
 from ..money import fen, money_str
-from .context import flag, missing_fields, skip
+from .context import flag, missing_fields, owe, skip
 
 
 def evaluate(order, ctx, out) -> None:
     red_envelope(order, ctx, out)
+
+
+@lru_cache(maxsize=64)
+def _settlement(activity_end, settlement_days) -> tuple:
+    """(settlement end, both as ISO text): the activity end is the campaign's, the same for every order."""
+    end = activity_end + timedelta(days=settlement_days)
+    return end, iso(activity_end), iso(end)
 
 
 def red_envelope(order, ctx, out) -> None:
@@ -36,11 +43,11 @@ def red_envelope(order, ctx, out) -> None:
     days = section.get("settlement_days", params.red_envelope_settlement_days)
     envelope = min(order.paid_amount, cap)
     share = fen(envelope * share_ratio)
-    settlement_end = activity_end + timedelta(days=days)
-    out.deadlines["red_envelope_settlement_end"] = iso(settlement_end)
+    settlement_end, activity_end_iso, settlement_end_iso = _settlement(activity_end, days)
+    out.deadlines["red_envelope_settlement_end"] = settlement_end_iso
     facts = {"paid_amount": money_str(order.paid_amount), "envelope": money_str(envelope), "cap": money_str(cap),
-             "merchant_share": money_str(share), "activity_end": iso(activity_end),
-             "settlement_end": iso(settlement_end)}
+             "merchant_share": money_str(share), "activity_end": activity_end_iso,
+             "settlement_end": settlement_end_iso}
     refunded = envelope_in.refunded_at
     if refunded is not None and refunded <= settlement_end:
         flag(out, "RED_ENVELOPE_SHARE_RETURNED", "info", "RED-ENVELOPE-3FOR3",
@@ -56,4 +63,4 @@ def red_envelope(order, ctx, out) -> None:
         zh = f"满3免3：红包 ¥{envelope}，商家分摊 ¥{share}（确认收货后从货款扣除）"
         en = f"Buy 3 get 3: envelope ¥{envelope}, your share ¥{share} (deducted once receipt is confirmed)"
     flag(out, "RED_ENVELOPE_SHARE", "info", "RED-ENVELOPE-3FOR3", zh, en, **facts)
-    out.compensation.append(MoneyItem("RED-ENVELOPE-3FOR3", share, zh, en, payee="platform", facts=facts))
+    owe(out, "RED-ENVELOPE-3FOR3", share, zh, en, facts, payee="platform")

@@ -4,9 +4,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 from ..beijing_time import hours_between, iso, sheet_time
-from ..model import MoneyItem, ShipResult
 from ..money import fen, money_str
-from .context import flag, missing_fields, skip
+from .context import flag, lose, missing_fields, skip
 
 SHIPPED_STATUSES = frozenset({"shipped", "completed"})
 NOT_TO_SHIP = {"cancelled": ("订单已取消", "the order is cancelled"),
@@ -28,7 +27,7 @@ def evaluate(order, ctx, out) -> None:
     surcharge(order, ctx, out)
 
 
-def ship_deadline(order, ctx, out) -> ShipResult | None:
+def ship_deadline(order, ctx, out) -> dict | None:
     """SHIP-DEADLINE: 96 h on a campaign's 96 h days, else the campaign's or default hours."""
     if order.order_status in NOT_TO_SHIP:
         zh, en = NOT_TO_SHIP[order.order_status]
@@ -69,7 +68,7 @@ def ship_deadline(order, ctx, out) -> ShipResult | None:
             status, late_by = "overdue", hours_between(deadline, ctx.as_of)
         else:
             hours_left = hours_between(ctx.as_of, deadline)
-            at_risk = deadline - ctx.as_of < timedelta(hours=ctx.params.at_risk_hours)
+            at_risk = deadline - ctx.as_of < ctx.at_risk_window
             status = "at_risk" if at_risk else "pending"
 
     concluded_field = "placed_at" if order.payment_method == "cod" else "paid_at"
@@ -96,19 +95,21 @@ def ship_deadline(order, ctx, out) -> ShipResult | None:
     elif status == "overdue":
         flag(out, "SHIP_OVERDUE", "violation", "SHIP-DEADLINE",
              f"已超过发货截止 {late_by} 小时仍未揽收：截止 {when}（{why_zh}）",
-             f"Not picked up {late_by} h after the deadline {when} ({why_en})", **facts, as_of=iso(ctx.as_of))
+             f"Not picked up {late_by} h after the deadline {when} ({why_en})", **facts, as_of=ctx.as_of_iso)
     elif status == "at_risk":
         flag(out, "SHIP_AT_RISK", "warning", "SHIP-DEADLINE",
              f"距发货截止仅剩 {hours_left} 小时：请于 {when} 前完成揽收（{why_zh}）",
-             f"Only {hours_left} h left: pickup due by {when} ({why_en})", **facts, as_of=iso(ctx.as_of))
+             f"Only {hours_left} h left: pickup due by {when} ({why_en})", **facts, as_of=ctx.as_of_iso)
     if order.shown_ship_by is not None and abs((order.shown_ship_by - deadline).total_seconds()) >= 60:
         flag(out, "SHIP_PROMISE_DIFFERS", "info", "SHIP-DEADLINE",
              f"京东显示的承诺发货时间 {sheet_time(order.shown_ship_by)} 与规则计算的 {when} 不同（{why_zh}）",
              f"JD shows ship-by {sheet_time(order.shown_ship_by)}, the rules give {when} ({why_en})",
              **facts, shown_ship_by=iso(order.shown_ship_by))
-    result = ShipResult(deadline, platform_deadline, hours, status, basis,
-                        shipped_basis, late_by, hours_left, order.shown_ship_by)
-    out.ship = result
+    out.ship = result = {
+        "deadline": deadline_iso, "hours_allowed": hours, "status": status, "late_by_hours": late_by,
+        "hours_left": hours_left, "rule": "SHIP-DEADLINE", "basis": basis, "shipped_basis": shipped_basis,
+        "platform_deadline": deadline_iso if platform_deadline is deadline else iso(platform_deadline),
+        "shown_ship_by": iso(order.shown_ship_by)}
     out.deadlines["ship_by"] = deadline_iso
     return result
 
@@ -120,7 +121,7 @@ def subsidy(order, ship, out) -> None:
     if ship is None:
         skip(out, "SHIP-SUBSIDY", ("paid_at",), *missing_fields("补贴资格", "the subsidy", ("paid_at",)))
         return
-    if ship.status not in ("shipped_late", "overdue"):
+    if ship["status"] not in ("shipped_late", "overdue"):
         return
     activity = order.subsidy_activity or "补贴活动"
     amount = order.subsidy_amount
@@ -130,10 +131,9 @@ def subsidy(order, ship, out) -> None:
     en = f"Late-shipped order in {activity}: no platform subsidy{lost_en}"
     flag(out, "SUBSIDY_FORFEITED", "violation", "SHIP-SUBSIDY", zh, en,
          subsidy_activity=order.subsidy_activity, subsidy_amount=money_str(amount) if amount is not None else None,
-         ship_status=ship.status)
+         ship_status=ship["status"])
     if amount is not None and amount > 0:
-        out.losses.append(MoneyItem("SHIP-SUBSIDY", amount, zh, en, payer="merchant", payee="",
-                                    facts={"subsidy_activity": order.subsidy_activity}))
+        lose(out, "SHIP-SUBSIDY", amount, zh, en, {"subsidy_activity": order.subsidy_activity})
 
 
 def surcharge(order, ctx, out) -> None:
