@@ -13,6 +13,8 @@ LAST_NOT_SET_YEAR = 1970
 # Far-future times cannot be a JD order's, and adding a deadline to them would overflow.
 FIRST_REFUSED_YEAR = 9000
 _DAY_END = time(23, 59, 59)
+# Whitespace and the ="…" / tab wrapping spreadsheets and exports put around long values.
+PROTECTION = ' \t\r\n\f\v\u3000\xa0="'
 
 
 def parse_time(value, *, sentinels: bool = True) -> datetime | None:
@@ -24,7 +26,7 @@ def parse_time(value, *, sentinels: bool = True) -> datetime | None:
     elif isinstance(value, date):
         dt = datetime.combine(value, time())
     elif isinstance(value, str):
-        text = value.strip().strip('="\t')
+        text = value.strip(PROTECTION)
         if not text or text in SENTINELS:
             return None
         if "/" in text:
@@ -40,7 +42,7 @@ def parse_time(value, *, sentinels: bool = True) -> datetime | None:
     if not LAST_NOT_SET_YEAR < dt.year < FIRST_REFUSED_YEAR:
         raise InvalidTime(f"时间超出范围 {value!s:.40}", f"time out of range {value!s:.40}")
     if dt.tzinfo is None:
-        return datetime(dt.year, dt.month, dt.day, dt.hour, dt.minute, dt.second, dt.microsecond, BEIJING)
+        return datetime.combine(dt.date(), dt.time(), BEIJING)
     return dt.astimezone(BEIJING)
 
 

@@ -5,7 +5,7 @@ the rest of the order is still checked; the caller annotates only error-free ord
 """
 from decimal import Decimal, InvalidOperation
 
-from .beijing_time import parse_time
+from .beijing_time import PROTECTION, parse_time
 from .errors import InputError, InvalidNumber, UnknownValue
 from .model import (COMPETITORS, MERCHANT_TYPES, PAYMENT_METHODS, PLATFORMS, AfterSales, Order,
                     PriceCommitment, PriceHistory, PriceMatchClaim, PriceProtection, RedEnvelope,
@@ -32,8 +32,7 @@ _FALSE = {"false", "0", "no", "n", "否", "无", "未开通", ""}
 def _text(value):
     if value is None:
         return None
-    text = str(value).strip().strip('="\t').strip()
-    return text or None
+    return (value if isinstance(value, str) else str(value)).strip(PROTECTION) or None
 
 
 def _code(choices, words, what, what_en):
@@ -61,6 +60,10 @@ def parse_bool(value):
 
 
 def parse_int(value):
+    if type(value) is int:
+        if value < 0:
+            raise InvalidNumber("应为非负整数", "expected a non-negative whole number")
+        return value
     if value is None or (isinstance(value, str) and not _text(value)):
         return None
     if isinstance(value, bool):
@@ -75,7 +78,7 @@ def parse_int(value):
 
 
 def _money(value):
-    if value is None or (isinstance(value, str) and not _text(value)):
+    if value is None or (isinstance(value, str) and not value.strip(PROTECTION)):
         return None
     return to_money(value)
 
