@@ -3,6 +3,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from .campaigns import Calendar
+from .collector import collector_paused
 from .catalog import Catalog
 from .model import FAMILIES, Findings, Order
 from .money import ZERO, money_str
@@ -12,6 +13,7 @@ from .rules.context import Context
 
 # Contexts kept for reuse: a batch needs one per campaign; a long-running server sees many as_of values.
 CONTEXTS_KEPT = 256
+NOTHING = money_str(ZERO)  # most orders owe nothing: their totals need no arithmetic
 FAMILY_RULES = {"shipping": shipping.evaluate, "price": price.evaluate,
                 "after_sales": after_sales.evaluate, "promotions": promotions.evaluate}
 _UNKNOWN_CAMPAIGN = ("未知的活动 {!r}", "unknown campaign {!r}")
@@ -123,9 +125,13 @@ class Summary:
                 self.overdue += 1
             elif status == "at_risk":
                 self.at_risk += 1
-        self.compensation += Decimal(result["compensation"]["total"])
-        self.if_claimed += Decimal(result["compensation"]["if_claimed_total"])
-        self.losses += Decimal(result["losses"]["total"])
+        compensation, losses = result["compensation"], result["losses"]["total"]
+        if compensation["total"] != NOTHING:
+            self.compensation += Decimal(compensation["total"])
+        if compensation["if_claimed_total"] != NOTHING:
+            self.if_claimed += Decimal(compensation["if_claimed_total"])
+        if losses != NOTHING:
+            self.losses += Decimal(losses)
 
     def to_dict(self) -> dict:
         return {"orders": self.orders, "violations": self.violations, "warnings": self.warnings,
@@ -137,8 +143,9 @@ class Summary:
 def annotate_batch(engine: Engine, raws, *, as_of: datetime, defaults=None, **options) -> tuple[list, dict]:
     summary = Summary()
     results = []
-    for raw in raws:
-        result = engine.annotate_raw(raw, as_of=as_of, defaults=defaults, **options)
-        summary.add(result)
-        results.append(result)
+    with collector_paused():
+        for raw in raws:
+            result = engine.annotate_raw(raw, as_of=as_of, defaults=defaults, **options)
+            summary.add(result)
+            results.append(result)
     return results, summary.to_dict()

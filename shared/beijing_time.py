@@ -73,6 +73,17 @@ def iso(dt: datetime | None) -> str | None:
     return (dt if dt.tzinfo is BEIJING else dt.astimezone(BEIJING)).isoformat()
 
 
+@lru_cache(maxsize=256)
+def rule_iso(dt: datetime) -> str:
+    """``iso`` of a time from the rule data (a campaign window's ends): the same few for every order."""
+    return iso(dt)
+
+
+def sheet_text(iso_text: str) -> str:
+    """``sheet_time`` of a time ``iso`` has already formatted, without formatting it again."""
+    return iso_text[:10] + " " + iso_text[11:19]
+
+
 def sheet_time(dt: datetime | None) -> str:
     """``2022-06-20 10:00:00``: the form JD exports use and spreadsheets read as a date."""
     return "" if dt is None else beijing(dt).isoformat(" ")[:19]

@@ -53,9 +53,9 @@ def clean_cell(value):
     """A cell as the core reads it: ``="235711131719"`` and a leading tab unwrapped, spaces trimmed."""
     if isinstance(value, str):
         text = value.strip()
-        if text.startswith('="') and text.endswith('"'):
-            text = text[2:-1]
-        return text.strip("\t ").strip()
+        if text[:2] == '="' and text[-1:] == '"':
+            return text[2:-1].strip()
+        return text
     return value
 
 
@@ -88,19 +88,28 @@ def map_header(header, column_map=None) -> tuple[dict, list]:
     return {index: field for field, (index, _) in chosen.items()}, unmapped
 
 
-def row_to_raw(columns: dict, row) -> dict:
-    """One row as a contract-shaped order dict (grouped fields nested)."""
+def field_plan(columns: dict) -> tuple:
+    """``(index, group, key)`` per mapped column, worked out once per header: ``group`` is
+    ``None`` for a top-level field and the group's name for a grouped one (``price_match.x``)."""
+    plan = []
+    for index, field in columns.items():
+        group, dot, key = field.partition(".")
+        plan.append((index, group, key) if dot else (index, None, field))
+    return tuple(plan)
+
+
+def row_to_raw(plan: tuple, row) -> dict:
+    """One row as a contract-shaped order dict (grouped fields nested); ``plan`` from ``field_plan``."""
     raw = {}
     width = len(row)
-    for index, field in columns.items():
+    for index, group, key in plan:
         if index >= width:
             continue
         value = clean_cell(row[index])
         if value is None or value == "":
             continue
-        group, dot, key = field.partition(".")
-        if dot:
-            raw.setdefault(group, {})[key] = value
+        if group is None:
+            raw[key] = value
         else:
-            raw[field] = value
+            raw.setdefault(group, {})[key] = value
     return raw

@@ -64,6 +64,8 @@ def parse_int(value):
         if value < 0:
             raise InvalidNumber("应为非负整数", "expected a non-negative whole number")
         return value
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        return int(value)
     if value is None or (isinstance(value, str) and not _text(value)):
         return None
     if isinstance(value, bool):
@@ -75,6 +77,11 @@ def parse_int(value):
     if not number.is_finite() or number != number.to_integral_value() or number < 0:
         raise InvalidNumber("应为非负整数", "expected a non-negative whole number")
     return int(number)
+
+
+def _status(value):
+    text = _text(value)
+    return None if text is None else STATUS_WORDS.get(text, text.lower())
 
 
 def _money(value):
@@ -119,7 +126,7 @@ _FIELDS = {
     "platform": parse_platform, "campaign": _str,
     "placed_at": parse_time, "paid_at": parse_time,
     "payment_method": _code(PAYMENT_METHODS, PAYMENT_WORDS, "支付方式", "payment method"),
-    "order_status": lambda v: STATUS_WORDS.get(_text(v) or "", (_text(v) or "").lower() or None),
+    "order_status": _status,
     "promised_ship_by": parse_time, "shown_ship_by": parse_time, "shipped_at": parse_time,
     "picked_up_at": parse_time, "received_at": parse_time,
     "paid_amount": _money, "quantity": parse_int, "weight_kg": _decimal,
@@ -142,8 +149,11 @@ def parse_order(raw, *, defaults=None) -> tuple[Order | None, list]:
     if order_id is None:
         errors.append({"field": "order_id", "message": "缺少订单号", "message_en": "order_id is missing"})
     values = {}
-    present = raw if not defaults else {**{k: v for k, v in defaults.items() if k in _FIELDS},
-                                         **{k: v for k, v in raw.items() if v is not None and v != ""}}
+    present = raw
+    if defaults:
+        fill = {k: v for k, v in defaults.items() if k in _FIELDS and raw.get(k) in (None, "")}
+        if fill:
+            present = {**raw, **fill}
     for name, value in present.items():
         if value is None:
             continue

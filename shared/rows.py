@@ -1,7 +1,8 @@
 """Annotate a table as a spreadsheet or JD export holds it: a header row and one row per SKU line."""
 from .annotate import Engine, Summary, error_result
+from .collector import collector_paused
 from .columns import COLUMNS, EMPTY_ROW, annotation_row, row_status
-from .headers import LINE_SUMMED, REQUIRED_FIELDS, clean_cell, map_header, row_to_raw
+from .headers import LINE_SUMMED, REQUIRED_FIELDS, clean_cell, field_plan, map_header, row_to_raw
 
 
 class UnmappableHeader(ValueError):
@@ -26,7 +27,7 @@ class RowAnnotator:
         missing = [f for f in REQUIRED_FIELDS if f not in columns.values()]
         if missing:
             raise UnmappableHeader(missing)
-        self._columns = columns
+        self._plan = field_plan(columns)
         self.mapping = {str(header[i]).strip(): f for i, f in columns.items()}
         self._id_index = next(i for i, f in columns.items() if f == "order_id")
         self._summed = [(i, f) for i, f in columns.items() if f in LINE_SUMMED]
@@ -48,7 +49,7 @@ class RowAnnotator:
         return str(value) if value not in (None, "") else None
 
     def _annotate_group(self, rows) -> tuple[list, str]:
-        raw = row_to_raw(self._columns, rows[0])
+        raw = row_to_raw(self._plan, rows[0])
         if len(rows) > 1:
             for index, field in self._summed:
                 if field in raw:
@@ -98,7 +99,10 @@ class RowAnnotator:
 
     def annotate_table(self, rows) -> list:
         """``[(annotation, status)]`` per row, in order; lines of one order anywhere in the table group."""
-        rows = list(rows)
+        with collector_paused():
+            return self._annotate_table(list(rows))
+
+    def _annotate_table(self, rows) -> list:
         by_id = {}
         for index, row in enumerate(rows):
             if not _blank(row):

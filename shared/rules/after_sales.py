@@ -1,6 +1,6 @@
 """After-sales rules, seeds 000, 001, 003: RETURN-7DAY, LIGHTNING-REFUND, FREIGHT-INSURANCE,
 FREE-PICKUP-RETURN, REVERSE-VALUE-PROTECTION, ASSESSMENT-EXEMPT (LATE-GUARANTEE is store-level)."""
-from ..beijing_time import end_of_day_after, iso, sheet_time
+from ..beijing_time import end_of_day_after, iso, sheet_text, sheet_time
 from ..money import money_str
 from .context import ONE_SECOND, flag, missing_fields, skip
 
@@ -36,7 +36,7 @@ def return_window(order, ctx, out) -> None:
     return_by = end_of_day_after(order.received_at, days)
     out.deadlines["return_by"] = return_by_iso = iso(return_by)
     facts = {"received_at": iso(order.received_at), "return_by": return_by_iso, "days": days}
-    when = sheet_time(return_by)
+    when = sheet_text(return_by_iso)
     if request is not None and request.requested_at is not None:
         facts["requested_at"] = iso(request.requested_at)
         if request.requested_at < return_by + ONE_SECOND:

@@ -1,7 +1,7 @@
 """Price rules, seeds 000 and 002: PRICE-MATCH (买贵双倍赔), PRICE-COMMITMENT (价格承诺),
 PRICE-RAISE-THEN-CUT (先涨后降), PRICE-PROTECTION (价保)."""
 
-from ..beijing_time import end_of_day, end_of_day_after, iso, sheet_time
+from ..beijing_time import end_of_day, end_of_day_after, iso, rule_iso, sheet_time
 from ..money import ZERO, fen, money_str
 from .context import ONE_SECOND, flag, missing_fields, owe, skip
 
@@ -133,7 +133,7 @@ def price_commitment(order, ctx, out) -> None:
     exposure = fen((unit - lowest) * quantity)
     facts = {"campaign": campaign.id, "unit_price": money_str(unit), "post_window_lowest_price": money_str(lowest),
              "quantity": quantity, "quantity_given": order.quantity is not None,
-             "post_window": [iso(section["post_window_start"]), iso(section["post_window_end"])]}
+             "post_window": [rule_iso(section["post_window_start"]), rule_iso(section["post_window_end"])]}
     if exposure <= ZERO:
         return
     claimed = bool(commitment and commitment.claimed)

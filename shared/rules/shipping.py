@@ -3,11 +3,12 @@ import math
 from datetime import timedelta
 from decimal import Decimal
 
-from ..beijing_time import hours_between, iso, sheet_time
+from ..beijing_time import hours_between, iso, sheet_text, sheet_time
 from ..money import fen, money_str
 from .context import flag, lose, missing_fields, skip
 
 SHIPPED_STATUSES = frozenset({"shipped", "completed"})
+FLAGGED_STATUSES = frozenset({"shipped_late", "overdue", "at_risk"})
 NOT_TO_SHIP = {"cancelled": ("订单已取消", "the order is cancelled"),
                "unpaid": ("订单未付款", "the order is not paid"),
                "locked": ("订单已锁定", "the order is locked")}
@@ -71,8 +72,25 @@ def ship_deadline(order, ctx, out) -> dict | None:
             at_risk = deadline - ctx.as_of < ctx.at_risk_window
             status = "at_risk" if at_risk else "pending"
 
-    concluded_field = "placed_at" if order.payment_method == "cod" else "paid_at"
     deadline_iso = iso(deadline)
+    out.ship = result = {
+        "deadline": deadline_iso, "hours_allowed": hours, "status": status, "late_by_hours": late_by,
+        "hours_left": hours_left, "rule": "SHIP-DEADLINE", "basis": basis, "shipped_basis": shipped_basis,
+        "platform_deadline": deadline_iso if platform_deadline is deadline else iso(platform_deadline),
+        "shown_ship_by": iso(order.shown_ship_by)}
+    out.deadlines["ship_by"] = deadline_iso
+    differs = order.shown_ship_by is not None and abs((order.shown_ship_by - deadline).total_seconds()) >= 60
+    if differs or status in FLAGGED_STATUSES:
+        _explain(order, ctx, out, result, extended_day, shipped_at, differs)
+    return result
+
+
+def _explain(order, ctx, out, ship: dict, extended_day: bool, shipped_at, differs: bool) -> None:
+    """The SHIP-DEADLINE flags with their reasons; worked out only for orders that get a flag."""
+    campaign, concluded = ctx.campaign, order.concluded_at
+    status, hours, basis, deadline_iso = ship["status"], ship["hours_allowed"], ship["basis"], ship["deadline"]
+    late_by, hours_left, shipped_basis = ship["late_by_hours"], ship["hours_left"], ship["shipped_basis"]
+    concluded_field = "placed_at" if order.payment_method == "cod" else "paid_at"
     facts = {concluded_field: iso(concluded), "hours_allowed": hours, "deadline": deadline_iso,
              "campaign": campaign.id if campaign else None, "extended_day": extended_day, "basis": basis}
     if campaign is None:
@@ -84,7 +102,7 @@ def ship_deadline(order, ctx, out) -> dict | None:
         why_zh, why_en = f"{campaign.title} 活动期 {hours} 小时发货", f"{campaign.title_en}: {hours} h to ship"
     if basis == "merchant_promise":
         why_zh, why_en = "商家自设承诺发货时间更早，以其为准", "the merchant's own earlier promise binds"
-    when = deadline_iso[:10] + " " + deadline_iso[11:19]
+    when = sheet_text(deadline_iso)
     if status == "shipped_late":
         via_zh, via_en = ("按揽收时间", "by pickup scan") if shipped_basis == "picked_up_at" else (
             "按出库时间（无揽收时间）", "by outbound time (no pickup scan known)")
@@ -100,18 +118,11 @@ def ship_deadline(order, ctx, out) -> dict | None:
         flag(out, "SHIP_AT_RISK", "warning", "SHIP-DEADLINE",
              f"距发货截止仅剩 {hours_left} 小时：请于 {when} 前完成揽收（{why_zh}）",
              f"Only {hours_left} h left: pickup due by {when} ({why_en})", **facts, as_of=ctx.as_of_iso)
-    if order.shown_ship_by is not None and abs((order.shown_ship_by - deadline).total_seconds()) >= 60:
+    if differs:
         flag(out, "SHIP_PROMISE_DIFFERS", "info", "SHIP-DEADLINE",
              f"京东显示的承诺发货时间 {sheet_time(order.shown_ship_by)} 与规则计算的 {when} 不同（{why_zh}）",
              f"JD shows ship-by {sheet_time(order.shown_ship_by)}, the rules give {when} ({why_en})",
              **facts, shown_ship_by=iso(order.shown_ship_by))
-    out.ship = result = {
-        "deadline": deadline_iso, "hours_allowed": hours, "status": status, "late_by_hours": late_by,
-        "hours_left": hours_left, "rule": "SHIP-DEADLINE", "basis": basis, "shipped_basis": shipped_basis,
-        "platform_deadline": deadline_iso if platform_deadline is deadline else iso(platform_deadline),
-        "shown_ship_by": iso(order.shown_ship_by)}
-    out.deadlines["ship_by"] = deadline_iso
-    return result
 
 
 def subsidy(order, ship, out) -> None:
