@@ -4,6 +4,8 @@ Every title starts with ``JDPG `` so clients recognise their own columns and nev
 """
 from dataclasses import dataclass
 
+from .beijing_time import sheet_text
+
 PREFIX = "JDPG "
 STATUS_LABELS = {
     "shipped_on_time": "按时发货", "shipped_late": "超时发货", "pending": "待发货", "at_risk": "即将超时",
@@ -44,11 +46,6 @@ def row_status(result: dict) -> str:
     return "ok"
 
 
-def _local(iso_text: str) -> str:
-    """``2022-06-20T10:00:00+08:00`` → ``2022-06-20 10:00:00``; result times are always Beijing."""
-    return iso_text[:10] + " " + iso_text[11:19]
-
-
 def annotation_row(result: dict) -> list:
     """The annotation cells for one order result, in ``COLUMNS`` order."""
     if result["errors"]:
@@ -57,12 +54,12 @@ def annotation_row(result: dict) -> list:
     ship = result["ship"]
     if ship:
         status = f"{STATUS_LABELS[ship['status']]} {ship['status']}"
-        ship_by = _local(ship["deadline"])
+        ship_by = sheet_text(ship["deadline"])
         late = ship["late_by_hours"] if ship["late_by_hours"] is not None else ""
     else:
         status = ship_by = late = ""
     flags = result["flags"]
-    deadlines = "；".join(f"{DEADLINE_LABELS[k][0]} {_local(v)}" for k, v in result["deadlines"].items()
+    deadlines = "；".join(f"{DEADLINE_LABELS[k][0]} {sheet_text(v)}" for k, v in result["deadlines"].items()
                          if k != "ship_by" and k in DEADLINE_LABELS)
     explanation = "；".join(f"{f['message']} / {f['message_en']}" for f in flags if f["severity"] != "info" or
                            f["code"] in ("RED_ENVELOPE_SHARE", "PRICE_MATCH_CLAIM_EXPIRED", "SHIP_PROMISE_DIFFERS"))

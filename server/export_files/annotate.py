@@ -132,24 +132,26 @@ def _write_rows(source, annotator, keep, project, output, outcome, listed_bad_ro
     waiting = deque()
     errors_at = next(i for i, column in enumerate(annotator.columns) if column.key == "errors")
     as_text = source.kind == "xlsx"
+    # A CSV row with all its columns kept is copied as the source has it (see CsvOutput.write).
+    verbatim = source.kind == "csv" and not project
 
     def core_rows():
         for line, cells in source.records():
             if project:
                 cells = [cells[i] if i < len(cells) else "" for i in keep]
-            waiting.append((line, cells))
+            waiting.append((line, cells, source.record_text() if verbatim else None))
             yield [cell_text(v) for v in cells] if as_text else cells
 
     rows = 0
     for annotation, status in annotator.annotate_stream(core_rows()):
-        line, cells = waiting.popleft()
+        line, cells, text = waiting.popleft()
         if status == "error":
             outcome.bad_count += 1
             if outcome.bad_count <= listed_bad_rows:
                 bad = BadRow(line, str(annotation[errors_at]))
                 outcome.bad_rows.append(bad)
                 on_bad_row(bad)
-        output.write(cells, annotation, status)
+        output.write(cells, annotation, status, text)
         rows += 1
         if not rows & 0x1FFF:
             on_progress(source.progress())

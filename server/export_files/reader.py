@@ -96,12 +96,14 @@ class CsvExport:
         # The BOM is only at the start of the file.
         text_encoding = "utf-8" if start and self.encoding == "utf-8-sig" else self.encoding
         self._text = io.TextIOWrapper(self._binary, encoding=text_encoding, newline="", errors="strict")
-        self._reader = csv.reader(self._text)
+        self._record_lines = []
+        self._reader = csv.reader(self._recorded(self._text))
         self.header = None
         if start:
             return
         try:
             self.header = next(self._reader, None)
+            self._record_lines.clear()
         except (csv.Error, UnicodeDecodeError) as exc:
             self.close()
             raise UnreadableFile(path, f"表头行无法解析：{exc}", f"the header line cannot be parsed: {exc}") from None
@@ -115,15 +117,28 @@ class CsvExport:
         reader = self._reader
         offset = self._line_offset
         line = reader.line_num
+        recorded = self._record_lines
         try:
             for cells in reader:
                 if cells:
                     yield offset + line + 1, cells
+                recorded.clear()
                 line = reader.line_num
         except UnicodeDecodeError:
             bad = _first_undecodable_line(self.path, self.encoding)
             raise BrokenFile(self.path, bad, f"第 {bad} 行不是 {self.encoding} 编码，文件其余部分无法读取",
                              f"line {bad} is not {self.encoding} text; the rest of the file cannot be read") from None
+
+    def _recorded(self, lines):
+        """The file's lines, each also kept until its record has been yielded."""
+        recorded = self._record_lines
+        for text in lines:
+            recorded.append(text)
+            yield text
+
+    def record_text(self) -> str:
+        """The text of the record ``records()`` yielded last, exactly as the file has it (decoded)."""
+        return "".join(self._record_lines)
 
     def progress(self) -> int:
         """Bytes consumed so far (read-ahead included), for the progress bar."""

@@ -53,10 +53,16 @@ class CsvOutput:
         if with_header:
             self._writer.writerow(header + [c.title for c in columns])
 
-    def write(self, cells: list, annotation: list, status: str) -> None:
+    def write(self, cells: list, annotation: list, status: str, text: str | None = None) -> None:
+        """``text``, when given, is the row as the CSV source has it: written as it is (only
+        re-encoded), it keeps every original cell byte for byte and costs no re-quoting."""
+        width = self._width
+        if text is not None and len(cells) <= width:
+            self._file.write(text.rstrip("\r\n") + "," * (width - len(cells) + 1))
+            self._writer.writerow(annotation)
+            return
         if self._from_xlsx:
             cells = [cell_text(v) for v in cells]
-        width = self._width
         if len(cells) < width:
             self._writer.writerow(cells + [""] * (width - len(cells)) + annotation)
         elif len(cells) == width:
@@ -94,7 +100,7 @@ class XlsxOutput:
         sheet.freeze_panes(1, 0)
         self._last_col = self._width + len(columns) - 1
 
-    def write(self, cells: list, annotation: list, status: str) -> None:
+    def write(self, cells: list, annotation: list, status: str, text: str | None = None) -> None:
         self._row += 1
         row = self._row
         if row >= XLSX_MAX_ROWS:

@@ -314,6 +314,24 @@ def test_cells_beyond_the_header_are_kept_after_the_annotation_columns(tmp_path)
     assert sheet.cell(2, len(HEADER) + 2).value == "按时发货 shipped_on_time"
 
 
+def test_short_rows_and_multi_line_cells_are_copied_as_the_source_has_them(tmp_path):
+    header = ["订单号", "商品名称", "付款确认时间", "揽收时间", "商家备注"]
+    source = tmp_path / "orders.csv"
+    lines = ['订单号,商品名称,付款确认时间,揽收时间,商家备注',
+             '="235711131720","抽纸",2022-06-02 23:30:00,2022-06-03 08:00:00,"两行\r\n备注, 带逗号"',
+             '235711131722,凉席,2022-06-16 13:00:00']
+    source.write_bytes("\r\n".join(lines).encode("gbk") + b"\r\n")
+    assert main([str(source), "--format", "csv", "--platform", "jingxi", "--as-of", AS_OF]) == 0
+    copy = (tmp_path / "orders.annotated.csv").read_bytes()[3:].decode("utf-8")
+    data_lines = copy.split("\r\n", 1)[1]
+    assert data_lines.startswith(lines[1] + ","), "the record, quotes and line break included, is the source's"
+    assert lines[2] + ",,," in data_lines, "a short row is padded so the annotation columns stay aligned"
+    out = read_csv_output(tmp_path / "orders.annotated.csv")
+    assert [len(row) for row in out] == [len(out[0])] * 3
+    assert out[1][4] == "两行\r\n备注, 带逗号"
+    assert [row[len(header) + 1] for row in out[1:]] == ["按时发货 shipped_on_time", "即将超时 at_risk"]
+
+
 def test_the_committed_sample_is_what_its_generator_makes_in_gbk(tmp_path):
     made = tmp_path / "sample.csv"
     subprocess.run([sys.executable, str(ROOT / "samples" / "make_sample_export.py"), "-o", str(made)],
