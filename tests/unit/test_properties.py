@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from shared import BEIJING, default_engine
-from shared.beijing_time import iso
+from shared.beijing_time import iso, sheet_time
 
 ENGINE = default_engine()
 START = datetime(2021, 5, 1, tzinfo=BEIJING)
@@ -111,3 +111,10 @@ def test_every_flag_names_a_catalog_rule_and_explains_itself(order, as_of):
 def test_arbitrary_input_never_raises(raw, as_of):
     result = ENGINE.annotate_raw(raw, as_of=as_of)
     assert isinstance(result["errors"], list)
+
+
+@given(st.datetimes(min_value=datetime(1971, 1, 1), max_value=datetime(8999, 12, 31)), offsets)
+def test_iso_writes_what_isoformat_writes_in_beijing_time(moment, tz):
+    aware = moment.replace(tzinfo=tz)
+    assert iso(aware) == aware.astimezone(BEIJING).isoformat()
+    assert sheet_time(aware) == aware.astimezone(BEIJING).isoformat(" ")[:19]
