@@ -1,12 +1,12 @@
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from .. import service
 from ..schemas import CampaignsResponseSchema, HealthSchema, RulesResponseSchema
+from .blueprint import ApiBlueprint
 from .json_response import json_response
 
-blp = Blueprint("catalog", __name__, url_prefix="/api/v1", description="Campaign calendars and the rule catalog")
-health_blp = Blueprint("health", __name__, description="Liveness")
+blp = ApiBlueprint("catalog", __name__, url_prefix="/api/v1", description="Campaign calendars and the rule catalog")
+health_blp = ApiBlueprint("health", __name__, description="Liveness")
 
 
 @blp.route("/campaigns")

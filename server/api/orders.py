@@ -1,16 +1,16 @@
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from .. import service
 from ..schemas import AnnotateRequestSchema, AnnotateResponseSchema, ApiErrorSchema
+from .blueprint import ApiBlueprint
 from .json_response import json_response
 
-blp = Blueprint("orders", __name__, url_prefix="/api/v1/orders", description="Per-order annotation")
+blp = ApiBlueprint("orders", __name__, url_prefix="/api/v1/orders", description="Per-order annotation")
 
 
 @blp.route("/annotate")
 class AnnotateOrders(MethodView):
-    @blp.arguments(AnnotateRequestSchema)
+    @blp.arguments(AnnotateRequestSchema())
     @blp.response(200, AnnotateResponseSchema)
     @blp.alt_response(413, schema=ApiErrorSchema, description="More orders than the batch limit, or a body over the size limit")
     def post(self, data):

@@ -1,16 +1,16 @@
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from .. import service
 from ..schemas import ApiErrorSchema, RowsRequestSchema, RowsResponseSchema
+from .blueprint import ApiBlueprint
 from .json_response import json_response
 
-blp = Blueprint("rows", __name__, url_prefix="/api/v1/rows", description="Spreadsheet / export rows")
+blp = ApiBlueprint("rows", __name__, url_prefix="/api/v1/rows", description="Spreadsheet / export rows")
 
 
 @blp.route("/annotate")
 class AnnotateRows(MethodView):
-    @blp.arguments(RowsRequestSchema)
+    @blp.arguments(RowsRequestSchema())
     @blp.response(200, RowsResponseSchema)
     @blp.alt_response(422, schema=ApiErrorSchema, description="A header with no order-id column (code unmapped_header)")
     def post(self, data):
