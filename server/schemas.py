@@ -50,6 +50,16 @@ class LenientNested(fields.Nested):
         return value
 
 
+class LenientList(fields.List):
+    """A list documented with its items' schema; only its being a list is checked here, and its
+    items are passed on as they are (one call, not one per item: batches hold thousands)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, list):
+            raise self.make_error("invalid")
+        return value
+
+
 def _money(description=""):
     return Money(metadata={**MONEY_DOC, "description": f"{description} {MONEY_DOC['description']}".strip()})
 
@@ -161,7 +171,7 @@ class OptionsSchema(Schema):
 
 class AnnotateRequestSchema(Schema):
     as_of = AsOf(metadata={"description": "Default: the server's current time."})
-    orders = fields.List(LenientNested(OrderSchema), required=True)
+    orders = LenientList(LenientNested(OrderSchema), required=True)
     options = fields.Nested(OptionsSchema)
 
 
@@ -184,7 +194,7 @@ class PeriodSchema(Schema):
 class StoreRequestSchema(Schema):
     as_of = AsOf()
     store = fields.Dict(required=True, metadata={"description": "Store facts (see README)"})
-    orders = fields.List(LenientNested(OrderSchema), load_default=list)
+    orders = LenientList(LenientNested(OrderSchema), load_default=list)
     period = fields.Nested(PeriodSchema, metadata={"description": "default: the span of the orders' payment times"})
 
 

@@ -25,6 +25,8 @@ STATUS_WORDS = {
     "已取消": "cancelled", "取消": "cancelled", "订单取消": "cancelled",
     "锁定": "locked", "已锁定": "locked", "暂停": "locked",
 }
+AMOUNTS_KEPT = 4096
+_amounts = {}
 _TRUE = {"true", "1", "yes", "y", "是", "有", "已开通", "开通", "√"}
 _FALSE = {"false", "0", "no", "n", "否", "无", "未开通", ""}
 
@@ -85,9 +87,18 @@ def _status(value):
 
 
 def _money(value):
-    if value is None or (isinstance(value, str) and not value.strip(PROTECTION)):
-        return None
-    return to_money(value)
+    """An amount; each distinct text is read once (prices repeat across a merchant's orders)."""
+    if isinstance(value, str):
+        amount = _amounts.get(value)
+        if amount is None:
+            if not value.strip(PROTECTION):
+                return None
+            amount = to_money(value)
+            if len(_amounts) >= AMOUNTS_KEPT:
+                _amounts.clear()
+            _amounts[value] = amount
+        return amount
+    return None if value is None else to_money(value)
 
 
 def _decimal(value):

@@ -1,5 +1,7 @@
 from flask.views import MethodView
 
+from shared.collector import collector_paused
+
 from .. import service
 from ..schemas import AnnotateRequestSchema, AnnotateResponseSchema, ApiErrorSchema
 from .blueprint import ApiBlueprint
@@ -19,4 +21,5 @@ class AnnotateOrders(MethodView):
         One result per order, in request order. A bad order gets field-level ``errors`` and
         the others are annotated as usual.
         """
-        return json_response(service.annotate_orders(data))
+        with collector_paused():  # until the results are written out and freed: nothing left to scan
+            return json_response(service.annotate_orders(data))

@@ -1,5 +1,7 @@
 from flask.views import MethodView
 
+from shared.collector import collector_paused
+
 from .. import service
 from ..schemas import ApiErrorSchema, RowsRequestSchema, RowsResponseSchema
 from .blueprint import ApiBlueprint
@@ -19,4 +21,5 @@ class AnnotateRows(MethodView):
         Chinese export headers (订单号, 付款确认时间, 应付金额…) or contract names. Returns one
         annotation row per input row, in order; every SKU line of an order carries its result.
         """
-        return json_response(service.annotate_rows(data))
+        with collector_paused():  # until the results are written out and freed: nothing left to scan
+            return json_response(service.annotate_rows(data))
