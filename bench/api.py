@@ -3,7 +3,8 @@
 Prints orders/s for 1,000-order batches, p50/p99 latency for 100-order batches (one page of
 the seller backend), with 1 and 8 concurrent clients, and the plain json.loads + json.dumps
 cost of the same batches as the floor.  ``--load 60`` adds the load run: 60 s, 8 clients,
-error count and the workers' memory over time.
+error count and the workers' memory over time. Each client is a process of its own using the
+standard library's HTTP client, and shares the machine's cores with the server.
 
     .venv/bin/python bench/api.py [--workers 2] [--load 60]
 """
