@@ -3,8 +3,6 @@ import argparse
 import logging
 import sys
 
-from werkzeug.serving import make_server
-
 from .config import Settings, is_loopback
 
 
@@ -19,6 +17,8 @@ def serve(argv) -> int:
         print("拒绝启动：绑定到非本机地址时必须设置 JDPG_API_KEYS / refusing to start: set JDPG_API_KEYS "
               f"when binding to {settings.host}", file=sys.stderr)
         return 2
+    from werkzeug.serving import make_server
+
     from . import create_app
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     server = make_server(settings.host, settings.port, create_app(settings), threaded=True)
