@@ -98,9 +98,10 @@ def field_plan(columns: dict) -> tuple:
     return tuple(plan)
 
 
-def row_to_raw(plan: tuple, row) -> dict:
-    """One row as a contract-shaped order dict (grouped fields nested); ``plan`` from ``field_plan``."""
-    raw = {}
+def row_to_raw(plan: tuple, row, base: dict | None = None) -> dict:
+    """One row as a contract-shaped order dict (grouped fields nested); ``plan`` from ``field_plan``,
+    ``base`` values the row's cells add to (defaults for fields no column holds)."""
+    raw = dict(base) if base else {}
     width = len(row)
     for index, group, key in plan:
         if index >= width:

@@ -33,7 +33,10 @@ class RowAnnotator:
         self._summed = [(i, f) for i, f in columns.items() if f in LINE_SUMMED]
         self._engine = engine
         self._as_of = as_of
-        self._defaults = defaults
+        # Defaults for fields no column holds go straight into each order; the others fill empty cells.
+        mapped = set(columns.values())
+        self._base = {k: v for k, v in (defaults or {}).items() if k not in mapped}
+        self._defaults = {k: v for k, v in (defaults or {}).items() if k in mapped}
         self._options = options or {}
         self.columns = COLUMNS
         self._summary = Summary()
@@ -49,7 +52,7 @@ class RowAnnotator:
         return str(value) if value not in (None, "") else None
 
     def _annotate_group(self, rows) -> tuple[list, str]:
-        raw = row_to_raw(self._plan, rows[0])
+        raw = row_to_raw(self._plan, rows[0], self._base)
         if len(rows) > 1:
             for index, field in self._summed:
                 if field in raw:
@@ -71,18 +74,12 @@ class RowAnnotator:
         """Yield ``(annotation, status)`` per row, in order; adjacent lines of one order form one order."""
         group, group_id = [], None
         for row in rows:
-            if _blank(row):
-                if group:
-                    yield from self._flush(group)
-                    group, group_id = [], None
-                yield list(EMPTY_ROW), "blank"
-                continue
             order_id = self._order_id(row)
-            if order_id is None:
+            if order_id is None:  # a blank row, or a row without its order id
                 if group:
                     yield from self._flush(group)
                     group, group_id = [], None
-                yield self._missing_id()
+                yield (list(EMPTY_ROW), "blank") if _blank(row) else self._missing_id()
                 continue
             if group and order_id != group_id:
                 yield from self._flush(group)
@@ -103,21 +100,16 @@ class RowAnnotator:
             return self._annotate_table(list(rows))
 
     def _annotate_table(self, rows) -> list:
+        ids = [self._order_id(row) for row in rows]
         by_id = {}
-        for index, row in enumerate(rows):
-            if not _blank(row):
-                order_id = self._order_id(row)
-                if order_id is not None:
-                    by_id.setdefault(order_id, []).append(index)
+        for index, order_id in enumerate(ids):
+            if order_id is not None:
+                by_id.setdefault(order_id, []).append(index)
         done = {}
         out = []
-        for index, row in enumerate(rows):
-            if _blank(row):
-                out.append((list(EMPTY_ROW), "blank"))
-                continue
-            order_id = self._order_id(row)
-            if order_id is None:
-                out.append(self._missing_id())
+        for row, order_id in zip(rows, ids):
+            if order_id is None:  # a blank row, or a row without its order id
+                out.append((list(EMPTY_ROW), "blank") if _blank(row) else self._missing_id())
                 continue
             if order_id not in done:
                 done[order_id] = self._annotate_group([rows[i] for i in by_id[order_id]])
