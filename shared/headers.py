@@ -4,6 +4,7 @@ JD's order export (订单导出) writes one row per SKU line with Chinese header
 own sheets use the contract's English names. Several headers may name one field: the first
 in ``HEADER_SYNONYMS`` order that the sheet has wins.
 """
+from .beijing_time import PROTECTION
 from .order_input import GROUP_FIELDS, ORDER_FIELDS
 
 # field path -> headers that mean it, most preferred first.
@@ -106,8 +107,8 @@ def row_to_raw(plan: tuple, row, base: dict | None = None) -> dict:
     for index, group, key in plan:
         if index >= width:
             continue
-        value = clean_cell(row[index])
-        if value is None or value == "":
+        value = row[index]  # passed on as it is: the core's parsers unwrap ="…" and tabs themselves
+        if value is None or (isinstance(value, str) and not value.strip(PROTECTION)):
             continue
         if group is None:
             raw[key] = value
