@@ -21,13 +21,7 @@ PROTECTION = ' \t\r\n\f\v\u3000\xa0="'
 
 def parse_time(value, *, sentinels: bool = True) -> datetime | None:
     """An aware Beijing datetime, or None for an empty value or (``sentinels``) a "not set" one."""
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        dt = value
-    elif isinstance(value, date):
-        dt = datetime.combine(value, time())
-    elif isinstance(value, str):
+    if isinstance(value, str):
         text = value.strip(PROTECTION)
         if not text or text in SENTINELS:
             return None
@@ -37,11 +31,18 @@ def parse_time(value, *, sentinels: bool = True) -> datetime | None:
             dt = datetime.fromisoformat(text)
         except ValueError:
             raise InvalidTime(f"无法识别的时间 {value[:40]!r}", f"unreadable time {value[:40]!r}") from None
+    elif isinstance(value, datetime):
+        dt = value
+    elif isinstance(value, date):
+        dt = datetime.combine(value, time())
+    elif value is None:
+        return None
     else:
         raise InvalidTime("不是时间", "not a time")
-    if dt.year <= LAST_NOT_SET_YEAR and sentinels:
+    year = dt.year
+    if year <= LAST_NOT_SET_YEAR and sentinels:
         return None
-    if not LAST_NOT_SET_YEAR < dt.year < FIRST_REFUSED_YEAR:
+    if not LAST_NOT_SET_YEAR < year < FIRST_REFUSED_YEAR:
         raise InvalidTime(f"时间超出范围 {value!s:.40}", f"time out of range {value!s:.40}")
     if dt.tzinfo is None:
         return datetime.combine(dt.date(), dt.time(), BEIJING)

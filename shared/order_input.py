@@ -42,7 +42,7 @@ def _code(choices, words, what, what_en):
         text = _text(value)
         if text is None:
             return None
-        code = words.get(text, text.lower())
+        code = words.get(text) or text.lower()
         if code not in choices:
             raise UnknownValue(f"未知的{what} {text!r}（可选：{', '.join(choices)}）",
                                f"unknown {what_en} {text!r} (one of: {', '.join(choices)})")
