@@ -6,14 +6,13 @@ from .campaigns import Calendar
 from .collector import collector_paused
 from .catalog import Catalog
 from .model import FAMILIES, Findings, Order
-from .money import ZERO, money_str
+from .money import ZERO, ZERO_TEXT, money_str
 from .order_input import parse_order
 from .rules import after_sales, price, promotions, shipping
 from .rules.context import Context
 
 # Contexts kept for reuse: a batch needs one per campaign; a long-running server sees many as_of values.
 CONTEXTS_KEPT = 256
-NOTHING = money_str(ZERO)  # most orders owe nothing: their totals need no arithmetic
 FAMILY_RULES = {"shipping": shipping.evaluate, "price": price.evaluate,
                 "after_sales": after_sales.evaluate, "promotions": promotions.evaluate}
 _UNKNOWN_CAMPAIGN = ("未知的活动 {!r}", "unknown campaign {!r}")
@@ -92,8 +91,8 @@ def to_result(order_id, campaign, out: Findings) -> dict:
 
 def error_result(order_id, errors) -> dict:
     return {"order_id": order_id, "errors": errors, "campaign": None, "ship": None, "deadlines": {}, "flags": [],
-            "compensation": {"total": "0.00", "if_claimed_total": "0.00", "items": []},
-            "losses": {"total": "0.00", "items": []}, "skipped": [], "skipped_reasons": {}}
+            "compensation": {"total": ZERO_TEXT, "if_claimed_total": ZERO_TEXT, "items": []},
+            "losses": {"total": ZERO_TEXT, "items": []}, "skipped": [], "skipped_reasons": {}}
 
 
 class Summary:
@@ -125,12 +124,12 @@ class Summary:
                 self.overdue += 1
             elif status == "at_risk":
                 self.at_risk += 1
-        compensation, losses = result["compensation"], result["losses"]["total"]
-        if compensation["total"] != NOTHING:
+        compensation, losses = result["compensation"], result["losses"]["total"]  # most owe nothing: no sums
+        if compensation["total"] != ZERO_TEXT:
             self.compensation += Decimal(compensation["total"])
-        if compensation["if_claimed_total"] != NOTHING:
+        if compensation["if_claimed_total"] != ZERO_TEXT:
             self.if_claimed += Decimal(compensation["if_claimed_total"])
-        if losses != NOTHING:
+        if losses != ZERO_TEXT:
             self.losses += Decimal(losses)
 
     def to_dict(self) -> dict:

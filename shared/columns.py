@@ -5,6 +5,7 @@ Every title starts with ``JDPG `` so clients recognise their own columns and nev
 from dataclasses import dataclass
 
 from .beijing_time import sheet_text
+from .money import ZERO_TEXT
 
 PREFIX = "JDPG "
 STATUS_LABELS = {
@@ -41,7 +42,7 @@ def row_status(result: dict) -> str:
     if status == "at_risk":
         return "at_risk"
     money = result["compensation"]
-    if money["total"] != "0.00" or money["if_claimed_total"] != "0.00" or result["losses"]["total"] != "0.00":
+    if money["total"] != ZERO_TEXT or money["if_claimed_total"] != ZERO_TEXT or result["losses"]["total"] != ZERO_TEXT:
         return "owed"
     return "ok"
 

@@ -8,6 +8,7 @@ from .errors import InvalidAmount
 
 FEN = Decimal("0.01")
 ZERO = Decimal("0.00")
+ZERO_TEXT = "0.00"
 # Larger than any order; refusing it keeps every later sum exact and in range.
 MAX_AMOUNT = Decimal("1000000000000")
 _STRIP = str.maketrans("", "", "¥￥,， \t\"'=元")
@@ -45,4 +46,6 @@ def fen(amount: Decimal) -> Decimal:
 
 
 def money_str(amount: Decimal) -> str:
+    if amount is ZERO:  # the running totals of most orders never move off ZERO
+        return ZERO_TEXT
     return str(amount.quantize(FEN, ROUND_HALF_UP))
