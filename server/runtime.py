@@ -3,8 +3,8 @@ import gc
 
 
 def tune_gc() -> None:
-    """Annotating allocates many small acyclic dicts, which trips the cyclic collector over and
-    over (about a quarter of the time at default thresholds); freeze what is loaded and collect
-    the young generation less often."""
+    """Freeze what is loaded (rule data, libraries) out of the cyclic collector's reach, and let the
+    young generation grow before it is collected: streams (export rows, Sheets rows) make many
+    short-lived acyclic dicts. Batches pause the collector altogether (``shared.collector``)."""
     gc.freeze()
     gc.set_threshold(50_000, 20, 20)

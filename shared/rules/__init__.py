@@ -1,1 +1,2 @@
-"""One module per rule family; each ``evaluate(order, ctx, out)`` appends to ``Findings``."""
+"""One module per rule family; each lists its ``RULES``: functions ``(order, ctx, out)``, run in
+order, that append what they find to ``Findings``."""

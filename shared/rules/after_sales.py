@@ -5,15 +5,6 @@ from ..money import money_str
 from .context import ONE_SECOND, flag, missing_fields, skip
 
 
-def evaluate(order, ctx, out) -> None:
-    return_window(order, ctx, out)
-    lightning_refund(order, ctx, out)
-    campaign_services(order, ctx, out)
-    free_pickup_return(order, out)
-    reverse_value_protection(order, ctx, out)
-    assessment_exempt(order, out)
-
-
 def _level(text):
     """魔镜 level 'S2' → 2; None when unreadable."""
     if text and text[0] == "S" and text[1:].isdigit():
@@ -100,7 +91,7 @@ def campaign_services(order, ctx, out) -> None:
                  campaign=campaign.id)
 
 
-def free_pickup_return(order, out) -> None:
+def free_pickup_return(order, ctx, out) -> None:
     """FREE-PICKUP-RETURN: with freight insurance and lightning refund, a pickup return is free."""
     request, services = order.return_request, order.services
     if request is None or not request.pickup or services is None:
@@ -133,7 +124,7 @@ def reverse_value_protection(order, ctx, out) -> None:
              **facts)
 
 
-def assessment_exempt(order, out) -> None:
+def assessment_exempt(order, ctx, out) -> None:
     """ASSESSMENT-EXEMPT: approved delay reports leave assessment; negotiated orders escape governance."""
     after = order.after_sales
     if after is None:
@@ -144,3 +135,7 @@ def assessment_exempt(order, out) -> None:
     if after.negotiated:
         flag(out, "NEGOTIATION_SETTLED", "info", "ASSESSMENT-EXEMPT", "友好协商成功：该服务单不会被售后治理规则命中",
              "Settled by friendly negotiation: the after-sales governance rules do not hit this order")
+
+
+RULES = (return_window, lightning_refund, campaign_services, free_pickup_return, reverse_value_protection,
+         assessment_exempt)

@@ -8,13 +8,6 @@ from .context import ONE_SECOND, flag, missing_fields, owe, skip
 COMPETITOR_NAMES = {"pdd_billion_subsidy": ("拼多多百亿补贴", "PDD ten-billion subsidy"), "tmall": ("天猫", "Tmall")}
 
 
-def evaluate(order, ctx, out) -> None:
-    price_match(order, ctx, out)
-    price_commitment(order, ctx, out)
-    raise_then_cut(order, ctx, out)
-    price_protection(order, ctx, out)
-
-
 def _unit_price(explicit, order):
     """The unit price given, else paid amount / quantity; None when neither is known."""
     if explicit is not None:
@@ -191,3 +184,4 @@ def price_protection(order, ctx, out) -> None:
     owe(out, "PRICE-PROTECTION", exposure, zh, en, facts, status="if_claimed")
 
 
+RULES = (price_match, price_commitment, raise_then_cut, price_protection)

@@ -7,10 +7,6 @@ from ..money import fen, money_str
 from .context import flag, missing_fields, owe, skip
 
 
-def evaluate(order, ctx, out) -> None:
-    red_envelope(order, ctx, out)
-
-
 @lru_cache(maxsize=64)
 def _settlement(activity_end, settlement_days) -> tuple:
     """(settlement end, both as ISO text): the activity end is the campaign's, the same for every order."""
@@ -64,3 +60,6 @@ def red_envelope(order, ctx, out) -> None:
         en = f"Buy 3 get 3: envelope ¥{envelope}, your share ¥{share} (deducted once receipt is confirmed)"
     flag(out, "RED_ENVELOPE_SHARE", "info", "RED-ENVELOPE-3FOR3", zh, en, **facts)
     owe(out, "RED-ENVELOPE-3FOR3", share, zh, en, facts, payee="platform")
+
+
+RULES = (red_envelope,)

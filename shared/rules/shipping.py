@@ -22,23 +22,17 @@ def _hours(hours: int) -> timedelta:
     return _HOURS[hours]
 
 
-def evaluate(order, ctx, out) -> None:
-    ship = ship_deadline(order, ctx, out)
-    subsidy(order, ship, out)
-    surcharge(order, ctx, out)
-
-
-def ship_deadline(order, ctx, out) -> dict | None:
+def ship_deadline(order, ctx, out) -> None:
     """SHIP-DEADLINE: 96 h on a campaign's 96 h days, else the campaign's or default hours."""
     if order.order_status in NOT_TO_SHIP:
         zh, en = NOT_TO_SHIP[order.order_status]
         skip(out, "SHIP-DEADLINE", (), f"{zh}，无需发货", f"{en}; nothing to ship")
-        return None
+        return
     concluded = order.concluded_at
     if concluded is None:
         field = "placed_at" if order.payment_method == "cod" else "paid_at"
         skip(out, "SHIP-DEADLINE", (field,), *missing_fields("发货时效", "the ship-by deadline", (field,)))
-        return None
+        return
     campaign = ctx.campaign
     extended_day = campaign is not None and concluded.date() in campaign.extended_days
     if campaign is None:
@@ -82,7 +76,6 @@ def ship_deadline(order, ctx, out) -> dict | None:
     differs = order.shown_ship_by is not None and abs((order.shown_ship_by - deadline).total_seconds()) >= 60
     if differs or status in FLAGGED_STATUSES:
         _explain(order, ctx, out, result, extended_day, shipped_at, differs)
-    return result
 
 
 def _explain(order, ctx, out, ship: dict, extended_day: bool, shipped_at, differs: bool) -> None:
@@ -125,8 +118,9 @@ def _explain(order, ctx, out, ship: dict, extended_day: bool, shipped_at, differ
              **facts, shown_ship_by=iso(order.shown_ship_by))
 
 
-def subsidy(order, ship, out) -> None:
+def subsidy(order, ctx, out) -> None:
     """SHIP-SUBSIDY: a late order in a subsidy activity (百亿补贴, 京享礼金…) gets no subsidy."""
+    ship = out.ship
     if not order.subsidy_activity and order.subsidy_amount is None:
         return
     if ship is None:
@@ -164,3 +158,6 @@ def surcharge(order, ctx, out) -> None:
          f"大促快递涨价估算：{order.weight_kg} kg 约多付 ¥{low}–¥{high}",
          f"Promo carrier surcharge estimate: {order.weight_kg} kg costs about ¥{low}–¥{high} more",
          weight_kg=str(order.weight_kg), low=money_str(low), high=money_str(high), campaign=campaign.id)
+
+
+RULES = (ship_deadline, subsidy, surcharge)
