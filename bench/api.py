@@ -127,7 +127,7 @@ def main() -> None:
         big_response, page_response = post(port, big), post(port, page)
         print(f"gunicorn, {args.workers} workers, loopback; {os.cpu_count()} cores shared with the clients")
         for clients in (1, 8):
-            lat, err, elapsed = run_clients(port, big, clients, requests_per_client=max(3, 24 // clients))
+            lat, err, elapsed = run_clients(port, big, clients, requests_per_client=max(6, 48 // clients))
             rate = len(lat) * 1000 / elapsed
             print(f"1,000-order batches, {clients} client(s): {rate:,.0f} orders/s "
                   f"(target 30,000: {'met' if rate >= 30000 else f'{30000 / rate:.1f}x short'}), errors {err}")
