@@ -3,8 +3,10 @@
     .venv/bin/python bench/core.py [--orders 50000]
 """
 import argparse
+import json
 import sys
 import time
+import timeit
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -36,10 +38,13 @@ def main() -> None:
         best = min(best, time.perf_counter() - started)
         best_cpu = min(best_cpu, time.process_time() - started_cpu)
     rate = args.orders / best_cpu
+    pace = min(timeit.repeat(lambda: json.dumps(json.loads(json.dumps(orders))), number=1, repeat=3))
     families = {f["rule"].split("-")[0] for r in results for f in r["flags"]}
     print(f"orders: {args.orders}  best of {args.rounds}: {best:.3f} s wall, {best_cpu:.3f} s CPU")
     print(f"per-order annotation: {rate:,.0f} orders/s per CPU-second ({best_cpu / args.orders * 1e6:.1f} µs/order), "
           f"{args.orders / best:,.0f} orders/s wall-clock; single process")
+    print(f"machine pace: a stdlib json round trip of these orders takes {pace / args.orders * 1e6:.1f} µs/order "
+          "(it moves with the machine's speed; compare runs by it)")
     print(f"target {TARGET:,} orders/s: {'met' if rate >= TARGET else f'{TARGET / rate:.1f}x short'}")
     print(f"rule families that fired: {sorted(families)}; errors: {summary['errors']}")
 
