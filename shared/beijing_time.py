@@ -3,6 +3,7 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from .cells import clean_cell
 from .errors import InvalidTime
 
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -15,14 +16,12 @@ FIRST_REFUSED_YEAR = 9000
 _DAY_END = time(23, 59, 59)
 UTC8_ALL_YEAR_FROM = 1992
 _TWO_DIGITS = tuple(f"{n:02d}" for n in range(60))
-# Whitespace and the ="…" / tab wrapping spreadsheets and exports put around long values.
-PROTECTION = ' \t\r\n\f\v\u3000\xa0="'
 
 
 def parse_time(value, *, sentinels: bool = True) -> datetime | None:
     """An aware Beijing datetime, or None for an empty value or (``sentinels``) a "not set" one."""
     if isinstance(value, str):
-        text = value.strip(PROTECTION)
+        text = clean_cell(value)
         if not text or text in SENTINELS:
             return None
         if "/" in text:
@@ -60,6 +59,12 @@ def days(count: int) -> timedelta:
     return timedelta(days=count)
 
 
+@lru_cache(maxsize=64)
+def hours(count: int) -> timedelta:
+    """``timedelta(hours=count)``, made once, as ``days``."""
+    return timedelta(hours=count)
+
+
 def end_of_day_after(dt: datetime, count: int) -> datetime:
     return datetime.combine(beijing(dt).date() + days(count), _DAY_END, BEIJING)
 
@@ -87,7 +92,8 @@ def iso(dt: datetime | None) -> str | None:
 
 @lru_cache(maxsize=256)
 def rule_iso(dt: datetime) -> str:
-    """``iso`` of a time from the rule data (a campaign window's ends): the same few for every order."""
+    """``iso`` of a time that repeats across orders (a campaign's window ends, its activity end and
+    what follows from it): the same few for every order, formatted once."""
     return iso(dt)
 
 

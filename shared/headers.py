@@ -4,7 +4,7 @@ JD's order export (订单导出) writes one row per SKU line with Chinese header
 own sheets use the contract's English names. Several headers may name one field: the first
 in ``HEADER_SYNONYMS`` order that the sheet has wins.
 """
-from .beijing_time import PROTECTION
+from .cells import clean_cell
 from .order_input import GROUP_FIELDS, ORDER_FIELDS
 
 # field path -> headers that mean it, most preferred first.
@@ -48,16 +48,6 @@ for _field in KNOWN_FIELDS:
 
 def clean_header(text) -> str:
     return str(text if text is not None else "").strip().strip('="\t\ufeff').strip()
-
-
-def clean_cell(value):
-    """A cell as the core reads it: ``="235711131719"`` and a leading tab unwrapped, spaces trimmed."""
-    if isinstance(value, str):
-        text = value.strip()
-        if text[:2] == '="' and text[-1:] == '"':
-            return text[2:-1].strip()
-        return text
-    return value
 
 
 def map_header(header, column_map=None) -> tuple[dict, list]:
@@ -108,7 +98,7 @@ def row_to_raw(plan: tuple, row, base: dict | None = None) -> dict:
         if index >= width:
             continue
         value = row[index]  # passed on as it is: the core's parsers unwrap ="…" and tabs themselves
-        if value is None or (isinstance(value, str) and not value.strip(PROTECTION)):
+        if value is None or (isinstance(value, str) and not clean_cell(value)):
             continue
         if group is None:
             raw[key] = value

@@ -5,7 +5,8 @@ the rest of the order is still checked; the caller annotates only error-free ord
 """
 from decimal import Decimal, InvalidOperation
 
-from .beijing_time import PROTECTION, parse_time
+from .beijing_time import parse_time
+from .cells import clean_cell
 from .errors import InputError, InvalidNumber, UnknownValue
 from .model import (COMPETITORS, MERCHANT_TYPES, PAYMENT_METHODS, PLATFORMS, AfterSales, Order,
                     PriceCommitment, PriceHistory, PriceMatchClaim, PriceProtection, RedEnvelope,
@@ -34,7 +35,7 @@ _FALSE = {"false", "0", "no", "n", "否", "无", "未开通", ""}
 def _text(value):
     if value is None:
         return None
-    return (value if isinstance(value, str) else str(value)).strip(PROTECTION) or None
+    return clean_cell(value if isinstance(value, str) else str(value)) or None
 
 
 def _code(choices, words, what, what_en):
@@ -91,7 +92,7 @@ def _money(value):
     if isinstance(value, str):
         amount = _amounts.get(value)
         if amount is None:
-            if not value.strip(PROTECTION):
+            if not clean_cell(value):
                 return None
             amount = to_money(value)
             if len(_amounts) >= AMOUNTS_KEPT:

@@ -2,7 +2,8 @@
 from .annotate import Engine, Summary, error_result
 from .collector import collector_paused
 from .columns import COLUMNS, EMPTY_ROW, annotation_row, row_status
-from .headers import LINE_SUMMED, REQUIRED_FIELDS, clean_cell, field_plan, map_header, row_to_raw
+from .cells import clean_cell
+from .headers import LINE_SUMMED, REQUIRED_FIELDS, field_plan, map_header, row_to_raw
 
 
 class UnmappableHeader(ValueError):

@@ -21,7 +21,8 @@ from gspread.utils import absolute_range_name
 
 from shared import default_engine
 from shared.columns import PREFIX
-from shared.headers import clean_cell, clean_header
+from shared.cells import clean_cell
+from shared.headers import clean_header
 from shared.rows import RowAnnotator, UnmappableHeader
 
 __all__ = ["STATUS_COLOURS", "SheetAnnotation", "UnmappableHeader", "WorksheetMissing", "annotate_worksheet",

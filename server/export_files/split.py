@@ -10,7 +10,7 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-from shared.headers import clean_cell
+from shared.cells import clean_cell
 
 CHUNK = 1 << 22
 # An order's lines are adjacent and few; if a megabyte after a target holds no change of

@@ -1,17 +1,7 @@
 """Promotion rules, seed 004: RED-ENVELOPE-3FOR3 (满3免3 red-envelope share)."""
-from datetime import timedelta
-from functools import lru_cache
-
-from ..beijing_time import iso, sheet_time
+from ..beijing_time import days, iso, rule_iso, sheet_time
 from ..money import fen, money_str
 from .context import flag, missing_fields, owe, skip
-
-
-@lru_cache(maxsize=64)
-def _settlement(activity_end, settlement_days) -> tuple:
-    """(settlement end, both as ISO text): the activity end is the campaign's, the same for every order."""
-    end = activity_end + timedelta(days=settlement_days)
-    return end, iso(activity_end), iso(end)
 
 
 def red_envelope(order, ctx, out) -> None:
@@ -36,13 +26,14 @@ def red_envelope(order, ctx, out) -> None:
     params = ctx.params
     cap = section.get("cap", params.red_envelope_cap)
     share_ratio = section.get("merchant_share", params.red_envelope_merchant_share)
-    days = section.get("settlement_days", params.red_envelope_settlement_days)
+    settlement_days = section.get("settlement_days", params.red_envelope_settlement_days)
     envelope = min(order.paid_amount, cap)
     share = fen(envelope * share_ratio)
-    settlement_end, activity_end_iso, settlement_end_iso = _settlement(activity_end, days)
+    settlement_end = activity_end + days(settlement_days)
+    settlement_end_iso = rule_iso(settlement_end)
     out.deadlines["red_envelope_settlement_end"] = settlement_end_iso
     facts = {"paid_amount": money_str(order.paid_amount), "envelope": money_str(envelope), "cap": money_str(cap),
-             "merchant_share": money_str(share), "activity_end": activity_end_iso,
+             "merchant_share": money_str(share), "activity_end": rule_iso(activity_end),
              "settlement_end": settlement_end_iso}
     refunded = envelope_in.refunded_at
     if refunded is not None and refunded <= settlement_end:

@@ -1,9 +1,8 @@
 """Shipping rules (发货时效), seed 004: SHIP-DEADLINE, SHIP-SUBSIDY, SHIP-SURCHARGE."""
 import math
-from datetime import timedelta
 from decimal import Decimal
 
-from ..beijing_time import hours_between, iso, sheet_text, sheet_time
+from ..beijing_time import hours, hours_between, iso, sheet_text, sheet_time
 from ..money import fen, money_str
 from .context import flag, lose, missing_fields, skip
 
@@ -13,15 +12,6 @@ NOT_TO_SHIP = {"cancelled": ("订单已取消", "the order is cancelled"),
                "unpaid": ("订单未付款", "the order is not paid"),
                "locked": ("订单已锁定", "the order is locked")}
 _HALF_KG = Decimal("0.5")
-_HOURS = {}
-
-
-def _hours(hours: int) -> timedelta:
-    if hours not in _HOURS:
-        _HOURS[hours] = timedelta(hours=hours)
-    return _HOURS[hours]
-
-
 def ship_deadline(order, ctx, out) -> None:
     """SHIP-DEADLINE: 96 h on a campaign's 96 h days, else the campaign's or default hours."""
     if order.order_status in NOT_TO_SHIP:
@@ -36,12 +26,12 @@ def ship_deadline(order, ctx, out) -> None:
     campaign = ctx.campaign
     extended_day = campaign is not None and concluded.date() in campaign.extended_days
     if campaign is None:
-        hours = ctx.params.default_ship_hours
+        allowed = ctx.params.default_ship_hours
     elif extended_day:
-        hours = campaign.extended_hours
+        allowed = campaign.extended_hours
     else:
-        hours = campaign.ship_hours
-    platform_deadline = concluded + _hours(hours)
+        allowed = campaign.ship_hours
+    platform_deadline = concluded + hours(allowed)
     deadline, basis = platform_deadline, "platform"
     if order.promised_ship_by is not None and order.promised_ship_by < platform_deadline:
         deadline, basis = order.promised_ship_by, "merchant_promise"
@@ -68,7 +58,7 @@ def ship_deadline(order, ctx, out) -> None:
 
     deadline_iso = iso(deadline)
     out.ship = result = {
-        "deadline": deadline_iso, "hours_allowed": hours, "status": status, "late_by_hours": late_by,
+        "deadline": deadline_iso, "hours_allowed": allowed, "status": status, "late_by_hours": late_by,
         "hours_left": hours_left, "rule": "SHIP-DEADLINE", "basis": basis, "shipped_basis": shipped_basis,
         "platform_deadline": deadline_iso if platform_deadline is deadline else iso(platform_deadline),
         "shown_ship_by": iso(order.shown_ship_by)}
@@ -81,18 +71,18 @@ def ship_deadline(order, ctx, out) -> None:
 def _explain(order, ctx, out, ship: dict, extended_day: bool, shipped_at, differs: bool) -> None:
     """The SHIP-DEADLINE flags with their reasons; worked out only for orders that get a flag."""
     campaign, concluded = ctx.campaign, order.concluded_at
-    status, hours, basis, deadline_iso = ship["status"], ship["hours_allowed"], ship["basis"], ship["deadline"]
+    status, allowed, basis, deadline_iso = ship["status"], ship["hours_allowed"], ship["basis"], ship["deadline"]
     late_by, hours_left, shipped_basis = ship["late_by_hours"], ship["hours_left"], ship["shipped_basis"]
     concluded_field = "placed_at" if order.payment_method == "cod" else "paid_at"
-    facts = {concluded_field: iso(concluded), "hours_allowed": hours, "deadline": deadline_iso,
+    facts = {concluded_field: iso(concluded), "hours_allowed": allowed, "deadline": deadline_iso,
              "campaign": campaign.id if campaign else None, "extended_day": extended_day, "basis": basis}
     if campaign is None:
-        why_zh, why_en = f"非活动期，平台默认 {hours} 小时", f"outside any campaign, platform default {hours} h"
+        why_zh, why_en = f"非活动期，平台默认 {allowed} 小时", f"outside any campaign, platform default {allowed} h"
     elif extended_day:
-        why_zh, why_en = (f"{campaign.title} {concluded.date()} 为 {hours} 小时发货日",
-                          f"{campaign.title_en}: {concluded.date()} is a {hours} h day")
+        why_zh, why_en = (f"{campaign.title} {concluded.date()} 为 {allowed} 小时发货日",
+                          f"{campaign.title_en}: {concluded.date()} is a {allowed} h day")
     else:
-        why_zh, why_en = f"{campaign.title} 活动期 {hours} 小时发货", f"{campaign.title_en}: {hours} h to ship"
+        why_zh, why_en = f"{campaign.title} 活动期 {allowed} 小时发货", f"{campaign.title_en}: {allowed} h to ship"
     if basis == "merchant_promise":
         why_zh, why_en = "商家自设承诺发货时间更早，以其为准", "the merchant's own earlier promise binds"
     when = sheet_text(deadline_iso)

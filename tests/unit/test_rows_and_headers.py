@@ -3,7 +3,8 @@ import pytest
 
 from shared import parse_time
 from shared.columns import COLUMNS
-from shared.headers import clean_cell, map_header
+from shared.cells import clean_cell
+from shared.headers import map_header
 from shared.rows import RowAnnotator, UnmappableHeader
 
 HEADER = ["订单号", "商品名称", "订购数量", "支付方式", "下单时间", "付款确认时间", "订单金额", "应付金额", "订单状态", "平台"]
