@@ -6,7 +6,7 @@ cost of the same batches as the floor.  ``--load 60`` adds the load run: 60 s, 8
 error count and the workers' memory over time. Each client is a process of its own using the
 standard library's HTTP client, and shares the machine's cores with the server.
 
-    .venv/bin/python bench/api.py [--workers 2] [--load 60]
+    .venv/bin/python bench/api.py [--workers 2] [--load 60] [--without-core]
 """
 import argparse
 import http.client
@@ -37,11 +37,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(workers: int):
+def start_server(workers: int, app: str = "server:create_app()"):
     port = free_port()
-    env = {**os.environ, "JDPG_RATE_LIMIT": "1000000 per minute", "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "JDPG_RATE_LIMIT": "1000000 per minute",
+           "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "bench")])}
     proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
-                             "--log-level", "warning", "server:create_app()"], cwd=ROOT, env=env)
+                             "--log-level", "warning", app], cwd=ROOT, env=env)
     url = f"http://127.0.0.1:{port}"
     for _ in range(200):
         try:
@@ -119,22 +120,29 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--load", type=int, default=0, help="seconds of load run with 8 clients (0: skip)")
+    parser.add_argument("--without-core", action="store_true",
+                        help="serve the rules core's answers worked out ahead (bench/precomputed_core.py): "
+                             "what the API costs besides the rules")
     args = parser.parse_args()
     big, page = body(generate(1000)), body(generate(100, seed=7))
-    proc, url = start_server(args.workers)
+    proc, url = start_server(args.workers, "precomputed_core:create_app()" if args.without_core else "server:create_app()")
     try:
         port = int(url.rsplit(":", 1)[1])
         big_response, page_response = post(port, big), post(port, page)
-        print(f"gunicorn, {args.workers} workers, loopback; {os.cpu_count()} cores shared with the clients")
+        print(f"gunicorn, {args.workers} workers, loopback; {os.cpu_count()} cores shared with the clients"
+              + ("; WITHOUT THE CORE: its answers worked out ahead" if args.without_core else ""))
         for clients in (1, 8):
             lat, err, elapsed = run_clients(port, big, clients, requests_per_client=max(6, 48 // clients))
             rate = len(lat) * 1000 / elapsed
-            print(f"1,000-order batches, {clients} client(s): {rate:,.0f} orders/s "
-                  f"(target 30,000: {'met' if rate >= 30000 else f'{30000 / rate:.1f}x short'}), errors {err}")
+            print(f"1,000-order batches, {clients} client(s): {rate:,.0f} orders/s"
+                  + ("" if args.without_core else
+                     f" (target 30,000: {'met' if rate >= 30000 else f'{30000 / rate:.1f}x short'})")
+                  + f", errors {err}")
             lat, err, _ = run_clients(port, page, clients, requests_per_client=max(20, 160 // clients))
             p99 = pct(lat, 99)
             print(f"100-order batch, {clients} client(s): p50 {pct(lat, 50):.1f} ms, p99 {p99:.1f} ms"
-                  + (f" (target p99 < 20 ms: {'met' if p99 < 20 else f'{p99 / 20:.1f}x over'})" if clients == 8 else "")
+                  + (f" (target p99 < 20 ms: {'met' if p99 < 20 else f'{p99 / 20:.1f}x over'})"
+                     if clients == 8 and not args.without_core else "")
                   + f", errors {err}")
         print(f"floor, json.loads+json.dumps of request and response: 1,000 orders {floor(big, big_response) * 1000:.1f} ms, "
               f"100 orders {floor(page, page_response) * 1000:.2f} ms")
