@@ -4,7 +4,7 @@ JD's order export (订单导出) writes one row per SKU line with Chinese header
 own sheets use the contract's English names. Several headers may name one field: the first
 in ``HEADER_SYNONYMS`` order that the sheet has wins.
 """
-from .cells import clean_cell
+from .cells import PROTECTION, clean_cell
 from .order_input import GROUP_FIELDS, ORDER_FIELDS
 
 # field path -> headers that mean it, most preferred first.
@@ -47,7 +47,8 @@ for _field in KNOWN_FIELDS:
 
 
 def clean_header(text) -> str:
-    return str(text if text is not None else "").strip().strip('="\t\ufeff').strip()
+    """A header cell unwrapped as any cell is (``shared.cells``), and a byte-order mark dropped."""
+    return str(text if text is not None else "").strip(PROTECTION + "\ufeff")
 
 
 def map_header(header, column_map=None) -> tuple[dict, list]:

@@ -27,6 +27,11 @@ def test_synonyms_pick_the_preferred_header():
     assert set(unmapped) == {"付款时间", "结算金额", "商品名称"}
 
 
+def test_headers_are_unwrapped_as_cells_are_and_lose_a_byte_order_mark():
+    columns, _ = map_header(["\ufeff订单号", '="付款确认时间"', "\t应付金额\u3000"])
+    assert columns == {0: "order_id", 1: "paid_at", 2: "paid_amount"}
+
+
 def test_contract_names_work_as_headers_too():
     columns, _ = map_header(["order_id", "paid_at", "price_match.competitor_paid_amount"])
     assert columns == {0: "order_id", 1: "paid_at", 2: "price_match.competitor_paid_amount"}
