@@ -37,7 +37,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(workers: int, app: str = "server:create_app()"):
+def start_server(workers: int, app: str = "server.app:create_app()"):
     port = free_port()
     env = {**os.environ, "JDPG_RATE_LIMIT": "1000000 per minute",
            "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "bench")])}
@@ -125,7 +125,7 @@ def main() -> None:
                              "what the API costs besides the rules")
     args = parser.parse_args()
     big, page = body(generate(1000)), body(generate(100, seed=7))
-    proc, url = start_server(args.workers, "precomputed_core:create_app()" if args.without_core else "server:create_app()")
+    proc, url = start_server(args.workers, "precomputed_core:create_app()" if args.without_core else "server.app:create_app()")
     try:
         port = int(url.rsplit(":", 1)[1])
         big_response, page_response = post(port, big), post(port, page)

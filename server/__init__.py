@@ -1,12 +1,5 @@
-"""JD Promo Guard's HTTP API (``create_app``), and the export-file command beside it.
+"""JD Promo Guard's server side: the HTTP API (``server.app.create_app``) and the offline
+commands over the rules core (``server.export_files``, ``python -m server annotate``).
 
-``create_app`` lives in ``server.app`` and is imported on first use: the export command and its
-worker processes need no web framework, and each would otherwise spend about half a second
-loading one."""
-
-
-def __getattr__(name):
-    if name == "create_app":
-        from .app import create_app
-        return create_app
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+This package's ``__init__`` imports nothing, so the export command and its worker processes
+load no web framework; the API's factory is imported from ``server.app`` by what serves it."""

@@ -19,7 +19,7 @@ def serve(argv) -> int:
         return 2
     from werkzeug.serving import make_server
 
-    from . import create_app
+    from .app import create_app
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     server = make_server(settings.host, settings.port, create_app(settings), threaded=True)
     print(f"JD Promo Guard API listening on http://{settings.host}:{server.server_port}", flush=True)

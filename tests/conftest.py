@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from server import create_app
+from server.app import create_app
 from server.config import Settings
 
 ROOT = Path(__file__).resolve().parent.parent

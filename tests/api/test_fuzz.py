@@ -13,7 +13,7 @@ import schemathesis
 from schemathesis.checks import negative_data_rejection, positive_data_acceptance
 from hypothesis import HealthCheck, settings
 
-from server import create_app
+from server.app import create_app
 from server.config import Settings
 
 SPEC = create_app(Settings.from_env(env={})).test_client().get("/api/v1/openapi.json").get_json()
