@@ -1,5 +1,10 @@
-"""One JSON error shape for every failure: ``{"error": {code, message, message_en, details}}``."""
+"""One JSON error shape for every failure: ``{"error": {code, message, message_en, details}}``.
+
+A value the client sent is echoed in an error only clipped (``clip``): a few dozen characters with
+control characters escaped, so a 5 MB value or a forged line break never comes back or reaches a log.
+"""
 import logging
+import re
 
 from flask import g, jsonify
 from werkzeug.exceptions import HTTPException
@@ -13,10 +18,26 @@ _MESSAGES = {
     404: ("not_found", "没有这个地址", "no such endpoint"),
     405: ("method_not_allowed", "不支持该请求方法", "method not allowed"),
     413: ("too_large", "请求体过大", "request body too large"),
+    421: ("host_not_allowed", "不接受该主机名", "host name not served"),
     415: ("unsupported_media_type", "需要 application/json", "application/json expected"),
     422: ("invalid_request", "请求内容不符合要求", "the request does not validate"),
     429: ("rate_limited", "请求过于频繁，请稍后再试", "too many requests; slow down"),
 }
+
+
+ECHO_CHARS = 40
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def clip(value, limit: int = ECHO_CHARS) -> str:
+    """``value`` as text fit to echo: at most ``limit`` characters (then "…"), control characters escaped."""
+    try:
+        text = value if isinstance(value, str) else str(value)
+    except ValueError:  # an int over the digits Python prints
+        text = f"<{type(value).__name__}>"
+    if len(text) > limit:
+        text = text[:limit] + "…"
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 class ApiError(HTTPException):

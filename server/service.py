@@ -10,7 +10,7 @@ from shared.order_input import parse_order
 from shared.rows import RowAnnotator, UnmappableHeader
 from shared.store import evaluate_store
 
-from .errors import ApiError
+from .errors import ApiError, clip
 
 
 def engine():
@@ -56,7 +56,7 @@ def annotate_rows(data) -> dict:
                                  column_map=data.get("column_map"), options=_options(data))
     except UnmappableHeader as e:
         raise ApiError(422, "unmapped_header", e.message, e.message_en,
-                       {"missing": e.missing, "header": [str(h) for h in data["header"]]}) from None
+                       {"missing": e.missing, "header": [clip(h) for h in data["header"]]}) from None
     annotated = annotator.annotate_table(rows)
     return {"as_of": iso(as_of), "rules_version": engine().catalog.version,
             "columns": [{"key": c.key, "title": c.title} for c in annotator.columns],
@@ -65,16 +65,27 @@ def annotate_rows(data) -> dict:
             "mapping": annotator.mapping, "unmapped": annotator.unmapped, "summary": annotator.summary}
 
 
+ECHO_ID_CHARS = 64
+
+
+def _echo_id(raw):
+    """An order's id as an error echoes it: text clipped, a number as it is, anything else not echoed."""
+    value = raw.get("order_id") if isinstance(raw, dict) else None
+    if isinstance(value, str):
+        return clip(value, ECHO_ID_CHARS)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
 def evaluate(data) -> dict:
     raw_orders = data.get("orders") or []
-    check_batch(len(raw_orders))
+    products = data["store"].get("products")
+    check_batch(len(raw_orders) + (len(products) if isinstance(products, list) else 0))
     as_of = data.get("as_of") or now()
     orders, order_errors = [], []
     for index, raw in enumerate(raw_orders):
         order, errors = parse_order(raw)
         if errors:
-            order_errors.append({"index": index, "order_id": raw.get("order_id") if isinstance(raw, dict) else None,
-                                 "errors": errors})
+            order_errors.append({"index": index, "order_id": _echo_id(raw), "errors": errors})
         else:
             orders.append(order)
     report = evaluate_store(engine(), data["store"], orders, as_of=as_of, period=data.get("period"))
