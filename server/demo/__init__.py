@@ -4,7 +4,12 @@ from pathlib import Path
 from flask import Blueprint, send_from_directory
 
 HERE = Path(__file__).parent
-EXTENSION_CONTENT = HERE.parent.parent / "extension" / "content"
+# An installed wheel carries the extension files the page uses (pyproject.toml's force-include);
+# a checkout serves them from the repository's extension/ folder.
+_PACKAGED = HERE / "extension"
+EXTENSION_DIR = _PACKAGED if _PACKAGED.is_dir() else HERE.parent.parent / "extension"
+EXTENSION_CONTENT = EXTENSION_DIR / "content"
+EXTENSION_COMMON = EXTENSION_DIR / "common"
 
 bp = Blueprint("demo", __name__)
 
@@ -22,6 +27,11 @@ def sample_orders():
 @bp.get("/demo/ext/<path:name>")
 def extension_asset(name):
     return send_from_directory(EXTENSION_CONTENT, name)
+
+
+@bp.get("/demo/ext/common/<path:name>")
+def extension_common_asset(name):
+    return send_from_directory(EXTENSION_COMMON, name)
 
 
 @bp.get("/demo/<path:name>")

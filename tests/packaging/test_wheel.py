@@ -1,0 +1,86 @@
+"""The wheel installed into a fresh venv serves the API and annotates a file, with no checkout."""
+import json
+import shutil
+import subprocess
+import urllib.request
+import zipfile
+
+import pytest
+from openpyxl import load_workbook
+
+from server.app import create_app
+from server.config import Settings
+
+from .conftest import ROOT, demo_request, post_json, running
+
+pytestmark = pytest.mark.packaging
+
+AS_OF = "2022-06-20 12:00:00"
+COMMANDS = ("serve", "annotate", "digest", "sheets", "keys")
+
+
+def _get(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        assert response.status == 200, url
+        return response.read()
+
+
+def test_the_wheel_carries_the_rules_the_campaigns_and_the_demo_files(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    data = {p.relative_to(ROOT).as_posix() for p in (ROOT / "shared" / "data").rglob("*") if p.is_file()}
+    assert data and data <= names
+    shipped_from_extension = {f"server/demo/extension/{p.relative_to(ROOT / 'extension').as_posix()}"
+                              for folder in ("content", "common") for p in (ROOT / "extension" / folder).iterdir()}
+    assert "server/demo/extension/content/render.js" in shipped_from_extension
+    assert shipped_from_extension <= names
+    assert {"server/demo/static/index.html", "server/demo/sample_orders.json"} <= names
+    assert not any(name.startswith(("tests/", "sheets_addon/apps_script/")) for name in names)
+
+
+def test_the_installed_package_is_imported_from_the_venv_not_the_checkout(installed):
+    done = subprocess.run([str(installed.python), "-c", "import server, shared, sheets_addon; "
+                           "print(server.__file__, shared.__file__, sheets_addon.__file__)"],
+                          cwd=installed.workdir, env=installed.env(), capture_output=True, text=True, check=True)
+    for path in done.stdout.split():
+        assert path.startswith(str(installed.venv)), path
+    pip_check = subprocess.run([str(installed.python), "-m", "pip", "check"], env=installed.env(),
+                               capture_output=True, text=True)
+    assert pip_check.returncode == 0, pip_check.stdout
+
+
+def test_jdpg_help_lists_every_command(installed):
+    done = installed.run("--help")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("usage: jdpg")
+    for command in COMMANDS:
+        assert f"\n    {command} " in done.stdout, command
+
+
+def test_jdpg_annotate_writes_an_annotated_copy_outside_the_repo(installed):
+    source = installed.workdir / "订单导出.csv"
+    shutil.copyfile(ROOT / "samples" / "jd_orders_export.csv", source)
+    before = source.read_bytes()
+    done = installed.run("annotate", source.name, "-o", "annotated.xlsx", "--platform", "jingxi", "--as-of", AS_OF)
+    assert done.returncode == 0, done.stderr
+    assert source.read_bytes() == before
+    sheet = load_workbook(installed.workdir / "annotated.xlsx", read_only=True).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    header = rows[0]
+    assert header[0] == "订单号" and any(str(title).startswith("JDPG") for title in header)
+    assert len(rows) == len(before.decode("gbk").splitlines())
+
+
+def test_jdpg_serve_answers_health_the_demo_page_and_an_annotation(installed):
+    with running([str(installed.jdpg), "serve", "--port", "0"], cwd=installed.workdir, env=installed.env()) as url:
+        health = json.loads(_get(f"{url}/healthz"))
+        assert health["status"] == "ok" and health["campaigns"] > 0
+        assert b"/demo/ext/render.js" in _get(f"{url}/")
+        assert _get(f"{url}/demo/ext/render.js") == (ROOT / "extension" / "content" / "render.js").read_bytes()
+        assert _get(f"{url}/demo/ext/badges.css") == (ROOT / "extension" / "content" / "badges.css").read_bytes()
+        common = sorted((ROOT / "extension" / "common").glob("*.js"))
+        assert common and all(_get(f"{url}/demo/ext/common/{p.name}") == p.read_bytes() for p in common)
+        body = demo_request(json.loads(_get(f"{url}/demo/sample-orders.json")))
+        status, answer = post_json(f"{url}/api/v1/orders/annotate", body)
+        assert status == 200, answer
+        assert answer == create_app(Settings.from_env(env={})).test_client().post("/api/v1/orders/annotate", json=body).get_json()
+        assert {r["ship"]["status"] for r in answer["results"] if r["ship"]} >= {"shipped_late", "pending", "overdue"}
