@@ -1,8 +1,20 @@
-"""An authorized gspread client for a service account, and the dev/test seam that sends
-Google API traffic to a local stand-in instead of ``*.googleapis.com``."""
+"""An authorized gspread client for a service account, with a bounded retry policy, and the
+dev/test seam that sends Google API traffic to a local stand-in instead of ``*.googleapis.com``.
+
+gspread's own ``BackOffHTTPClient`` caps its wait at 128 s and then retries for ever; here
+429, 408, 5xx and dropped connections are retried with Google's truncated exponential
+back-off (``min(2**n s + up to 1 s of jitter, 32 s)``, or the ``Retry-After`` if longer) until
+the run has spent ``time_limit`` seconds on failed attempts and waits, and then it stops.
+"""
+import json
 import os
+import random
+import time
+from dataclasses import dataclass
+from typing import Callable
 from urllib.parse import urlsplit
 
+import google.auth.exceptions
 import google.auth.transport.requests
 import gspread
 import requests
@@ -12,6 +24,108 @@ from requests.adapters import HTTPAdapter
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
 # Dev/test only: every https://*.googleapis.com/... request goes to this base URL instead.
 BASE_URL_ENV = "JDPG_GOOGLEAPIS_BASE_URL"
+DEFAULT_KEY_FILE = "~/.config/gspread/service_account.json"
+
+RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+DEFAULT_RETRY_TIME_LIMIT = 300.0        # seconds, --retry-time-limit
+MAX_BACKOFF = 32.0                      # Google's guidance: 32 or 64 s
+# (connect, read) seconds: without a timeout a silent connection would hang the command.
+TIMEOUT = (15, 180)
+
+
+class KeyFileError(Exception):
+    """The service-account key file is missing or is not a service-account key."""
+
+    def __init__(self, path: str, message: str, message_en: str):
+        self.path = path
+        self.message = f"服务账号密钥文件 {path}：{message}"
+        self.message_en = f"service-account key file {path}: {message_en}"
+        super().__init__(self.message_en)
+
+
+class RetryLimitReached(Exception):
+    """Google kept refusing (429/5xx) or could not be reached for longer than the time limit."""
+
+    def __init__(self, cause: Exception, attempts: int, spent: float, limit: float):
+        self.cause, self.attempts, self.spent, self.limit = cause, attempts, spent, limit
+        super().__init__(f"gave up after {attempts} attempts and {spent:.0f} s: {describe_failure(cause)}")
+
+
+def describe_failure(cause: Exception) -> str:
+    """A short text for a retryable failure: ``429 RESOURCE_EXHAUSTED: Quota exceeded …``."""
+    if isinstance(cause, gspread.exceptions.APIError):
+        return f"{cause.code} {cause.error.get('status', '')}: {str(cause.error.get('message', ''))[:160]}".strip()
+    return f"{type(cause).__name__}: {str(cause)[:160]}"
+
+
+@dataclass
+class RetryPolicy:
+    """How long to keep retrying, shared by every request of one run.
+
+    ``sleep``, ``clock`` and ``jitter`` are seams for tests (recorded sleeps, a fake clock);
+    ``report`` receives one progress line before each wait.
+    """
+
+    time_limit: float = DEFAULT_RETRY_TIME_LIMIT
+    max_backoff: float = MAX_BACKOFF
+    sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.monotonic
+    jitter: Callable[[], float] = random.random
+    report: Callable[[str], None] | None = None
+    spent: float = 0.0                  # seconds spent on failed attempts and waits so far
+
+    def delay(self, attempt: int, retry_after: float | None) -> float:
+        wait = min(2 ** (attempt - 1) + self.jitter(), self.max_backoff)
+        return max(wait, retry_after) if retry_after else wait
+
+    def wait_or_give_up(self, cause: Exception, attempt: int, failed_for: float, retry_after: float | None):
+        """Sleeps before retry number ``attempt``, or raises :class:`RetryLimitReached`."""
+        self.spent += failed_for
+        wait = self.delay(attempt, retry_after)
+        if self.spent + wait > self.time_limit:
+            raise RetryLimitReached(cause, attempt, self.spent, self.time_limit) from cause
+        if self.report:
+            self.report(f"Google 暂时拒绝或无法连接（{describe_failure(cause)}），{wait:.0f} 秒后第 {attempt} 次重试 / "
+                        f"Google refused or could not be reached; retry {attempt} in {wait:.0f} s "
+                        f"({self.spent:.0f} of {self.time_limit:.0f} s used)")
+        self.sleep(wait)
+        self.spent += wait
+
+
+def _retry_after(response) -> float | None:
+    value = response.headers.get("Retry-After") if response is not None else None
+    try:
+        return float(value) if value else None
+    except ValueError:
+        return None
+
+
+class BoundedRetryHTTPClient(gspread.HTTPClient):
+    """gspread's HTTP client with :class:`RetryPolicy` around every Sheets request.
+
+    Only safe when every request is idempotent: a retried request may have been applied
+    already (a reply lost after Google wrote). ``annotate_sheet`` only sends such requests.
+    """
+
+    def __init__(self, auth, session=None, *, policy: RetryPolicy):
+        super().__init__(auth, session)
+        self.policy = policy
+        self.timeout = TIMEOUT
+
+    def request(self, *args, **kwargs):
+        attempt = 0
+        while True:
+            started = self.policy.clock()
+            try:
+                return super().request(*args, **kwargs)
+            except gspread.exceptions.APIError as exc:
+                if exc.code not in RETRY_STATUSES and exc.response.status_code not in RETRY_STATUSES:
+                    raise
+                cause, retry_after = exc, _retry_after(exc.response)
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                cause, retry_after = exc, None
+            attempt += 1
+            self.policy.wait_or_give_up(cause, attempt, self.policy.clock() - started, retry_after)
 
 
 class GoogleApisToBase(HTTPAdapter):
@@ -38,26 +152,60 @@ class GoogleApisToBase(HTTPAdapter):
         return super().send(request, **kwargs)
 
 
+_GET_A_KEY = ("在 Google Cloud 控制台 → IAM 和管理 → 服务账号 → 密钥 → 添加密钥 → JSON 下载密钥，再用 --credentials 指定",
+              "download one in Google Cloud Console → IAM & Admin → Service accounts → Keys → Add key → JSON, "
+              "and pass it with --credentials")
+
+
+def key_file_path(path: str | None) -> str:
+    """``--credentials``, else ``GOOGLE_APPLICATION_CREDENTIALS``, else gspread's default location."""
+    return path or os.environ.get("GOOGLE_APPLICATION_CREDENTIALS") or os.path.expanduser(DEFAULT_KEY_FILE)
+
+
 def load_credentials(path: str | None) -> Credentials:
-    """Service-account credentials from a key file (``--credentials``, else
-    ``GOOGLE_APPLICATION_CREDENTIALS``, else gspread's default location)."""
-    path = path or os.environ.get("GOOGLE_APPLICATION_CREDENTIALS") or os.path.expanduser(
-        "~/.config/gspread/service_account.json")
-    return Credentials.from_service_account_file(path, scopes=SCOPES)
+    """Service-account credentials from a key file; :class:`KeyFileError` names the file and what to do."""
+    path = key_file_path(path)
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            info = json.load(handle)
+    except FileNotFoundError:
+        raise KeyFileError(path, f"文件不存在；{_GET_A_KEY[0]}", f"no such file; {_GET_A_KEY[1]}") from None
+    except (IsADirectoryError, PermissionError) as exc:
+        raise KeyFileError(path, f"无法读取（{exc.strerror}）", f"cannot be read ({exc.strerror})") from None
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise KeyFileError(path, f"不是 JSON 文件；{_GET_A_KEY[0]}",
+                           f"is not a JSON file; {_GET_A_KEY[1]}") from None
+    if not isinstance(info, dict) or info.get("type") != "service_account":
+        kind = info.get("type") if isinstance(info, dict) else None
+        found = f"（其中 type = {kind!r}）" if kind else ""
+        raise KeyFileError(path, f"不是服务账号密钥{found}，OAuth 客户端或用户凭据不能用；{_GET_A_KEY[0]}",
+                           f"is not a service-account key{f' (its type is {kind!r})' if kind else ''}: "
+                           f"OAuth client or user credentials do not work here; {_GET_A_KEY[1]}")
+    try:
+        return Credentials.from_service_account_info(info, scopes=SCOPES)
+    except (ValueError, google.auth.exceptions.GoogleAuthError) as exc:
+        raise KeyFileError(path, f"内容不完整或已损坏（{exc}）；请重新下载密钥：{_GET_A_KEY[0]}",
+                           f"is incomplete or damaged ({exc}); download the key again: {_GET_A_KEY[1]}") from None
 
 
-def make_client(credentials: Credentials, api_base_url: str | None = None) -> gspread.Client:
-    """A gspread client retrying 429/5xx; with ``api_base_url`` (tests, local development)
+def make_client(credentials: Credentials, api_base_url: str | None = None,
+                policy: RetryPolicy | None = None) -> gspread.Client:
+    """A gspread client retrying by ``policy``; with ``api_base_url`` (tests, local development)
     every Google API request goes there instead of Google."""
+    policy = policy or RetryPolicy()
     api_base_url = api_base_url or os.environ.get(BASE_URL_ENV)
+
+    def http_client(auth, session=None):
+        return BoundedRetryHTTPClient(auth, session, policy=policy)
+
     if not api_base_url:
-        return gspread.authorize(credentials, http_client=gspread.BackOffHTTPClient)
+        return gspread.authorize(credentials, http_client=http_client)
     adapter = GoogleApisToBase(api_base_url)
     token_http = requests.Session()
     token_http.mount("https://", adapter)
     session = google.auth.transport.requests.AuthorizedSession(
         credentials, auth_request=google.auth.transport.requests.Request(token_http))
     session.mount("https://", adapter)
-    client = gspread.authorize(credentials, session=session, http_client=gspread.BackOffHTTPClient)
+    client = gspread.authorize(credentials, session=session, http_client=http_client)
     client.http_client.auth = credentials
     return client

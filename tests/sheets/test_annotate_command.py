@@ -1,6 +1,7 @@
 """``python -m sheets_addon annotate`` end to end: real gspread and google-auth (service-account
 JWT grant) over real HTTP to the Sheets API stand-in on loopback."""
 import copy
+import math
 import os
 import subprocess
 import sys
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from sheets_addon.__main__ import main
+from sheets_addon.annotate_sheet import MAX_REQUEST_BYTES
 
 ROOT = Path(__file__).resolve().parents[2]
 BOOK = "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_"
@@ -95,7 +97,7 @@ def test_a_jd_export_is_annotated_in_place_and_only_our_columns_are_written(fake
     assert sheet.formats[(1, status)] == {"backgroundColor": RED}
     assert sheet.formats[(6, status)] == {"backgroundColor": AMBER}
     assert (2, status) not in sheet.formats
-    assert sheet.formats[(0, status)] == {"bold": True}
+    assert sheet.formats[(0, status)] == {"textFormat": {"bold": True}}
     assert "已标注 6 行 annotated 6 rows" in capsys.readouterr().out
 
 
@@ -163,13 +165,15 @@ def test_lines_of_one_order_share_its_result_wherever_they_sit(fake_sheets, sa_f
     assert [sheet.values[2][c] for c in own_cols] == [sheet.values[7][c] for c in own_cols]
 
 
-def test_a_sheet_as_wide_as_its_grid_grows_in_the_same_batch_update(fake_sheets, sa_file):
+def test_a_sheet_as_wide_as_its_grid_grows_to_an_absolute_size_in_the_same_batch_update(fake_sheets, sa_file):
     sheet = seed(fake_sheets, column_count=len(JD_HEADER))
     assert run(fake_sheets, sa_file) == 0
     assert sheet.column_count == len(JD_HEADER) + len(OWN_TITLES)
     batch = fake_sheets.bodies[-1]["requests"]
-    assert batch[0] == {"appendDimension": {"sheetId": sheet.sheet_id, "dimension": "COLUMNS",
-                                            "length": len(OWN_TITLES)}}
+    assert batch[0] == {"updateSheetProperties": {
+        "properties": {"sheetId": sheet.sheet_id, "gridProperties": {"columnCount": len(JD_HEADER) + len(OWN_TITLES)}},
+        "fields": "gridProperties.columnCount"}}
+    assert [next(iter(r)) for r in batch[1:]] == ["updateCells"]
     assert len(fake_sheets.sheets_requests()) == 3
 
 
@@ -198,10 +202,13 @@ def test_a_spreadsheet_url_is_accepted(fake_sheets, sa_file):
     assert own(sheet)
 
 
-def test_a_missing_spreadsheet_is_a_sheets_api_error(fake_sheets, sa_file, capsys):
+def test_a_missing_spreadsheet_says_to_check_the_id_and_the_sharing(fake_sheets, sa_file, capsys):
     seed(fake_sheets)
     assert run(fake_sheets, sa_file, book="no-such-book") == 1
-    assert "Google Sheets API 错误 error 404" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "找不到表格 no-such-book（404）：请检查表格链接或 ID，并确认表格已共享给 tester@test-project.iam.gserviceaccount.com" in err
+    assert "check the link or id, and that the sheet is shared with tester@test-project.iam.gserviceaccount.com" in err
+    assert "Traceback" not in err
 
 
 def test_a_key_the_token_endpoint_does_not_trust_is_refused(fake_sheets, foreign_sa_file, capsys):
@@ -211,16 +218,22 @@ def test_a_key_the_token_endpoint_does_not_trust_is_refused(fake_sheets, foreign
     assert fake_sheets.sheets_requests() == []
 
 
-def test_a_large_sheet_shows_progress_and_still_takes_three_requests(fake_sheets, sa_file, capsys):
+def test_a_large_sheet_shows_progress_and_writes_in_requests_of_at_most_2_mb(fake_sheets, sa_file, capsys):
     rows = [JD_HEADER] + [
         line(str(300000000000 + i), "1", "货品", 1, "2022-06-16 09:00:00", "2022-06-16 10:00:00", "等待出库", "9.90")
         for i in range(2500)]
     sheet = seed(fake_sheets, rows)
     assert main(["annotate", BOOK, "--credentials", str(sa_file), "--as-of", AS_OF, "--platform", "jingxi",
                  "--googleapis-base-url", fake_sheets.url]) == 0
-    assert "2500/2500" in capsys.readouterr().err
-    assert len(fake_sheets.sheets_requests()) == 3
+    captured = capsys.readouterr()
+    assert "2500/2500" in captured.err
+    writes = len(fake_sheets.sheets_requests()) - 2
+    assert writes == math.ceil(sum(fake_sheets.body_sizes) / MAX_REQUEST_BYTES) >= 2
+    assert max(fake_sheets.body_sizes) <= MAX_REQUEST_BYTES
+    assert f"{writes} write request(s)" in captured.out
+    assert f"已写入 written {writes}/{writes}（2500 行 rows）" in captured.err
     assert sheet.values[2500][col(sheet, "Ship status")] == "已超时未发货 overdue"
+    assert [sheet.values[r][col(sheet, "Ship status")] for r in range(1, 2501)] == ["已超时未发货 overdue"] * 2500
 
 
 def test_no_network_lookup_leaves_loopback(fake_sheets, sa_file):
