@@ -54,11 +54,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--map", action="append", default=[], metavar="表头=字段",
                         help="把自定义列映射到字段 map a column of yours to a field, e.g. 揽收时间=picked_up_at "
                              "(repeatable)")
-    parser.add_argument("--jobs", type=_positive, default=len(os.sched_getaffinity(0)),
+    parser.add_argument("--jobs", type=_positive, default=_cpus(),
                         help="并行进程数 worker processes for a large CSV to CSV (default: one per CPU)")
     parser.add_argument("--campaign-dir", type=Path,
                         help="额外的活动日历目录 a folder of extra campaign calendar files (*.toml)")
     return parser
+
+
+def _cpus() -> int:
+    """The CPUs this process may use (Linux); elsewhere (Windows, macOS) the machine's count."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def _positive(text: str) -> int:
