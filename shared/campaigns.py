@@ -31,6 +31,20 @@ _SCHEMA = {
 _REQUIRED = {"": ("id", "platform", "title", "title_en"), "window": ("start", "end"), "shipping": ("hours",)}
 _NOTES = ("source", "assumption")
 
+# Ranges checked at load, so that a typo (hours = 1e15, an end in 9999, a surcharge of 1e30) is refused
+# with its file and field instead of overflowing in every order that meets it.
+YEARS = (2000, 2100)
+MAX_HOURS = 720  # 30 days: longer than any ship limit or 96 h extension JD has announced
+MAX_DAYS = 366
+MAX_ORDER_COUNT = 10_000_000
+MAX_YUAN = Decimal("100000")
+_MAXIMA = {"shipping.hours": MAX_HOURS, "shipping.extended_hours": MAX_HOURS,
+           "daily_risk.slow_progress_after_hours": MAX_HOURS, "red_envelope.settlement_days": MAX_DAYS,
+           "daily_risk.very_high_orders": MAX_ORDER_COUNT, "daily_risk.high_orders": MAX_ORDER_COUNT,
+           "daily_risk.very_many_late_orders": MAX_ORDER_COUNT,
+           "red_envelope.merchant_share": Decimal(1), "daily_risk.slow_progress_share": Decimal(1),
+           "red_envelope.cap": MAX_YUAN, "surcharge.per_half_kg_low": MAX_YUAN, "surcharge.per_half_kg_high": MAX_YUAN}
+
 
 @dataclass(frozen=True, slots=True)
 class Campaign:
@@ -70,30 +84,42 @@ class Campaign:
                 "notes": self.notes}
 
 
+def _shown(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
 def _check(path, where, key, value, kind):
     field = f"{where}.{key}" if where else key
+    maximum = _MAXIMA.get(field)
     if kind is datetime:
         if not isinstance(value, datetime) or value.tzinfo is None:
             raise CampaignFileError(path, field, "must be a date-time with an offset, e.g. 2022-06-20T23:59:59+08:00")
+        if not YEARS[0] <= value.year <= YEARS[1]:
+            raise CampaignFileError(path, field, f"year must be between {YEARS[0]} and {YEARS[1]}, got {value.year}")
         return beijing(value)
     if kind is Decimal:
         try:
             result = Decimal(str(value))
         except InvalidOperation:
-            raise CampaignFileError(path, field, f"not a number: {value!r}") from None
-        if isinstance(value, bool) or result < 0:
-            raise CampaignFileError(path, field, f"not a non-negative number: {value!r}")
+            raise CampaignFileError(path, field, f"not a number: {_shown(value)}") from None
+        if isinstance(value, bool) or not result.is_finite() or result < 0:
+            raise CampaignFileError(path, field, f"not a finite non-negative number: {_shown(value)}")
+        if maximum is not None and result > maximum:
+            raise CampaignFileError(path, field, f"must be at most {maximum}, got {_shown(value)}")
         return result
     if kind is int:
         if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-            raise CampaignFileError(path, field, f"must be a positive whole number, got {value!r}")
+            raise CampaignFileError(path, field, f"must be a positive whole number, got {_shown(value)}")
+        if maximum is not None and value > maximum:
+            raise CampaignFileError(path, field, f"must be at most {maximum}, got {_shown(value)}")
         return value
     if kind is list:
         if not isinstance(value, list) or not all(type(d) is date for d in value):
             raise CampaignFileError(path, field, "must be a list of dates such as 2022-06-18")
         return value
     if not isinstance(value, kind):
-        raise CampaignFileError(path, field, f"must be {kind.__name__}, got {value!r}")
+        raise CampaignFileError(path, field, f"must be {kind.__name__}, got {_shown(value)}")
     return value
 
 
@@ -182,6 +208,20 @@ class Calendar:
         return [c.to_dict() for c in sorted(self.campaigns.values(), key=lambda c: (c.start, c.id))]
 
 
+def read_toml(path) -> dict:
+    """A data file's TOML, or a CampaignFileError naming the file: bad syntax, nesting too deep to
+    parse (tomllib recurses), or not UTF-8 text."""
+    with open(path, "rb") as f:
+        try:
+            return tomllib.load(f)
+        except tomllib.TOMLDecodeError as e:
+            raise CampaignFileError(path, "(syntax)", str(e)) from None
+        except RecursionError:
+            raise CampaignFileError(path, "(syntax)", "nested too deeply to read") from None
+        except UnicodeDecodeError:
+            raise CampaignFileError(path, "(syntax)", "not UTF-8 text") from None
+
+
 def load_calendar(*extra_dirs) -> Calendar:
     """The built-in campaigns plus every ``*.toml`` in ``extra_dirs`` (a later file wins)."""
     campaigns = {}
@@ -189,12 +229,7 @@ def load_calendar(*extra_dirs) -> Calendar:
         if not folder.is_dir():
             raise CampaignFileError(folder, "(folder)", "not a folder")
         for path in sorted(folder.glob("*.toml")):
-            with open(path, "rb") as f:
-                try:
-                    data = tomllib.load(f)
-                except tomllib.TOMLDecodeError as e:
-                    raise CampaignFileError(path, "(syntax)", str(e)) from None
-            campaign = parse_campaign(path, data)
+            campaign = parse_campaign(path, read_toml(path))
             campaigns[campaign.id] = campaign
     ordered = {}
     for c in sorted(campaigns.values(), key=lambda c: c.start):

@@ -3,13 +3,14 @@
 Every parameter carries its default and either the source document that gives it or the
 assumption made where the sources are silent; clients show the catalog as it is.
 """
-import tomllib
+import math
 from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
 from .beijing_time import beijing
+from .campaigns import YEARS, read_toml
 from .errors import CampaignFileError
 from .model import FAMILIES
 
@@ -93,34 +94,48 @@ def _jsonable(value):
 
 
 _PARAM_TYPES = {f.name: f.type for f in fields(Params)}
+# Every number parameter is an amount in yuan, a share, a count, hours or days: none is negative or
+# anywhere near this; a value beyond it is a typo that would overflow date or money arithmetic.
+MAX_PARAM = 1_000_000
+
+
+def _number_ok(value) -> bool:
+    finite = value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)
+    return finite and 0 <= value <= MAX_PARAM
 
 
 def _coerce(path, name, value):
     kind = _PARAM_TYPES[name]
+    field = f"params.{name}.value"
+    shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:40] + "…"
     try:
-        if kind is Decimal:
-            return Decimal(str(value))
-        if kind is tuple:
+        if kind is Decimal and not isinstance(value, bool):
+            result = Decimal(str(value))
+        elif kind is int and not isinstance(value, bool) and not isinstance(value, float):
+            result = int(value)
+        elif kind is float and not isinstance(value, bool):
+            result = float(value)
+        elif kind is tuple:
             return tuple(value)
-        if kind is int and not isinstance(value, bool):
-            return int(value)
-        if kind is float:
-            return float(value)
-        if kind is str:
+        elif kind is str:
             return str(value)
-        if kind is datetime and isinstance(value, datetime) and value.tzinfo is not None:
+        elif kind is datetime and isinstance(value, datetime) and value.tzinfo is not None:
+            if not YEARS[0] <= value.year <= YEARS[1]:
+                raise CampaignFileError(path, field, f"year must be between {YEARS[0]} and {YEARS[1]}, got {value.year}")
             return beijing(value)
+        else:
+            result = None
     except (ArithmeticError, TypeError, ValueError):
-        pass
-    raise CampaignFileError(path, f"params.{name}.value", f"expected {kind.__name__}, got {value!r}")
+        result = None
+    if result is not None:
+        if _number_ok(result):
+            return result
+        raise CampaignFileError(path, field, f"must be a finite number from 0 to {MAX_PARAM}, got {shown}")
+    raise CampaignFileError(path, field, f"expected {kind.__name__}, got {shown}")
 
 
 def load_catalog(path: Path = RULES_FILE) -> Catalog:
-    with open(path, "rb") as f:
-        try:
-            data = tomllib.load(f)
-        except tomllib.TOMLDecodeError as e:
-            raise CampaignFileError(path, "(syntax)", str(e)) from None
+    data = read_toml(path)
     rules, values = {}, {}
     for i, raw in enumerate(data.get("rule", [])):
         where = f"rule[{i}]"
