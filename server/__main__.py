@@ -13,7 +13,7 @@ import secrets
 import sys
 from importlib import metadata
 
-from .config import Settings, is_loopback
+from .config import Settings, SettingsError, is_loopback
 
 # Waitress's own default; the rules are CPU-bound, so more threads mostly serve slow clients.
 PRODUCTION_THREADS = 4
@@ -27,7 +27,19 @@ def _prog() -> str:
 
 
 def serve(argv, prog: str | None = None) -> int:
-    """The API and the demo page: the development server, or waitress with ``--production``."""
+    """The API and the demo page: the development server, or waitress with ``--production``.
+    A bad setting or campaign file stops the start with one line naming it (exit 2)."""
+    from shared.errors import CampaignFileError
+    try:
+        return _serve(argv, prog)
+    except SettingsError as exc:
+        print(f"设置错误，未启动 / bad setting, not started: {exc}", file=sys.stderr)
+    except CampaignFileError as exc:
+        print(f"活动日历文件错误，未启动 / bad campaign file, not started: {exc}", file=sys.stderr)
+    return 2
+
+
+def _serve(argv, prog):
     defaults = Settings.from_env()
     parser = argparse.ArgumentParser(
         prog=f"{prog or _prog()} serve",

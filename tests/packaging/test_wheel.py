@@ -84,3 +84,27 @@ def test_jdpg_serve_answers_health_the_demo_page_and_an_annotation(installed):
         assert status == 200, answer
         assert answer == create_app(Settings.from_env(env={})).test_client().post("/api/v1/orders/annotate", json=body).get_json()
         assert {r["ship"]["status"] for r in answer["results"] if r["ship"]} >= {"shipped_late", "pending", "overdue"}
+
+
+# What Windows' and macOS' os module lacks that Linux has; the commands must start without them.
+LINUX_ONLY = ("sched_getaffinity", "sched_setaffinity", "fork", "forkpty", "getloadavg", "memfd_create")
+WITHOUT_LINUX = ("import os, sys\n"
+                 f"for name in {LINUX_ONLY!r}:\n"
+                 "    if hasattr(os, name): delattr(os, name)\n"
+                 "from server.__main__ import main\n"
+                 "sys.argv[0] = 'jdpg'\n"
+                 "sys.exit(main(sys.argv[1:]))\n")
+
+
+@pytest.mark.parametrize("command", [c for c in COMMANDS if c != "digest"] + ["keys new"])
+def test_every_command_starts_without_linux_only_functions(installed, command):
+    done = subprocess.run([str(installed.python), "-c", WITHOUT_LINUX, *command.split(), "--help"],
+                          cwd=installed.workdir, env=installed.env(), capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("usage: ")
+
+
+def test_a_bad_setting_stops_serve_with_one_line_naming_it(installed):
+    done = installed.run("serve", "--port", "0", JDPG_MAX_ORDERS="lots", timeout=60)
+    assert done.returncode == 2
+    assert "JDPG_MAX_ORDERS" in done.stderr and "Traceback" not in done.stderr
