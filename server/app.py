@@ -11,7 +11,6 @@ from shared import default_engine
 
 from . import errors, security
 from .config import Settings
-from .runtime import tune_gc
 from .schemas import ApiErrorSchema
 
 
@@ -44,7 +43,6 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["jdpg.settings"] = settings
     engine = default_engine(settings.campaign_dir) if settings.campaign_dir else default_engine()
     app.extensions["jdpg.engine"] = engine
-    tune_gc()
     logging.getLogger("jdpg.server").setLevel(logging.INFO)
 
     api = JdpgApi(app)

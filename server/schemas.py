@@ -7,7 +7,9 @@ responses are built by the core and documented here (the API tests validate them
 from marshmallow import INCLUDE, Schema, ValidationError, fields, validate
 
 from shared import InputError, parse_time
-from shared.model import COMPETITORS, MERCHANT_TYPES, PAYMENT_METHODS, PLATFORMS, SEVERITIES
+from shared.fields import GROUP_MEMBERS, GROUPS, TOP_LEVEL
+from shared.model import FAMILIES, SEVERITIES, SHIP_STATUSES
+from shared.vocabulary import FLAG_GROUPS
 
 MONEY_DOC = {"description": "Yuan: a string or a number, e.g. \"129.00\" or 129.5",
              "oneOf": [{"type": "string"}, {"type": "number"}]}
@@ -60,18 +62,6 @@ class LenientList(fields.List):
         return value
 
 
-def _money(description=""):
-    return Money(metadata={**MONEY_DOC, "description": f"{description} {MONEY_DOC['description']}".strip()})
-
-
-def _time(description=""):
-    return Time(metadata={**TIME_DOC, "description": f"{description} {TIME_DOC['description']}".strip()})
-
-
-def _bool(description=""):
-    return fields.Boolean(metadata={"description": description})
-
-
 class OpenSchema(Schema):
     """Order parts: fields a client adds beyond these are ignored, never refused."""
 
@@ -79,94 +69,37 @@ class OpenSchema(Schema):
         unknown = INCLUDE
 
 
-class PriceMatchSchema(OpenSchema):
-    competitor_platform = fields.String(validate=validate.OneOf(COMPETITORS))
-    competitor_paid_amount = _money("What the consumer paid on the other platform.")
-    competitor_monthly_sales = fields.Integer()
-    same_product = _bool()
-    custom_product = _bool()
-    claimed_at = _time()
-    service_mark = _bool("The item carries the 买贵双倍赔 mark.")
-    merchant_type = fields.String(validate=validate.OneOf(MERCHANT_TYPES))
-    exited_at = _time("When the merchant left the price-match activity.")
-    jd_paid_amount = _money("JD paid amount incl. beans/E-card/balance, if not paid_amount.")
+def _documented(f) -> fields.Field:
+    """The marshmallow field documenting one field of the table (``shared/data/fields.toml``)."""
+    doc = f"{f.zh} — {f.doc}"
+    if f.kind in ("money", "decimal"):
+        return Money(metadata={**MONEY_DOC, "description": f"{doc} {MONEY_DOC['description']}"})
+    if f.kind == "time":
+        return Time(metadata={**TIME_DOC, "description": f"{doc} {TIME_DOC['description']}"})
+    if f.kind == "bool":
+        return fields.Boolean(metadata={"description": doc})
+    if f.kind == "count":
+        return fields.Integer(validate=validate.Range(min=0, max=f.max), metadata={"description": doc})
+    if f.kind == "code":
+        return fields.String(validate=validate.OneOf(f.choices), metadata={"description": doc})
+    return fields.String(required=f.path == "order_id", metadata={"description": doc})
 
 
-class PriceCommitmentSchema(OpenSchema):
-    unit_price = _money()
-    post_window_lowest_price = _money()
-    claimed = _bool()
-
-
-class PriceHistorySchema(OpenSchema):
-    baseline_price = _money()
-    peak_price = _money()
-    activity_price = _money()
-
-
-class PriceProtectionSchema(OpenSchema):
-    days = fields.Integer()
-    unit_price = _money()
-    lowest_price_after = _money()
-
-
-class RedEnvelopeSchema(OpenSchema):
-    qualifying = _bool("The user completed 3 qualifying orders (满3免3).")
-    activity_end = _time()
-    refunded_at = _time()
-
-
-class ReturnRequestSchema(OpenSchema):
-    requested_at = _time()
-    no_reason_excluded = _bool()
-    user_level = fields.String(metadata={"description": "魔镜 level, e.g. S2"})
-    in_lightning_scope = _bool()
-    credit_limit = _money()
-    waybill_uploaded_at = _time()
-    pickup = _bool()
-
-
-class AfterSalesSchema(OpenSchema):
-    delay_report_approved = _bool()
-    negotiated = _bool()
-
-
-class ServicesSchema(OpenSchema):
-    freight_insurance = _bool()
-    lightning_refund = _bool()
-
-
-class OrderSchema(OpenSchema):
-    order_id = fields.String(required=True)
-    platform = fields.String(validate=validate.OneOf(PLATFORMS), metadata={"description": "default jd"})
-    campaign = fields.String(metadata={"description": "a campaign id; default: found from platform and payment time"})
-    placed_at = _time()
-    paid_at = _time()
-    payment_method = fields.String(validate=validate.OneOf(PAYMENT_METHODS))
-    order_status = fields.String(metadata={"description": "JD text (等待出库, 等待确认收货, 已完成, 已取消…) or a code"})
-    promised_ship_by = _time("The merchant's own promised ship time.")
-    shown_ship_by = _time("The ship-by time JD shows on the order.")
-    shipped_at = _time()
-    picked_up_at = _time()
-    received_at = _time()
-    paid_amount = _money()
-    quantity = fields.Integer()
-    weight_kg = _money("Parcel weight in kg.")
-    subsidy_activity = fields.String()
-    subsidy_amount = _money()
-    price_match = fields.Nested(PriceMatchSchema)
-    price_commitment = fields.Nested(PriceCommitmentSchema)
-    price_history = fields.Nested(PriceHistorySchema)
-    price_protection = fields.Nested(PriceProtectionSchema)
-    red_envelope = fields.Nested(RedEnvelopeSchema)
-    return_request = fields.Nested(ReturnRequestSchema)
-    after_sales = fields.Nested(AfterSalesSchema)
-    services = fields.Nested(ServicesSchema)
+GROUP_SCHEMAS = {group: OpenSchema.from_dict({f.name: _documented(f) for f in members},
+                                             name="".join(p.title() for p in group.split("_")) + "Schema")
+                 for group, members in GROUP_MEMBERS.items()}
+OrderSchema = OpenSchema.from_dict(
+    {**{f.name: _documented(f) for f in TOP_LEVEL},
+     **{group: fields.Nested(schema, metadata={"description": GROUPS[group]}) for group, schema in GROUP_SCHEMAS.items()}},
+    name="OrderSchema")
 
 
 class OptionsSchema(Schema):
     at_risk_hours = fields.Float(validate=validate.Range(min=0, max=240),
                                  metadata={"description": "Hours before the deadline a pending order counts as at risk."})
+    families = fields.List(fields.String(validate=validate.OneOf(FAMILIES)), validate=validate.Length(min=1),
+                           metadata={"description": "Rule families to run (default all); the summary then adds "
+                                                    "totals per family (`summary.families`)."})
 
 
 class AnnotateRequestSchema(Schema):
@@ -209,6 +142,8 @@ class FlagSchema(Schema):
     code = fields.String(required=True)
     severity = fields.String(required=True, validate=validate.OneOf(SEVERITIES))
     rule = fields.String(required=True)
+    group = fields.String(validate=validate.OneOf(FLAG_GROUPS),
+                          metadata={"description": "Which badge shows it: ship, promise, money, deadline or own."})
     message = fields.String(required=True)
     message_en = fields.String(required=True)
     facts = fields.Dict()
@@ -239,8 +174,7 @@ class LossesSchema(Schema):
 class ShipSchema(Schema):
     deadline = fields.String(required=True)
     hours_allowed = fields.Integer(required=True)
-    status = fields.String(required=True, validate=validate.OneOf(
-        ("shipped_on_time", "shipped_late", "pending", "at_risk", "overdue", "shipped_time_unknown")))
+    status = fields.String(required=True, validate=validate.OneOf(SHIP_STATUSES))
     late_by_hours = fields.Float(allow_none=True)
     hours_left = fields.Float(allow_none=True)
     rule = fields.String()
@@ -280,6 +214,8 @@ class SummarySchema(Schema):
     overdue = fields.Integer()
     at_risk = fields.Integer()
     errors = fields.Integer()
+    families = fields.Dict(keys=fields.String(validate=validate.OneOf(FAMILIES)), values=fields.Dict(),
+                           metadata={"description": "With options.families: violations, warnings and money per family."})
 
 
 class AnnotateResponseSchema(Schema):
@@ -336,6 +272,18 @@ class CampaignsResponseSchema(Schema):
 class RulesResponseSchema(Schema):
     version = fields.String(required=True)
     rules = fields.List(fields.Dict(), required=True)
+
+
+class VocabularySchema(Schema):
+    prefix = fields.String(required=True)
+    rules = fields.Dict(required=True)
+    flags = fields.Dict(required=True)
+    ship_status = fields.Dict(required=True)
+    row_status = fields.Dict(required=True)
+    deadlines = fields.Dict(required=True)
+
+    class Meta:
+        unknown = INCLUDE
 
 
 class HealthSchema(Schema):

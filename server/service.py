@@ -6,6 +6,7 @@ from flask import current_app, g
 from shared import BEIJING, annotate_batch
 
 from shared.beijing_time import iso
+from shared.model import FAMILIES
 from shared.order_input import parse_order
 from shared.rows import RowAnnotator, UnmappableHeader
 from shared.store import evaluate_store
@@ -27,8 +28,13 @@ def now() -> datetime:
 
 def _options(data) -> dict:
     options = data.get("options") or {}
+    out = {}
     hours = options.get("at_risk_hours", settings().at_risk_hours)
-    return {} if hours is None else {"at_risk_hours": hours}
+    if hours is not None:
+        out["at_risk_hours"] = hours
+    if options.get("families"):
+        out["families"] = tuple(f for f in FAMILIES if f in options["families"])
+    return out
 
 
 def check_batch(count: int) -> None:

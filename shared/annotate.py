@@ -4,13 +4,13 @@ from functools import lru_cache
 from decimal import Decimal
 
 from .campaigns import Calendar
-from .collector import collector_paused
 from .catalog import Catalog
 from .model import FAMILIES, Findings, Order
 from .money import ZERO, ZERO_TEXT, money_str
 from .order_input import parse_order
 from .rules import after_sales, price, promotions, shipping
-from .rules.context import Context
+from .rules.context import Context, skip
+from .vocabulary import RULES as RULE_WORDS
 
 # Contexts kept for reuse: a batch needs one per campaign; a long-running server sees many as_of values.
 CONTEXTS_KEPT = 256
@@ -62,28 +62,44 @@ class Engine:
         return (self.calendar.find(order.platform, at) if at is not None else None), None
 
     def annotate(self, order: Order, *, as_of: datetime, at_risk_hours: float | None = None,
-                 families=FAMILIES) -> dict:
+                 families=FAMILIES, errors=()) -> dict:
+        """The order's result. ``errors`` are the values its parser could not read; the rules
+        reading one of those fields (``order.invalid``) are skipped and name it, the others run."""
         campaign, error = self.resolve_campaign(order)
+        invalid = order.invalid
         if error is not None:
-            return error_result(order.order_id, [error])
+            errors = [*errors, error]
+            invalid = invalid | {"campaign"}
         ctx = self.context(as_of, at_risk_hours, campaign)
         out = Findings()
         for rule in rules_of(families):
+            if invalid:
+                unread = sorted(p for p in invalid if p in rule.reads or p.partition(".")[0] in rule.reads)
+                if unread:
+                    skip_unreadable(out, rule.rule_id, unread)
+                    continue
             rule(order, ctx, out)
-        return to_result(order.order_id, campaign, out)
+        return to_result(order.order_id, campaign, out, list(errors))
 
     def annotate_raw(self, raw, *, as_of: datetime, defaults=None, **options) -> dict:
         order, errors = parse_order(raw, defaults=defaults)
-        if errors:
-            order_id = raw.get("order_id") if isinstance(raw, dict) else None
-            return error_result(None if order_id is None else str(order_id), errors)
-        return self.annotate(order, as_of=as_of, **options)
+        if order is None:  # not an object, or no readable order id
+            return error_result(None, errors)
+        return self.annotate(order, as_of=as_of, errors=errors, **options)
 
 
-def to_result(order_id, campaign, out: Findings) -> dict:
+def skip_unreadable(out: Findings, rule_id: str, fields: list) -> None:
+    """The rule is not evaluated because a value it needs could not be read (see ``errors``)."""
+    names = ", ".join(fields)
+    words = RULE_WORDS[rule_id]
+    skip(out, rule_id, tuple(fields), f"{names} 的值无法读取（见错误），未判断{words['short']}",
+         f"{names} could not be read (see errors); {words['short_en']} not evaluated")
+
+
+def to_result(order_id, campaign, out: Findings, errors: list) -> dict:
     return {
         "order_id": order_id,
-        "errors": [],
+        "errors": errors,
         "campaign": campaign.id if campaign else None,
         "ship": out.ship,
         "deadlines": out.deadlines,
@@ -106,17 +122,20 @@ class Summary:
     """Running totals over annotated results, as the API's ``summary``."""
 
     __slots__ = ("orders", "violations", "warnings", "compensation", "if_claimed", "losses",
-                 "late", "overdue", "at_risk", "errors")
+                 "late", "overdue", "at_risk", "errors", "families")
 
-    def __init__(self):
+    def __init__(self, families: dict | None = None):
+        """``families``: rule id → family, to total money and flags per family as well."""
         self.orders = self.violations = self.warnings = self.late = self.overdue = self.at_risk = self.errors = 0
         self.compensation = self.if_claimed = self.losses = ZERO
+        self.families = None if families is None else (families, {})
 
     def add(self, result: dict) -> None:
         self.orders += 1
         if result["errors"]:
             self.errors += 1
-            return
+        if self.families is not None:
+            self._add_by_family(result)
         for f in result["flags"]:
             if f["severity"] == "violation":
                 self.violations += 1
@@ -139,19 +158,51 @@ class Summary:
         if losses != ZERO_TEXT:
             self.losses += Decimal(losses)
 
+    def _add_by_family(self, result: dict) -> None:
+        family_of, totals = self.families
+        for f in result["flags"]:
+            if f["severity"] != "info":
+                entry = _family_totals(totals, family_of[f["rule"]])
+                entry[f["severity"] + "s"] += 1
+        for item in result["compensation"]["items"]:
+            entry = _family_totals(totals, family_of[item["rule"]])
+            key = "compensation" if item["status"] == "owed" else "if_claimed"
+            entry[key] += Decimal(item["amount"])
+        for item in result["losses"]["items"]:
+            _family_totals(totals, family_of[item["rule"]])["losses"] += Decimal(item["amount"])
+
     def to_dict(self) -> dict:
-        return {"orders": self.orders, "violations": self.violations, "warnings": self.warnings,
-                "compensation_total": money_str(self.compensation), "if_claimed_total": money_str(self.if_claimed),
-                "losses_total": money_str(self.losses), "late": self.late, "overdue": self.overdue,
-                "at_risk": self.at_risk, "errors": self.errors}
+        out = {"orders": self.orders, "violations": self.violations, "warnings": self.warnings,
+               "compensation_total": money_str(self.compensation), "if_claimed_total": money_str(self.if_claimed),
+               "losses_total": money_str(self.losses), "late": self.late, "overdue": self.overdue,
+               "at_risk": self.at_risk, "errors": self.errors}
+        if self.families is not None:
+            out["families"] = {family: {"violations": t["violations"], "warnings": t["warnings"],
+                                        "compensation_total": money_str(t["compensation"]),
+                                        "if_claimed_total": money_str(t["if_claimed"]),
+                                        "losses_total": money_str(t["losses"])}
+                               for family, t in self.families[1].items()}
+        return out
 
 
-def annotate_batch(engine: Engine, raws, *, as_of: datetime, defaults=None, **options) -> tuple[list, dict]:
-    summary = Summary()
+def _family_totals(totals: dict, family: str) -> dict:
+    entry = totals.get(family)
+    if entry is None:
+        entry = totals[family] = {"violations": 0, "warnings": 0, "compensation": ZERO, "if_claimed": ZERO,
+                                  "losses": ZERO}
+    return entry
+
+
+def annotate_batch(engine: Engine, raws, *, as_of: datetime, defaults=None, families=None,
+                   **options) -> tuple[list, dict]:
+    """Every order's result and the batch's summary. ``families`` (a tuple of rule families)
+    limits the rules run and adds the summary's totals per family."""
+    if families is not None:
+        options["families"] = families
+    summary = Summary({rid: r.family for rid, r in engine.catalog.rules.items()} if families is not None else None)
     results = []
-    with collector_paused():
-        for raw in raws:
-            result = engine.annotate_raw(raw, as_of=as_of, defaults=defaults, **options)
-            summary.add(result)
-            results.append(result)
+    for raw in raws:
+        result = engine.annotate_raw(raw, as_of=as_of, defaults=defaults, **options)
+        summary.add(result)
+        results.append(result)
     return results, summary.to_dict()

@@ -13,6 +13,7 @@ from .beijing_time import beijing
 from .campaigns import YEARS, read_toml
 from .errors import CampaignFileError
 from .model import FAMILIES
+from .vocabulary import RULES as RULE_WORDS
 
 RULES_FILE = Path(__file__).parent / "data" / "rules.toml"
 
@@ -139,7 +140,7 @@ def load_catalog(path: Path = RULES_FILE) -> Catalog:
     rules, values = {}, {}
     for i, raw in enumerate(data.get("rule", [])):
         where = f"rule[{i}]"
-        for key in ("id", "family", "title", "title_en", "source"):
+        for key in ("id", "family", "source"):
             if not isinstance(raw.get(key), str):
                 raise CampaignFileError(path, f"{where}.{key}", "missing or not text")
         if raw["family"] not in FAMILIES:
@@ -157,7 +158,10 @@ def load_catalog(path: Path = RULES_FILE) -> Catalog:
             if value is not None and (not isinstance(value, datetime) or value.tzinfo is None):
                 raise CampaignFileError(path, f"{where}.{key}", "must be a date-time with an offset")
             effective.append(beijing(value) if value is not None else None)
-        rules[raw["id"]] = Rule(raw["id"], raw["family"], raw["title"], raw["title_en"], raw["source"],
+        if raw["id"] not in RULE_WORDS:
+            raise CampaignFileError(path, f"{where}.id", f"{raw['id']!r} has no words in shared/data/vocabulary.toml")
+        words = RULE_WORDS[raw["id"]]
+        rules[raw["id"]] = Rule(raw["id"], raw["family"], words["title"], words["title_en"], raw["source"],
                                 *effective, params)
     missing = _PARAM_TYPES.keys() - values.keys()
     if missing:

@@ -1,52 +1,79 @@
 """Turn an order as clients send it (contract field names) into an ``Order``.
 
-Every field is read on its own, so one bad value gives one ``{field, message}`` error and
-the rest of the order is still checked; the caller annotates only error-free orders.
+Every field is read on its own by the parser of its kind (``shared.fields``). A value that
+cannot be read gives one ``{field, message}`` error and is left out, and the field is named in
+``Order.invalid``: only the rules that need it are skipped, the rest of the order is still
+worked out. Only an order that is not an object, or has no readable order id, gets no ``Order``.
 """
 from decimal import Decimal, InvalidOperation
 
 from .beijing_time import parse_time
 from .cells import clean_cell
 from .errors import InputError, InvalidNumber, UnknownValue
-from .model import (COMPETITORS, MERCHANT_TYPES, PAYMENT_METHODS, PLATFORMS, AfterSales, Order,
-                    PriceCommitment, PriceHistory, PriceMatchClaim, PriceProtection, RedEnvelope,
-                    ReturnRequest, Services)
+from .fields import BY_PATH, GROUP_MEMBERS, TOP_LEVEL
+from .model import GROUP_TYPES, Order
 from .money import to_money
+from .vocabulary import STATUS_MEANINGS, STATUS_PREFIXES, STATUS_WORDS
 
-# JD's Chinese words for the codes the contract uses.
-PLATFORM_WORDS = {"京东": "jd", "京东商城": "jd", "京东国际": "jd_international", "京喜": "jingxi"}
-PAYMENT_WORDS = {"在线支付": "online", "货到付款": "cod", "online": "online", "cod": "cod"}
-COMPETITOR_WORDS = {"拼多多百亿补贴": "pdd_billion_subsidy", "百亿补贴": "pdd_billion_subsidy",
-                    "拼多多": "pdd_billion_subsidy", "天猫": "tmall"}
-STATUS_WORDS = {
-    "等待付款": "unpaid", "待付款": "unpaid",
-    "等待出库": "wait_ship", "待出库": "wait_ship", "等待发货": "wait_ship", "待发货": "wait_ship",
-    "等待确认收货": "shipped", "已出库": "shipped", "已发货": "shipped", "待收货": "shipped",
-    "完成": "completed", "已完成": "completed", "交易完成": "completed", "已收货": "completed",
-    "已取消": "cancelled", "取消": "cancelled", "订单取消": "cancelled",
-    "锁定": "locked", "已锁定": "locked", "暂停": "locked",
+# JD's words (and JOS's) for the codes the contract uses.
+CODE_WORDS = {
+    "platforms": {"京东": "jd", "京东商城": "jd", "京东国际": "jd_international", "京喜": "jingxi"},
+    "payment_methods": {"在线支付": "online", "货到付款": "cod", "4-在线支付": "online", "1-货到付款": "cod",
+                        "4": "online", "1": "cod"},
+    "competitors": {"拼多多百亿补贴": "pdd_billion_subsidy", "天猫": "tmall"},
+    "merchant_types": {"京东小店": "jd_xiaodian", "第三方": "pop"},
 }
+CODE_NAMES = {"platforms": ("平台", "platform"), "payment_methods": ("支付方式", "payment method"),
+              "competitors": ("比价平台", "competitor platform"), "merchant_types": ("商家类型", "merchant type")}
+# Longer texts are refused before any conversion: no field of a JD order needs more.
+MAX_TEXT = 500
+MAX_NUMBER_TEXT = 40
 AMOUNTS_KEPT = 4096
 _amounts = {}
 _TRUE = {"true", "1", "yes", "y", "是", "有", "已开通", "开通", "√"}
 _FALSE = {"false", "0", "no", "n", "否", "无", "未开通", ""}
+_PICKUP = {"上门取件": True, "上门取退": True, "京东上门取件": True, "客户发货": False, "自行寄回": False,
+           "客户自行寄回": False, "送至门店": False}
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
+
+
+def shown(value, limit: int = 40) -> str:
+    """A value as an error message quotes it: its text, cut to ``limit`` characters."""
+    text = value if isinstance(value, str) else repr(value)
+    return repr(text[:limit] + ("…" if len(text) > limit else ""))
 
 
 def _text(value):
     if value is None:
         return None
-    return clean_cell(value if isinstance(value, str) else str(value)) or None
+    if isinstance(value, (dict, list, bool)):
+        raise InvalidNumber("应为文本", "expected text")
+    text = clean_cell(value if isinstance(value, str) else str(value))
+    if len(text) > MAX_TEXT:
+        raise InvalidNumber(f"文本过长（{len(text)} 字符，最多 {MAX_TEXT}）", f"text too long ({len(text)} characters, at most {MAX_TEXT})")
+    return text or None
 
 
-def _code(choices, words, what, what_en):
+def parse_order_id(value):
+    """An order id: text, or a whole JSON number (JD's ids are digits)."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        return None
+    return _text(value)
+
+
+def _code(listed):
+    choices = BY_PATH_CHOICES[listed]
+    words = CODE_WORDS[listed]
+    what, what_en = CODE_NAMES[listed]
+
     def parse(value):
         text = _text(value)
         if text is None:
             return None
         code = words.get(text) or text.lower()
         if code not in choices:
-            raise UnknownValue(f"未知的{what} {text!r}（可选：{', '.join(choices)}）",
-                               f"unknown {what_en} {text!r} (one of: {', '.join(choices)})")
+            raise UnknownValue(f"未知的{what} {shown(text)}（可选：{', '.join(choices)}）",
+                               f"unknown {what_en} {shown(text)} (one of: {', '.join(choices)})")
         return code
     return parse
 
@@ -54,37 +81,67 @@ def _code(choices, words, what, what_en):
 def parse_bool(value):
     if value is None or isinstance(value, bool):
         return value
+    if isinstance(value, (dict, list)):
+        raise InvalidNumber("应为是/否", "expected true/false")
     text = str(value).strip().lower()
     if text in _TRUE:
         return True
     if text in _FALSE:
         return False if text else None
-    raise InvalidNumber(f"应为是/否，收到 {text[:20]!r}", f"expected true/false, got {text[:20]!r}")
+    raise InvalidNumber(f"应为是/否，收到 {shown(text, 20)}", f"expected true/false, got {shown(text, 20)}")
 
 
-def parse_int(value):
+def parse_pickup(value):
+    """返回方式 (上门取件 / 客户发货 …) or a plain true/false."""
+    if isinstance(value, str) and clean_cell(value) in _PICKUP:
+        return _PICKUP[clean_cell(value)]
+    return parse_bool(value)
+
+
+def parse_int(value, maximum: int = 10**9):
+    """A non-negative whole number up to ``maximum``; long or exponent-laden texts are refused
+    before they are converted (``"1e1000000"`` would otherwise build a million-digit number)."""
     if type(value) is int:
-        if value < 0:
-            raise InvalidNumber("应为非负整数", "expected a non-negative whole number")
-        return value
-    if isinstance(value, str) and value.isascii() and value.isdigit():
-        return int(value)
-    if value is None or (isinstance(value, str) and not _text(value)):
+        number = value
+    elif value is None:
         return None
-    if isinstance(value, bool):
+    elif isinstance(value, (bool, dict, list)):
         raise InvalidNumber("应为整数", "expected a whole number")
-    try:
-        number = Decimal(_text(value) if isinstance(value, str) else str(value))
-    except InvalidOperation:
-        raise InvalidNumber(f"应为整数，收到 {str(value)[:20]!r}", f"expected a whole number, got {str(value)[:20]!r}") from None
-    if not number.is_finite() or number != number.to_integral_value() or number < 0:
-        raise InvalidNumber("应为非负整数", "expected a non-negative whole number")
-    return int(number)
+    else:
+        text = clean_cell(value if isinstance(value, str) else repr(value)).translate(_FULL_WIDTH).replace(",", "")
+        if not text:
+            return None
+        if text.isascii() and text.isdigit() and len(text) <= MAX_NUMBER_TEXT:
+            number = int(text)
+        else:
+            try:
+                if len(text) > MAX_NUMBER_TEXT:
+                    raise InvalidOperation
+                parsed = Decimal(text)
+                if not parsed.is_finite() or parsed.adjusted() > 18 or parsed != parsed.to_integral_value():
+                    raise InvalidOperation
+            except InvalidOperation:
+                raise InvalidNumber(f"应为整数，收到 {shown(text, 20)}", f"expected a whole number, got {shown(text, 20)}") from None
+            number = int(parsed)
+    if not 0 <= number <= maximum:
+        raise InvalidNumber(f"应为 0 到 {maximum} 之间的整数", f"expected a whole number from 0 to {maximum}")
+    return number
 
 
-def _status(value):
+def parse_status(value):
+    """The meaning of a status word (``to_ship``, ``shipped``, ``deleted`` …); a word not in the
+    table is kept as it is, and the rules say they do not know it (never read as "to ship")."""
     text = _text(value)
-    return None if text is None else STATUS_WORDS.get(text, text.lower())
+    if text is None:
+        return None
+    for prefix, meaning in STATUS_PREFIXES.items():
+        if text.startswith(prefix):
+            return meaning
+    return STATUS_WORDS.get(text) or STATUS_WORDS.get(text.lower()) or text
+
+
+def known_status(status) -> bool:
+    return status is None or status in STATUS_MEANINGS
 
 
 def _money(value):
@@ -107,45 +164,34 @@ def _decimal(value):
     return None if amount is None else Decimal(amount)
 
 
-def _str(value):
-    return _text(value)
-
-
 def _upper(value):
     text = _text(value)
     return text.upper() if text else None
 
 
-parse_platform = _code(PLATFORMS, PLATFORM_WORDS, "平台", "platform")
-_GROUPS = {
-    "price_match": (PriceMatchClaim, {
-        "competitor_platform": _code(COMPETITORS, COMPETITOR_WORDS, "比价平台", "competitor platform"),
-        "competitor_paid_amount": _money, "competitor_monthly_sales": parse_int,
-        "same_product": parse_bool, "custom_product": parse_bool, "claimed_at": parse_time, "service_mark": parse_bool,
-        "merchant_type": _code(MERCHANT_TYPES, {"京东小店": "jd_xiaodian", "第三方": "pop"}, "商家类型", "merchant type"),
-        "exited_at": parse_time, "jd_paid_amount": _money}),
-    "price_commitment": (PriceCommitment, {"unit_price": _money, "post_window_lowest_price": _money, "claimed": parse_bool}),
-    "price_history": (PriceHistory, {"baseline_price": _money, "peak_price": _money, "activity_price": _money}),
-    "price_protection": (PriceProtection, {"days": parse_int, "unit_price": _money, "lowest_price_after": _money}),
-    "red_envelope": (RedEnvelope, {"qualifying": parse_bool, "activity_end": parse_time, "refunded_at": parse_time}),
-    "return_request": (ReturnRequest, {
-        "requested_at": parse_time, "no_reason_excluded": parse_bool, "user_level": _upper,
-        "in_lightning_scope": parse_bool, "credit_limit": _money, "waybill_uploaded_at": parse_time, "pickup": parse_bool}),
-    "after_sales": (AfterSales, {"delay_report_approved": parse_bool, "negotiated": parse_bool}),
-    "services": (Services, {"freight_insurance": parse_bool, "lightning_refund": parse_bool}),
-}
-_FIELDS = {
-    "platform": parse_platform, "campaign": _str,
-    "placed_at": parse_time, "paid_at": parse_time,
-    "payment_method": _code(PAYMENT_METHODS, PAYMENT_WORDS, "支付方式", "payment method"),
-    "order_status": _status,
-    "promised_ship_by": parse_time, "shown_ship_by": parse_time, "shipped_at": parse_time,
-    "picked_up_at": parse_time, "received_at": parse_time,
-    "paid_amount": _money, "quantity": parse_int, "weight_kg": _decimal,
-    "subsidy_activity": _str, "subsidy_amount": _money,
-}
-ORDER_FIELDS = ("order_id", *_FIELDS, *_GROUPS)
-GROUP_FIELDS = {name: tuple(spec) for name, (_, spec) in _GROUPS.items()}
+BY_PATH_CHOICES = {"platforms": BY_PATH["platform"].choices, "payment_methods": BY_PATH["payment_method"].choices,
+                   "competitors": BY_PATH["price_match.competitor_platform"].choices,
+                   "merchant_types": BY_PATH["price_match.merchant_type"].choices}
+_KIND_PARSERS = {"text": _text, "status": parse_status, "time": parse_time, "money": _money, "decimal": _decimal,
+                 "bool": parse_bool, "level": _upper, "pickup": parse_pickup}
+
+
+def _parser(f):
+    if f.kind == "code":
+        listed = next(name for name, choices in BY_PATH_CHOICES.items() if choices == f.choices)
+        return _code(listed)
+    if f.kind == "count":
+        maximum = f.max or 10**9
+        return lambda value: parse_int(value, maximum)
+    return _KIND_PARSERS[f.kind]
+
+
+parse_platform = _code("platforms")
+_FIELDS = {f.name: _parser(f) for f in TOP_LEVEL if f.name != "order_id"}
+_GROUPS = {group: (GROUP_TYPES[group], {f.name: _parser(f) for f in members})
+           for group, members in GROUP_MEMBERS.items()}
+_MISSING_ID = {"field": "order_id", "message": "缺少订单号", "message_en": "order_id is missing"}
+_BAD_ID = {"field": "order_id", "message": "订单号应为文本或整数", "message_en": "order_id must be text or a whole number"}
 
 
 def _error(field, e: InputError) -> dict:
@@ -153,13 +199,17 @@ def _error(field, e: InputError) -> dict:
 
 
 def parse_order(raw, *, defaults=None) -> tuple[Order | None, list]:
-    """``(order, [])`` or ``(None, errors)``; ``defaults`` fill fields the order leaves empty."""
+    """``(order, errors)``: ``order`` is None only when ``raw`` is not an object or has no readable
+    order id; otherwise every readable field is set and each unreadable one is an error.
+    ``defaults`` fill fields the order leaves empty."""
     if not isinstance(raw, dict):
         return None, [{"field": "", "message": "订单必须是 JSON 对象", "message_en": "an order must be a JSON object"}]
-    errors = []
-    order_id = _text(raw.get("order_id"))
+    given_id = raw.get("order_id")
+    order_id = parse_order_id(given_id)
     if order_id is None:
-        errors.append({"field": "order_id", "message": "缺少订单号", "message_en": "order_id is missing"})
+        return None, [_MISSING_ID if given_id is None or given_id == "" else _BAD_ID]
+    errors = []
+    invalid = []
     values = {}
     present = raw
     if defaults:
@@ -175,6 +225,7 @@ def parse_order(raw, *, defaults=None) -> tuple[Order | None, list]:
                 parsed = parse(value)
             except InputError as e:
                 errors.append(_error(name, e))
+                invalid.append(name)
                 continue
             if parsed is not None:
                 values[name] = parsed
@@ -184,6 +235,7 @@ def parse_order(raw, *, defaults=None) -> tuple[Order | None, list]:
             continue
         if not isinstance(value, dict):
             errors.append({"field": name, "message": "应为 JSON 对象", "message_en": "must be a JSON object"})
+            invalid.append(name)
             continue
         kind, spec = group_spec
         parts = {}
@@ -195,10 +247,11 @@ def parse_order(raw, *, defaults=None) -> tuple[Order | None, list]:
                 parsed = parse(part)
             except InputError as e:
                 errors.append(_error(f"{name}.{key}", e))
+                invalid.append(f"{name}.{key}")
                 continue
             if parsed is not None:
                 parts[key] = parsed
         values[name] = kind(**parts)
-    if errors:
-        return None, errors
-    return Order(order_id=order_id, **values), []
+    if invalid:
+        values["invalid"] = frozenset(invalid)
+    return Order(order_id=order_id, **values), errors

@@ -1,6 +1,5 @@
 """Annotate a table as a spreadsheet or JD export holds it: a header row and one row per SKU line."""
 from .annotate import Engine, Summary, error_result
-from .collector import collector_paused
 from .columns import COLUMNS, EMPTY_ROW, annotation_row, row_status
 from .cells import clean_cell
 from .headers import LINE_SUMMED, REQUIRED_FIELDS, field_plan, map_header, row_to_raw
@@ -14,6 +13,10 @@ class UnmappableHeader(ValueError):
         self.message = f"表头缺少必需的列：{'、'.join(self.missing)}（例如 订单号/订单编号）"
         self.message_en = f"the header lacks required column(s): {', '.join(self.missing)} (e.g. 订单号 / order_id)"
         super().__init__(self.message_en)
+
+
+LINES_APART = {"field": "order_id", "message": "该订单的商品行不相邻：仅按这几行标注，请按订单号排序后重试",
+               "message_en": "this order's lines are not together: annotated from these lines only; sort by order id"}
 
 
 def _blank(row) -> bool:
@@ -41,6 +44,7 @@ class RowAnnotator:
         self._options = options or {}
         self.columns = COLUMNS
         self._summary = Summary()
+        self._seen = set()
 
     @property
     def summary(self) -> dict:
@@ -52,7 +56,7 @@ class RowAnnotator:
         value = clean_cell(row[self._id_index])
         return str(value) if value not in (None, "") else None
 
-    def _annotate_group(self, rows) -> tuple[list, str]:
+    def _annotate_group(self, rows, apart: bool = False) -> tuple[list, str]:
         raw = row_to_raw(self._plan, rows[0], self._base)
         if len(rows) > 1:
             for index, field in self._summed:
@@ -63,6 +67,8 @@ class RowAnnotator:
                     except ValueError:
                         pass
         result = self._engine.annotate_raw(raw, as_of=self._as_of, defaults=self._defaults, **self._options)
+        if apart:
+            result["errors"].append(LINES_APART)
         self._summary.add(result)
         return annotation_row(result), row_status(result)
 
@@ -72,48 +78,34 @@ class RowAnnotator:
         return annotation_row(result), "error"
 
     def annotate_stream(self, rows):
-        """Yield ``(annotation, status)`` per row, in order; adjacent lines of one order form one order."""
+        """Yield ``(annotation, status)`` per row, in order.
+
+        One rule for every client: an order is a run of adjacent rows with the same order id, as
+        JD's exports and the seller backend write an order's SKU lines. An id that comes back after
+        other orders is annotated from its own run, and its errors column says the lines are apart."""
         group, group_id = [], None
         for row in rows:
             order_id = self._order_id(row)
             if order_id is None:  # a blank row, or a row without its order id
                 if group:
-                    yield from self._flush(group)
+                    yield from self._flush(group, group_id)
                     group, group_id = [], None
                 yield (list(EMPTY_ROW), "blank") if _blank(row) else self._missing_id()
                 continue
             if group and order_id != group_id:
-                yield from self._flush(group)
+                yield from self._flush(group, group_id)
                 group = []
             group.append(row)
             group_id = order_id
         if group:
-            yield from self._flush(group)
+            yield from self._flush(group, group_id)
 
-    def _flush(self, group):
-        annotation, status = self._annotate_group(group)
+    def _flush(self, group, order_id):
+        annotation, status = self._annotate_group(group, apart=order_id in self._seen)
+        self._seen.add(order_id)
         for _ in group:
             yield list(annotation), status
 
     def annotate_table(self, rows) -> list:
-        """``[(annotation, status)]`` per row, in order; lines of one order anywhere in the table group."""
-        with collector_paused():
-            return self._annotate_table(list(rows))
-
-    def _annotate_table(self, rows) -> list:
-        ids = [self._order_id(row) for row in rows]
-        by_id = {}
-        for index, order_id in enumerate(ids):
-            if order_id is not None:
-                by_id.setdefault(order_id, []).append(index)
-        done = {}
-        out = []
-        for row, order_id in zip(rows, ids):
-            if order_id is None:  # a blank row, or a row without its order id
-                out.append((list(EMPTY_ROW), "blank") if _blank(row) else self._missing_id())
-                continue
-            if order_id not in done:
-                done[order_id] = self._annotate_group([rows[i] for i in by_id[order_id]])
-            annotation, status = done[order_id]
-            out.append((list(annotation), status))
-        return out
+        """``[(annotation, status)]`` per row, in order, by the same rule as ``annotate_stream``."""
+        return list(self.annotate_stream(rows))

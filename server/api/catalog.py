@@ -1,7 +1,9 @@
 from flask.views import MethodView
 
 from .. import service
-from ..schemas import CampaignsResponseSchema, HealthSchema, RulesResponseSchema
+from shared.vocabulary import VOCAB
+
+from ..schemas import CampaignsResponseSchema, HealthSchema, RulesResponseSchema, VocabularySchema
 from .blueprint import ApiBlueprint
 from .json_response import json_response
 
@@ -23,6 +25,15 @@ class Rules(MethodView):
     def get(self):
         """The rule catalog: id, titles in Chinese and English, source, effective dates, parameters."""
         return json_response(service.engine().catalog.to_dict())
+
+
+@blp.route("/vocabulary")
+class Vocabulary(MethodView):
+    @blp.response(200, VocabularySchema)
+    def get(self):
+        """The words clients show (shared/data/vocabulary.toml): rule titles, flag labels and badge groups,
+        ship and row statuses with colours, deadline and fact labels, JD status words, the column prefix."""
+        return json_response(VOCAB)
 
 
 @health_blp.route("/healthz")

@@ -1,6 +1,6 @@
 from flask.views import MethodView
 
-from shared.collector import collector_paused
+from ..runtime import collector_paused
 
 from .. import service
 from ..schemas import AnnotateRequestSchema, AnnotateResponseSchema, ApiErrorSchema

@@ -2,7 +2,7 @@
 FREE-PICKUP-RETURN, REVERSE-VALUE-PROTECTION, ASSESSMENT-EXEMPT (LATE-GUARANTEE is store-level)."""
 from ..beijing_time import end_of_day_after, iso, sheet_text, sheet_time
 from ..money import money_str
-from .context import ONE_SECOND, flag, missing_fields, skip
+from .context import ONE_SECOND, flag, missing_fields, rule, skip
 
 
 def _level(text):
@@ -12,6 +12,7 @@ def _level(text):
     return None
 
 
+@rule("RETURN-7DAY", reads=("return_request", "received_at", "order_status"))
 def return_window(order, ctx, out) -> None:
     """RETURN-7DAY: 7 days from the day after receipt, to 23:59:59 of the 7th day."""
     request = order.return_request
@@ -45,6 +46,7 @@ def return_window(order, ctx, out) -> None:
              f"The 7-day return window closed at {when}", **facts)
 
 
+@rule("LIGHTNING-REFUND", reads=("return_request", "paid_amount", "services"))
 def lightning_refund(order, ctx, out) -> None:
     """LIGHTNING-REFUND: S2+ users, in-scope returns within the credit limit are refunded on waybill upload."""
     request = order.return_request
@@ -77,6 +79,7 @@ def lightning_refund(order, ctx, out) -> None:
              "符合闪电退款：用户上传有效运单后即先行退款", "Lightning refund applies once the user uploads a valid waybill", **facts)
 
 
+@rule("FREIGHT-INSURANCE", reads=("services", "platform", "campaign", "paid_at", "placed_at"))
 def campaign_services(order, ctx, out) -> None:
     """FREIGHT-INSURANCE and LIGHTNING-REFUND: stores in the campaign must enable both in the window."""
     campaign, services = ctx.campaign, order.services
@@ -91,6 +94,7 @@ def campaign_services(order, ctx, out) -> None:
                  campaign=campaign.id)
 
 
+@rule("FREE-PICKUP-RETURN", reads=("return_request", "services"))
 def free_pickup_return(order, ctx, out) -> None:
     """FREE-PICKUP-RETURN: with freight insurance and lightning refund, a pickup return is free."""
     request, services = order.return_request, order.services
@@ -101,6 +105,7 @@ def free_pickup_return(order, ctx, out) -> None:
              "Free pickup return: the consumer chose pickup; freight insurance pays the return")
 
 
+@rule("REVERSE-VALUE-PROTECTION", reads=("return_request", "services", "paid_amount"))
 def reverse_value_protection(order, ctx, out) -> None:
     """REVERSE-VALUE-PROTECTION: damage found at return pickup is paid to the merchant in advance."""
     request, services = order.return_request, order.services
@@ -124,6 +129,7 @@ def reverse_value_protection(order, ctx, out) -> None:
              **facts)
 
 
+@rule("ASSESSMENT-EXEMPT", reads=("after_sales",))
 def assessment_exempt(order, ctx, out) -> None:
     """ASSESSMENT-EXEMPT: approved delay reports leave assessment; negotiated orders escape governance."""
     after = order.after_sales

@@ -9,8 +9,20 @@ from ..campaigns import Calendar, Campaign
 from ..catalog import Catalog, Params
 from ..model import Findings
 from ..money import money_str
+from ..vocabulary import FLAGS
 
 ONE_SECOND = timedelta(seconds=1)
+
+
+def rule(rule_id: str, *, reads: tuple):
+    """Marks a rule function with the rule it decides and the order fields (or whole groups) it
+    reads: when one of them could not be read, the engine skips this rule, naming the field,
+    and runs the others (``Engine.annotate``)."""
+    def mark(fn):
+        fn.rule_id = rule_id
+        fn.reads = frozenset(reads)
+        return fn
+    return mark
 
 
 class Context:
@@ -34,8 +46,8 @@ def skip(out: Findings, rule: str, missing: tuple, message: str, message_en: str
     out.skipped_reasons[rule] = {"message": message, "message_en": message_en, "missing": list(missing)}
 
 
-def flag(out: Findings, code: str, severity: str, rule: str, message: str, message_en: str, **facts) -> None:
-    out.flags.append({"code": code, "severity": severity, "rule": rule,
+def flag(out: Findings, code: str, severity: str, rule_id: str, message: str, message_en: str, **facts) -> None:
+    out.flags.append({"code": code, "severity": severity, "rule": rule_id, "group": FLAGS[code]["group"],
                       "message": message, "message_en": message_en, "facts": facts})
 
 

@@ -3,7 +3,7 @@ PRICE-RAISE-THEN-CUT (先涨后降), PRICE-PROTECTION (价保)."""
 
 from ..beijing_time import end_of_day, end_of_day_after, iso, rule_iso, sheet_time
 from ..money import ZERO, fen, money_str
-from .context import ONE_SECOND, flag, missing_fields, owe, skip
+from .context import ONE_SECOND, flag, missing_fields, owe, rule, skip
 
 COMPETITOR_NAMES = {"pdd_billion_subsidy": ("拼多多百亿补贴", "PDD ten-billion subsidy"), "tmall": ("天猫", "Tmall")}
 
@@ -17,6 +17,7 @@ def _unit_price(explicit, order):
     return None
 
 
+@rule("PRICE-MATCH", reads=("price_match", "placed_at", "paid_at", "paid_amount", "platform"))
 def price_match(order, ctx, out) -> None:
     """PRICE-MATCH: (JD paid − other platform paid) × 2, claimable until 23:59:59 of the order day."""
     rule = ctx.catalog.rules["PRICE-MATCH"]
@@ -108,6 +109,7 @@ def price_match(order, ctx, out) -> None:
     owe(out, "PRICE-MATCH", amount, zh, en, facts, status="if_claimed")
 
 
+@rule("PRICE-COMMITMENT", reads=("price_commitment", "paid_amount", "quantity", "unit_price", "platform", "campaign", "paid_at", "placed_at"))
 def price_commitment(order, ctx, out) -> None:
     """PRICE-COMMITMENT: the window price must not exceed the price in the 15 days after."""
     campaign = ctx.campaign
@@ -138,6 +140,7 @@ def price_commitment(order, ctx, out) -> None:
     owe(out, "PRICE-COMMITMENT", exposure, zh, en, facts, status="owed" if claimed else "if_claimed")
 
 
+@rule("PRICE-RAISE-THEN-CUT", reads=("price_history",))
 def raise_then_cut(order, ctx, out) -> None:
     """PRICE-RAISE-THEN-CUT: a peak well above the baseline, then an 'activity price' no lower than it."""
     history = order.price_history
@@ -157,6 +160,7 @@ def raise_then_cut(order, ctx, out) -> None:
              activity_price=money_str(history.activity_price), raise_tolerance=str(tolerance))
 
 
+@rule("PRICE-PROTECTION", reads=("price_protection", "paid_at", "paid_amount", "quantity", "unit_price"))
 def price_protection(order, ctx, out) -> None:
     """PRICE-PROTECTION (价保): a price drop within the term after payment may be claimed."""
     protection = order.price_protection

@@ -1,9 +1,10 @@
 """Promotion rules, seed 004: RED-ENVELOPE-3FOR3 (满3免3 red-envelope share)."""
 from ..beijing_time import days, iso, rule_iso, sheet_time
 from ..money import fen, money_str
-from .context import flag, missing_fields, owe, skip
+from .context import flag, missing_fields, owe, rule, skip
 
 
+@rule("RED-ENVELOPE-3FOR3", reads=("red_envelope", "paid_amount", "order_status", "platform", "campaign", "paid_at", "placed_at"))
 def red_envelope(order, ctx, out) -> None:
     """Envelope = paid amount capped at 10 yuan, shared 1:1; a refund inside settlement returns the share."""
     envelope_in = order.red_envelope

@@ -4,20 +4,28 @@ from decimal import Decimal
 
 from ..beijing_time import hours, hours_between, iso, sheet_text, sheet_time
 from ..money import fen, money_str
-from .context import flag, lose, missing_fields, skip
+from ..vocabulary import STATUS_MEANINGS, VOCAB
+from .context import flag, lose, missing_fields, rule, skip
 
 SHIPPED_STATUSES = frozenset({"shipped", "completed"})
 FLAGGED_STATUSES = frozenset({"shipped_late", "overdue", "at_risk"})
-NOT_TO_SHIP = {"cancelled": ("订单已取消", "the order is cancelled"),
-               "unpaid": ("订单未付款", "the order is not paid"),
-               "locked": ("订单已锁定", "the order is locked")}
+_UNKNOWN_STATUS = VOCAB["ui"]["unknown_status_reason"]
 _HALF_KG = Decimal("0.5")
+
+
+@rule("SHIP-DEADLINE", reads=("order_status", "paid_at", "placed_at", "payment_method", "promised_ship_by", "shown_ship_by", "picked_up_at", "shipped_at", "platform", "campaign"))
 def ship_deadline(order, ctx, out) -> None:
     """SHIP-DEADLINE: 96 h on a campaign's 96 h days, else the campaign's or default hours."""
-    if order.order_status in NOT_TO_SHIP:
-        zh, en = NOT_TO_SHIP[order.order_status]
-        skip(out, "SHIP-DEADLINE", (), f"{zh}，无需发货", f"{en}; nothing to ship")
-        return
+    status = order.order_status
+    if status is not None:
+        meaning = STATUS_MEANINGS.get(status)
+        if meaning is None:  # a word we do not know is never taken as "to ship"
+            skip(out, "SHIP-DEADLINE", ("order_status",), _UNKNOWN_STATUS["zh"].format(word=f"“{status}”"),
+                 _UNKNOWN_STATUS["en"].format(word=f"'{status}'"))
+            return
+        if not meaning["ship"]:
+            skip(out, "SHIP-DEADLINE", (), meaning["why"], meaning["why_en"])
+            return
     concluded = order.concluded_at
     if concluded is None:
         field = "placed_at" if order.payment_method == "cod" else "paid_at"
@@ -108,6 +116,7 @@ def _explain(order, ctx, out, ship: dict, extended_day: bool, shipped_at, differ
              **facts, shown_ship_by=iso(order.shown_ship_by))
 
 
+@rule("SHIP-SUBSIDY", reads=("subsidy_activity", "subsidy_amount", "order_status", "paid_at", "placed_at", "payment_method", "promised_ship_by", "shown_ship_by", "picked_up_at", "shipped_at", "platform", "campaign"))
 def subsidy(order, ctx, out) -> None:
     """SHIP-SUBSIDY: a late order in a subsidy activity (百亿补贴, 京享礼金…) gets no subsidy."""
     ship = out.ship
@@ -131,6 +140,7 @@ def subsidy(order, ctx, out) -> None:
         lose(out, "SHIP-SUBSIDY", amount, zh, en, {"subsidy_activity": order.subsidy_activity})
 
 
+@rule("SHIP-SURCHARGE", reads=("weight_kg", "paid_at", "placed_at", "payment_method", "platform"))
 def surcharge(order, ctx, out) -> None:
     """SHIP-SURCHARGE (info): carriers add 0.5–1 yuan per 0.5 kg in the promo warm-up."""
     if order.weight_kg is None:

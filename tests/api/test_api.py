@@ -202,7 +202,7 @@ def test_rows_endpoint_with_chinese_export_headers(live_api):
     assert body["rows"][0] == body["rows"][1]
     assert body["rows"][0][0] == "2022-06-20 10:00:00"
     assert "paid_at" in body["rows"][3][-1]
-    assert body["mapping"]["揽收"] == "picked_up_at" and "商品名称" in body["unmapped"]
+    assert body["mapping"]["揽收"] == "picked_up_at" and body["mapping"]["商品名称"] == "item_name"
     assert body["summary"]["orders"] == 3
 
 

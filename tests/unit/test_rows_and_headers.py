@@ -22,9 +22,9 @@ def test_protected_numbers_are_unwrapped(raw, clean):
 
 
 def test_synonyms_pick_the_preferred_header():
-    columns, unmapped = map_header(["订单编号", "付款时间", "付款确认时间", "结算金额", "实付金额", "商品名称"])
+    columns, unmapped = map_header(["订单编号", "付款时间", "付款确认时间", "结算金额", "实付金额", "客户姓名"])
     assert columns == {0: "order_id", 2: "paid_at", 4: "paid_amount"}
-    assert set(unmapped) == {"付款时间", "结算金额", "商品名称"}
+    assert set(unmapped) == {"付款时间", "结算金额", "客户姓名"}
 
 
 def test_headers_are_unwrapped_as_cells_are_and_lose_a_byte_order_mark():
@@ -59,16 +59,29 @@ def test_every_sku_line_of_an_order_carries_the_orders_result(engine):
     assert len(out[0][0]) == len(COLUMNS)
 
 
-def test_lines_of_one_order_are_grouped_anywhere_in_a_table_and_quantities_summed(engine):
-    header = ["订单号", "付款确认时间", "订购数量", "平台"]
-    rows = [["A", "2022-06-10 10:00:00", "1", "京东国际"], ["B", "2022-06-10 10:00:00", "1", "京东国际"],
-            ["A", "2022-06-10 10:00:00", "2", "京东国际"]]
-    ra = RowAnnotator(header + ["price_commitment.unit_price", "price_commitment.post_window_lowest_price"],
-                      engine=engine, as_of=AS_OF)
-    out = ra.annotate_table([r + ["10", "9"] for r in rows])
-    assert out[0][0][5] == "3.00"  # (10 - 9) × 3 units if claimed
-    assert out[1][0][5] == "1.00"
+HEADER = ["订单号", "付款确认时间", "订购数量", "平台", "price_commitment.unit_price",
+          "price_commitment.post_window_lowest_price"]
+
+
+def test_adjacent_lines_of_one_order_are_one_order_and_their_quantities_summed(engine):
+    rows = [["A", "2022-06-10 10:00:00", "1", "京东国际", "10", "9"], ["A", "2022-06-10 10:00:00", "2", "京东国际", "10", "9"],
+            ["B", "2022-06-10 10:00:00", "1", "京东国际", "10", "9"]]
+    ra = RowAnnotator(HEADER, engine=engine, as_of=AS_OF)
+    out = ra.annotate_table(rows)
+    assert [a[5] for a, _ in out] == ["3.00", "3.00", "1.00"]  # (10 - 9) × 3 units if claimed
     assert ra.summary["orders"] == 2
+
+
+def test_lines_apart_are_annotated_each_run_on_its_own_and_say_so_by_the_same_rule_in_table_and_stream(engine):
+    rows = [["A", "2022-06-10 10:00:00", "1", "京东国际", "10", "9"], ["B", "2022-06-10 10:00:00", "1", "京东国际", "10", "9"],
+            ["A", "2022-06-10 10:00:00", "2", "京东国际", "10", "9"]]
+    table = RowAnnotator(HEADER, engine=engine, as_of=AS_OF)
+    stream = RowAnnotator(HEADER, engine=engine, as_of=AS_OF)
+    out = table.annotate_table(rows)
+    assert out == list(stream.annotate_stream(iter(rows)))
+    assert table.summary["orders"] == stream.summary["orders"] == 3
+    assert [a[5] for a, _ in out] == ["1.00", "1.00", "2.00"]
+    assert out[0][0][-1] == "" and "sort by order id" in out[2][0][-1]
 
 
 def test_stream_groups_adjacent_lines(engine):
