@@ -207,12 +207,13 @@ def _write_requests(sheet_id: int, blocks: list, grow: dict | None, max_bytes: i
 def annotate_worksheet(client: gspread.Client, spreadsheet_id: str, worksheet: str | None = None, *,
                        as_of: datetime, defaults: dict | None = None, column_map: dict | None = None,
                        engine=None, progress=None, report=None,
-                       max_request_bytes: int = MAX_REQUEST_BYTES) -> SheetAnnotation:
+                       max_request_bytes: int | None = None) -> SheetAnnotation:
     """Annotates ``worksheet`` of ``spreadsheet_id`` in place (header in row 1); with no
     ``worksheet``, ``Orders`` if there is one, else the first worksheet.
 
     ``progress``: a callable wrapping an iterable with a total, e.g. ``functools.partial(tqdm, ...)``;
-    ``report``: a callable taking one line (the worksheet chosen, each write of several).
+    ``report``: a callable taking one line (the worksheet chosen, each write of several);
+    ``max_request_bytes``: the most bytes of one write request (default :data:`MAX_REQUEST_BYTES`).
     Raises :class:`UnmappableHeader` or :class:`GridTooLarge` (nothing is written), and
     :class:`WriteInterrupted` when a write fails after ``done`` whole requests were applied.
     """
@@ -286,7 +287,7 @@ def annotate_worksheet(client: gspread.Client, spreadsheet_id: str, worksheet: s
             fmt = _STATUS_FORMATS.get(status)
             grid_rows_json.append(orjson.dumps({"values": [_cell(annotation[j], fmt) for j in keys]}))
         blocks.append((columns[run[0]], columns[run[-1]] + 1, grid_rows_json))
-    bodies = _write_requests(props["sheetId"], blocks, grow, max_request_bytes)
+    bodies = _write_requests(props["sheetId"], blocks, grow, max_request_bytes or MAX_REQUEST_BYTES)
     written = 0
     for done, (body, end) in enumerate(bodies):
         try:

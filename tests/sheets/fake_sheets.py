@@ -86,8 +86,8 @@ def _canned(status: int) -> ApiError:
 
 @dataclass
 class Fault:
-    """An injected error: the next ``times`` matching requests get Google's ``status`` body,
-    after being applied when ``after_apply`` (the reply is lost, the write is not)."""
+    """An injected error: after ``skip`` matching requests pass, the next ``times`` get Google's
+    ``status`` body, after being applied when ``after_apply`` (the reply is lost, the write is not)."""
 
     status: int
     method: str | None = None
@@ -95,10 +95,19 @@ class Fault:
     times: int = 1
     after_apply: bool = False
     retry_after: int | None = None
+    skip: int = 0
 
     def matches(self, method: str, path: str) -> bool:
         return (self.times > 0 and (self.method is None or self.method == method)
                 and (self.path_contains is None or self.path_contains in path))
+
+    def fires(self) -> bool:
+        """Counts one matching request; true when it gets the error."""
+        if self.skip:
+            self.skip -= 1
+            return False
+        self.times -= 1
+        return True
 
 
 # --- cells as Sheets stores them ---------------------------------------------------------
@@ -442,12 +451,12 @@ class FakeSheets:
         return sheet
 
     def inject(self, status: int, *, method: str | None = None, path_contains: str | None = None, times: int = 1,
-               after_apply: bool = False, retry_after: int | None = None) -> Fault:
-        """The next ``times`` Sheets requests matching ``method``/``path_contains`` answer
-        Google's ``status`` error (one of :data:`CANNED_ERRORS`)."""
+               after_apply: bool = False, retry_after: int | None = None, skip: int = 0) -> Fault:
+        """After ``skip`` of them pass, the next ``times`` Sheets requests matching
+        ``method``/``path_contains`` answer Google's ``status`` error (one of :data:`CANNED_ERRORS`)."""
         if status not in CANNED_ERRORS:
             raise ValueError(f"no canned Google error for {status}")
-        fault = Fault(status, method, path_contains, times, after_apply, retry_after)
+        fault = Fault(status, method, path_contains, times, after_apply, retry_after, skip)
         self.faults.append(fault)
         return fault
 
@@ -520,8 +529,9 @@ class FakeSheets:
             rest = raw_path.split("/v4/spreadsheets/", 1)[1]
             with self.lock:
                 fault = next((f for f in self.faults if f.matches(request.method, request.path)), None)
+                if fault and not fault.fires():
+                    fault = None
                 if fault:
-                    fault.times -= 1
                     if not fault.after_apply:
                         return self._fault_response(fault)
                 answer = self._dispatch(request.method, rest, self.tokens[auth[7:]])
