@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# What the tests need beyond Python: npm packages, Debian's chromium (+ a CJK font) and curl.
+# What the tests need beyond Python: npm packages, Debian's chromium (+ a CJK font), curl and
+# redis-server (the shared rate-limit storage, started by the tests on a loopback port).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 stamp=node_modules/.package-lock.sha256
@@ -11,6 +12,7 @@ fi
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v curl >/dev/null || missing+=(curl)
+[ -x /usr/bin/redis-server ] || missing+=(redis-server)
 fc-list 2>/dev/null | grep -qi -e wqy -e "noto sans cjk" || missing+=(fonts-wqy-zenhei)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
