@@ -1,5 +1,12 @@
-"""Platform time: every JD time is Beijing time (Asia/Shanghai); naive input means Beijing."""
-from datetime import date, datetime, time, timedelta
+"""Platform time: every JD time is Beijing time (Asia/Shanghai); naive input means Beijing.
+
+Elapsed time is measured on the time line, not the wall clock: China kept daylight saving from
+1986 to 1991, and Python subtracts and adds aware datetimes of one tzinfo by their wall clocks.
+``elapsed`` and ``after`` go through UTC for such times; from 1992 on both agree and the
+fast direct arithmetic is used."""
+import re
+import unicodedata
+from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -16,20 +23,68 @@ FIRST_REFUSED_YEAR = 9000
 _DAY_END = time(23, 59, 59)
 UTC8_ALL_YEAR_FROM = 1992
 _TWO_DIGITS = tuple(f"{n:02d}" for n in range(60))
+UTC = timezone.utc
+# Longer than any way of writing a time; refused before any parsing.
+MAX_TIME_TEXT = 64
+# What merchants type besides ISO 8601 and JD's form, once full-width characters are folded
+# (NFKC): 2022/6/16 10:00, 2022.6.16, 2022年6月16日 10:00, 2022年6月16日10时00分.
+_TYPED = re.compile(
+    r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+    r"(?:\s*T?\s*(\d{1,2})\s*[:时点]\s*(\d{1,2})(?:\s*[:分]\s*(\d{1,2})(?:\.(\d{1,6}))?)?\s*[分秒]?)?"
+    r"\s*(Z|[+-]\d{2}:?\d{2})?", re.ASCII)
+
+
+def _unreadable(value: str) -> InvalidTime:
+    return InvalidTime(f"无法识别的时间 {value[:40]!r}", f"unreadable time {value[:40]!r}")
+
+
+def _typed_time(text: str, value: str) -> datetime:
+    """The general reader, for what ``fromisoformat`` does not take (see ``_TYPED``)."""
+    if text.isascii():
+        folded = text
+        controls = not text.isprintable()
+    else:
+        folded = unicodedata.normalize("NFKC", text)
+        controls = any(unicodedata.category(c)[0] == "C" for c in folded)
+    if controls:
+        raise InvalidTime(f"时间中含控制字符 {value[:40]!r}", f"control character inside the time {value[:40]!r}")
+    match = _TYPED.fullmatch(folded.strip())
+    if match is None:
+        raise _unreadable(value)
+    year, month, day, hour, minute, second, fraction, offset = match.groups()
+    iso_text = f"{year}-{int(month):02d}-{int(day):02d}T{int(hour or 0):02d}:{int(minute or 0):02d}:{int(second or 0):02d}"
+    if fraction:
+        iso_text += "." + fraction.ljust(6, "0")
+    if offset:
+        iso_text += offset
+    try:
+        return datetime.fromisoformat(iso_text)
+    except ValueError:
+        raise _unreadable(value) from None
 
 
 def parse_time(value, *, sentinels: bool = True) -> datetime | None:
-    """An aware Beijing datetime, or None for an empty value or (``sentinels``) a "not set" one."""
+    """An aware Beijing datetime, or None for an empty value or (``sentinels``) a "not set" one.
+
+    JD's ``2022-06-01 10:15:00`` and ISO 8601 take the fast path (``fromisoformat``); what
+    merchants type otherwise (full-width digits, ``2022/6/16 10:00``, ``2022年6月16日 10:00``)
+    goes to ``_typed_time``. Texts over ``MAX_TIME_TEXT`` characters and control characters
+    (a NUL inside a time) are refused."""
     if isinstance(value, str):
+        if len(value) > MAX_TIME_TEXT:
+            raise InvalidTime(f"时间文本过长（{len(value)} 个字符）", f"time text too long ({len(value)} characters)")
         text = clean_cell(value)
         if not text or text in SENTINELS:
             return None
-        if "/" in text:
+        if "/" in text:  # Excel's 2022/06/16 10:00:00 is ISO but for its slashes
             text = text.replace("/", "-")
         try:
             dt = datetime.fromisoformat(text)
         except ValueError:
-            raise InvalidTime(f"无法识别的时间 {value[:40]!r}", f"unreadable time {value[:40]!r}") from None
+            dt = None
+        # fromisoformat takes any one character between date and time, and a trailing NUL.
+        if dt is None or (len(text) > 10 and text[10] not in "T ") or not text.isprintable():
+            dt = _typed_time(text, value)
     elif isinstance(value, datetime):
         dt = value
     elif isinstance(value, date):
@@ -107,5 +162,45 @@ def sheet_time(dt: datetime | None) -> str:
     return "" if dt is None else sheet_text(iso(dt))
 
 
+def elapsed(start: datetime, end: datetime) -> timedelta:
+    """``end - start`` on the time line (see the module docstring)."""
+    if start.year >= UTC8_ALL_YEAR_FROM and end.year >= UTC8_ALL_YEAR_FROM:
+        return end - start
+    return end.astimezone(UTC) - start.astimezone(UTC)
+
+
+def after(dt: datetime, delta: timedelta) -> datetime:
+    """``dt + delta`` on the time line, in Beijing time (48 h after a payment is 48 real hours)."""
+    if dt.year >= UTC8_ALL_YEAR_FROM:
+        return dt + delta
+    return (dt.astimezone(UTC) + delta).astimezone(BEIJING)
+
+
+_HUNDREDTH_HOUR = timedelta(seconds=36)
+_MINUTE = timedelta(minutes=1)
+_HOUR = timedelta(hours=1)
+
+
 def hours_between(start: datetime, end: datetime) -> float:
-    return round((end - start).total_seconds() / 3600, 2)
+    """Hours from ``start`` to ``end`` on the time line, to the nearest hundredth."""
+    return round(elapsed(start, end).total_seconds() / 3600, 2)
+
+
+def hours_up(delta: timedelta) -> float:
+    """``delta`` in hours, rounded up to the hundredth: one second late reads 0.01 h, never 0.0 h."""
+    return -(-delta // _HUNDREDTH_HOUR) / 100
+
+
+def hours_down(delta: timedelta) -> float:
+    """``delta`` in hours, rounded down to the hundredth: time left never reads more than there is."""
+    return (delta // _HUNDREDTH_HOUR) / 100
+
+
+def duration_text(delta: timedelta, *, up: bool) -> tuple[str, str]:
+    """``delta`` for a sentence, Chinese and English: minutes under an hour, else hours to the
+    hundredth; rounded up (time late) or down (time left), so the words never contradict a status."""
+    if delta < _HOUR:
+        minutes = -(-delta // _MINUTE) if up else delta // _MINUTE
+        return f"{minutes} 分钟", f"{minutes} min"
+    count = hours_up(delta) if up else hours_down(delta)
+    return f"{count} 小时", f"{count} h"

@@ -1,8 +1,15 @@
-"""Money in yuan: exact decimals, 2 places (fen), rounded half up (RULES.md assumption).
+"""Money in yuan: exact decimals, rounded half up to the fen (RULES.md assumption) once, at the end.
+
+An amount given with at most 2 decimals is read as fen (``"129"`` → ``129.00``). One given with
+more (``"129.005"``, a spreadsheet's ``33.333333333333336``) is kept exact: every sum, difference
+and product is worked out on the exact values and only the result is rounded to the fen, so
+(129.005 − 109.00) × 2 owes 40.01, not the 40.02 of rounding the input first. Sentences show
+such an input as it was given.
 
 ``quantize`` takes its rounding positionally here: as a keyword it costs CPython's decimal
 about 300 ns more a call, and every amount of every order goes through it."""
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+import re
+from decimal import ROUND_HALF_UP, Decimal
 
 from .errors import InvalidAmount
 
@@ -11,37 +18,73 @@ ZERO = Decimal("0.00")
 ZERO_TEXT = "0.00"
 # Larger than any order; refusing it keeps every later sum exact and in range.
 MAX_AMOUNT = Decimal("1000000000000")
-_STRIP = str.maketrans("", "", "¥￥,， \t\"'=元")
+# Longer than any way of writing an amount; refused before any conversion.
+MAX_AMOUNT_TEXT = 40
+# Exponents (Excel's 1.2E+05) beyond two digits are refused before conversion.
+MAX_EXPONENT_DIGITS = 2
+_FOLD = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)}, "．": ".", "，": ",", "＋": "+", "－": "-",
+                       **dict.fromkeys("¥￥ \t\r\n\"'=元\u3000\xa0")})
+# A comma only between groups of three digits: 1,299.50 yes, 12,50 no.
+_AMOUNT = re.compile(r"([+-]?)(\d{1,3}(?:,\d{3})+|\d*)(?:\.(\d*))?(?:[eE]([+-]?)(\d+))?", re.ASCII)
+
+
+def _unreadable(value: str) -> InvalidAmount:
+    return InvalidAmount(f"无法识别的金额 {value[:40]!r}", f"unreadable amount {value[:40]!r}")
+
+
+def _from_text(value: str) -> Decimal:
+    if len(value) > MAX_AMOUNT_TEXT:
+        raise InvalidAmount(f"金额文本过长（{len(value)} 个字符）", f"amount text too long ({len(value)} characters)")
+    if value.isascii() and value.replace(".", "", 1).isdigit():  # 129.00, 129: most amounts
+        return Decimal(value)
+    text = value.translate(_FOLD)
+    match = _AMOUNT.fullmatch(text)
+    if match is None:
+        if "," in text:
+            raise InvalidAmount(f"金额 {value[:40]!r} 中的逗号只能作千位分隔（如 1,299.50），小数点请用“.”",
+                                f"amount {value[:40]!r}: a comma only separates thousands (1,299.50); use '.' for decimals")
+        raise _unreadable(value)
+    sign, whole, fraction, exp_sign, exponent = match.groups()
+    if not whole and not fraction:
+        raise _unreadable(value)
+    if exponent is not None and len(exponent.lstrip("0")) > MAX_EXPONENT_DIGITS:
+        raise InvalidAmount(f"金额的指数过大 {value[:40]!r}", f"amount exponent too large {value[:40]!r}")
+    digits = f"{sign}{whole.replace(',', '') or '0'}.{fraction or '0'}"
+    return Decimal(digits if exponent is None else f"{digits}e{exp_sign}{exponent}")
 
 
 def to_money(value) -> Decimal:
-    """A yuan amount from a JSON number or string (``"129.00"``, ``129``, ``"¥1,299.5"``)."""
+    """A yuan amount from a JSON number or string (``"129.00"``, ``129``, ``"¥1,299.5"``, ``"１２９"``).
+
+    Fen when given with at most 2 decimals, else exact (see the module docstring); ``-0`` is 0.00."""
     if isinstance(value, bool) or value is None:
         raise InvalidAmount("不是金额", "not an amount")
     if isinstance(value, Decimal):
         amount = value
     elif isinstance(value, int):
+        if not -MAX_AMOUNT <= value <= MAX_AMOUNT:
+            raise InvalidAmount("金额过大", "amount too large")
         amount = Decimal(value)
     elif isinstance(value, float):
         amount = Decimal(repr(value))
     elif isinstance(value, str):
-        try:
-            amount = Decimal(value.translate(_STRIP))
-        except InvalidOperation:
-            raise InvalidAmount(f"无法识别的金额 {value[:40]!r}", f"unreadable amount {value[:40]!r}") from None
+        amount = _from_text(value)
     else:
         raise InvalidAmount("不是金额", "not an amount")
     if not amount.is_finite():
         raise InvalidAmount("金额必须是有限数", "amount must be a finite number")
-    if amount < 0:
-        raise InvalidAmount("金额不能为负", "amount must not be negative")
+    if amount.is_signed():
+        if amount:
+            raise InvalidAmount("金额不能为负", "amount must not be negative")
+        amount = amount.copy_abs()
     if amount > MAX_AMOUNT:
         raise InvalidAmount("金额过大", "amount too large")
-    return amount.quantize(FEN, ROUND_HALF_UP)
+    rounded = amount.quantize(FEN, ROUND_HALF_UP)
+    return rounded if rounded == amount else amount
 
 
 def fen(amount: Decimal) -> Decimal:
-    """Round an intermediate result to the fen, half up."""
+    """Round a result to the fen, half up."""
     return amount.quantize(FEN, ROUND_HALF_UP)
 
 

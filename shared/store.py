@@ -4,21 +4,45 @@ status (ok / at_risk / failing / unknown), period and reason, per rule id.
 SHIP-PICKUP-RATE, SHIP-DAILY-RISK, ADMISSION-618, RED-ENVELOPE-ENTRY, FREIGHT-INSURANCE,
 LIGHTNING-REFUND, FREE-PICKUP-RETURN, LATE-GUARANTEE.
 """
+import re
 from collections import defaultdict
 from datetime import timedelta
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 
-from .beijing_time import iso
-from .errors import InputError
+from .beijing_time import after, elapsed, hours, iso
+from .errors import InputError, InvalidNumber
 from .money import to_money
 from .order_input import parse_bool, parse_int, parse_platform
 
 _RANK = {"failing": 0, "at_risk": 1, "unknown": 2, "ok": 3}
+_SHARE_TEXT = re.compile(r"\d{1,3}(?:\.\d{1,12})?%?", re.ASCII)
+_ONE = Decimal(1)
+_HUNDRED = Decimal(100)
+_NO_TIME = timedelta(0)
+# Rates and shares are compared exact; shown rounded down to these places, so a rate shown
+# never reads as meeting a target it misses (89.995 % is 89.99 %, not 90.00 %).
+_RATE_PLACES = Decimal("0.0001")
+_SHARE_PLACES = Decimal("0.01")
+
+
+def parse_share(value) -> Decimal:
+    """A share from 0 to 1: ``0.95``, ``"0.95"`` or ``"95%"``. Text is bounded before it is
+    converted, so NaN, infinities and exponents (``"1e1000000"``) are refused, not computed."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
+        raise InvalidNumber("应为 0 到 1 之间的比例", "expected a share from 0 to 1")
+    text = (value if isinstance(value, str) else repr(value) if isinstance(value, float) else str(value)).strip()
+    if not _SHARE_TEXT.fullmatch(text):
+        raise InvalidNumber(f"应为 0 到 1 之间的比例（如 0.95 或 95%），收到 {text[:20]!r}",
+                            f"expected a share from 0 to 1 (0.95 or 95%), got {text[:20]!r}")
+    share = Decimal(text[:-1]) / _HUNDRED if text.endswith("%") else Decimal(text)
+    if share > _ONE:
+        raise InvalidNumber(f"比例 {text[:20]!r} 超过 1（100%）", f"share {text[:20]!r} is above 1 (100%)")
+    return share
 _FACTS = {"platform": parse_platform, "campaign": str, "freight_insurance": parse_bool, "lightning_refund": parse_bool,
           "category_exempt": parse_bool, "category_in_pickup_scope": parse_bool, "late_guarantee": parse_bool,
           "products_without_promise_template": parse_int, "violation_restricted": parse_bool, "dropshipping": parse_bool,
-          "quality_grade": lambda v: str(v).strip().upper(), "wind_vane_percentile": lambda v: Decimal(str(v)),
-          "risk_tag": parse_bool, "deposit_paid": to_money, "pickup_rate": lambda v: Decimal(str(v))}
+          "quality_grade": lambda v: str(v).strip().upper(), "wind_vane_percentile": parse_share,
+          "risk_tag": parse_bool, "deposit_paid": to_money, "pickup_rate": parse_share}
 _PRODUCT = {"sku": str, "group_price": to_money, "lowest_15d_price": to_money, "virtual": parse_bool,
             "in_subsidy_activity": parse_bool, "units_sold_90d": parse_int, "quality_grade": lambda v: str(v).strip().upper(),
             "kind": str}
@@ -39,7 +63,9 @@ def parse_store(raw) -> tuple[dict, list]:
             continue
         try:
             facts[name] = parse(raw[name])
-        except (InputError, ArithmeticError, ValueError):
+        except InputError as e:
+            errors.append({"field": f"store.{name}", "message": e.message, "message_en": e.message_en})
+        except (ArithmeticError, ValueError):
             errors.append({"field": f"store.{name}", "message": "无法识别的值", "message_en": "unreadable value"})
     products = []
     for i, item in enumerate(raw.get("products") or []):
@@ -61,16 +87,17 @@ def pickup_rate(engine, orders, facts, *, as_of, period) -> dict:
     target, margin, window = params.pickup_rate_target, params.pickup_rate_at_risk_margin, params.pickup_rate_window_hours
     condition = f">= {target}"
     picked = decided = undetermined = 0
+    allowed = hours(window)
     for order in orders:
         paid = order.concluded_at
         if paid is None or order.order_status in ("cancelled", "unpaid"):
             continue
-        due = paid + timedelta(hours=window)
+        due = after(paid, allowed)
         shipped = order.picked_up_at or order.shipped_at
-        if shipped is not None and shipped <= due:
+        if shipped is not None and elapsed(shipped, due) >= _NO_TIME:
             picked += 1
             decided += 1
-        elif shipped is not None or as_of > due:
+        elif shipped is not None or elapsed(due, as_of) > _NO_TIME:
             decided += 1
         else:
             undetermined += 1
@@ -79,15 +106,17 @@ def pickup_rate(engine, orders, facts, *, as_of, period) -> dict:
         if given is None:
             return _metric("SHIP-PICKUP-RATE", "pickup_rate_48h", "unknown", "无已可判定的订单，无法计算 48 小时揽件率",
                            "no decided orders: the 48-hour pickup rate is unknown", None, str(target), condition, period)
-        value = given
+        part, whole = given, 1
     else:
-        value = (Decimal(picked) / Decimal(decided)).quantize(Decimal("0.0001"))
-    if value < target:
+        part, whole = picked, decided
+    # part / whole against the target without dividing: 1,808 of 2,009 (89.995 %) is below 90 %.
+    if part < target * whole:
         status, zh, en = "failing", "低于 90%，无法提报活动", "below target: cannot register for activities"
-    elif value < target + margin:
+    elif part < (target + margin) * whole:
         status, zh, en = "at_risk", "接近 90% 底线", "close to the floor"
     else:
         status, zh, en = "ok", "达标", "meets the target"
+    value = (Decimal(part) / Decimal(whole)).quantize(_RATE_PLACES, ROUND_FLOOR)
     return _metric("SHIP-PICKUP-RATE", "pickup_rate_48h", status, f"48 小时揽件率 {value:.2%}：{zh}",
                    f"48-hour pickup rate {value:.2%}: {en}", str(value), str(target), condition, period,
                    picked_within_48h=picked, decided_orders=decided, undetermined_orders=undetermined)
@@ -116,16 +145,18 @@ def daily_risk(engine, orders, facts, *, as_of, period) -> list:
             ship = result["ship"]
             if ship and ship["status"] in ("shipped_late", "overdue"):
                 late += 1
-            if as_of - order.concluded_at >= timedelta(hours=section.get("slow_progress_after_hours", 24)):
+            if elapsed(order.concluded_at, as_of) >= hours(section.get("slow_progress_after_hours", 24)):
                 aged += 1
                 if ship and ship["status"] in ("shipped_on_time", "shipped_late", "shipped_time_unknown"):
                     shipped += 1
         count = len(day_orders)
-        share = (Decimal(shipped) / Decimal(aged)).quantize(Decimal("0.01")) if aged else None
+        # Compared exact (shipped < share × aged); shown rounded down, as the pickup rate.
+        share = (Decimal(shipped) / Decimal(aged)).quantize(_SHARE_PLACES, ROUND_FLOOR) if aged else None
+        slow = aged > 0 and shipped < section.get("slow_progress_share", 0) * aged
         scenes = []
         if count >= section.get("very_high_orders", 10**9):
             scenes.append(("当日单量极高", "very high daily volume"))
-        if count >= section.get("high_orders", 10**9) and share is not None and share < section.get("slow_progress_share", 0):
+        if count >= section.get("high_orders", 10**9) and slow:
             scenes.append(("日单量较高且发货进度慢", "high volume with slow shipping"))
         if late >= section.get("very_many_late_orders", 10**9):
             scenes.append(("延迟发货单量极高", "very many late orders"))

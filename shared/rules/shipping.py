@@ -1,8 +1,9 @@
 """Shipping rules (发货时效), seed 004: SHIP-DEADLINE, SHIP-SUBSIDY, SHIP-SURCHARGE."""
 import math
+from datetime import timedelta
 from decimal import Decimal
 
-from ..beijing_time import hours, hours_between, iso, sheet_text, sheet_time
+from ..beijing_time import after, duration_text, elapsed, hours, hours_down, hours_up, iso, sheet_text, sheet_time
 from ..money import fen, money_str
 from ..vocabulary import STATUS_MEANINGS, VOCAB
 from .context import flag, lose, missing_fields, rule, skip
@@ -11,6 +12,9 @@ SHIPPED_STATUSES = frozenset({"shipped", "completed"})
 FLAGGED_STATUSES = frozenset({"shipped_late", "overdue", "at_risk"})
 _UNKNOWN_STATUS = VOCAB["ui"]["unknown_status_reason"]
 _HALF_KG = Decimal("0.5")
+_NO_TIME = timedelta(0)
+# A shown time within a minute of the rule's is the same deadline (JD shows times to the minute).
+_SAME_MINUTE = timedelta(minutes=1)
 
 
 @rule("SHIP-DEADLINE", reads=("order_status", "paid_at", "placed_at", "payment_method", "promised_ship_by", "shown_ship_by", "picked_up_at", "shipped_at", "platform", "campaign"))
@@ -39,48 +43,58 @@ def ship_deadline(order, ctx, out) -> None:
         allowed = campaign.extended_hours
     else:
         allowed = campaign.ship_hours
-    platform_deadline = concluded + hours(allowed)
-    deadline, basis = platform_deadline, "platform"
+    platform_deadline = after(concluded, hours(allowed))
+    rule_deadline, basis = platform_deadline, "platform"
     if order.promised_ship_by is not None and order.promised_ship_by < platform_deadline:
-        deadline, basis = order.promised_ship_by, "merchant_promise"
+        rule_deadline, basis = order.promised_ship_by, "merchant_promise"
+    # The merchant is measured against what JD shows (承诺发货时间): an earlier shown time binds.
+    shown = order.shown_ship_by
+    shift = None if shown is None else elapsed(rule_deadline, shown)
+    differs = shift is not None and abs(shift) >= _SAME_MINUTE
+    deadline = rule_deadline
+    if differs and shift < _NO_TIME:
+        deadline, basis = shown, "jd_shown"
 
     shipped_at, shipped_basis = order.picked_up_at, "picked_up_at"
     if shipped_at is None and order.shipped_at is not None:
         shipped_at, shipped_basis = order.shipped_at, "shipped_at"
-    late_by = hours_left = None
+    late_by = hours_left = gap = None
     if shipped_at is not None:
-        status = "shipped_on_time" if shipped_at <= deadline else "shipped_late"
-        if status == "shipped_late":
-            late_by = hours_between(deadline, shipped_at)
+        gap = elapsed(deadline, shipped_at)
+        if gap > _NO_TIME:
+            status, late_by = "shipped_late", hours_up(gap)
+        else:
+            status = "shipped_on_time"
     elif order.order_status in SHIPPED_STATUSES:
         shipped_basis = "order_status"
-        status = "shipped_on_time" if ctx.as_of <= deadline else "shipped_time_unknown"
+        status = "shipped_on_time" if elapsed(ctx.as_of, deadline) >= _NO_TIME else "shipped_time_unknown"
     else:
         shipped_basis = None
-        if ctx.as_of > deadline:
-            status, late_by = "overdue", hours_between(deadline, ctx.as_of)
+        gap = elapsed(ctx.as_of, deadline)
+        if gap < _NO_TIME:
+            gap = -gap
+            status, late_by = "overdue", hours_up(gap)
         else:
-            hours_left = hours_between(ctx.as_of, deadline)
-            at_risk = deadline - ctx.as_of < ctx.at_risk_window
-            status = "at_risk" if at_risk else "pending"
+            hours_left = hours_down(gap)
+            status = "at_risk" if gap < ctx.at_risk_window else "pending"
 
     deadline_iso = iso(deadline)
     out.ship = result = {
         "deadline": deadline_iso, "hours_allowed": allowed, "status": status, "late_by_hours": late_by,
         "hours_left": hours_left, "rule": "SHIP-DEADLINE", "basis": basis, "shipped_basis": shipped_basis,
         "platform_deadline": deadline_iso if platform_deadline is deadline else iso(platform_deadline),
-        "shown_ship_by": iso(order.shown_ship_by)}
+        "shown_ship_by": iso(shown)}
     out.deadlines["ship_by"] = deadline_iso
-    differs = order.shown_ship_by is not None and abs((order.shown_ship_by - deadline).total_seconds()) >= 60
     if differs or status in FLAGGED_STATUSES:
-        _explain(order, ctx, out, result, extended_day, shipped_at, differs)
+        _explain(order, ctx, out, result, extended_day, shipped_at, differs, gap, rule_deadline)
 
 
-def _explain(order, ctx, out, ship: dict, extended_day: bool, shipped_at, differs: bool) -> None:
-    """The SHIP-DEADLINE flags with their reasons; worked out only for orders that get a flag."""
+def _explain(order, ctx, out, ship: dict, extended_day: bool, shipped_at, differs: bool, gap, rule_deadline) -> None:
+    """The SHIP-DEADLINE flags with their reasons; worked out only for orders that get a flag.
+    ``gap`` is the time late or left; the words round it as the status reads (late up, left down)."""
     campaign, concluded = ctx.campaign, order.concluded_at
     status, allowed, basis, deadline_iso = ship["status"], ship["hours_allowed"], ship["basis"], ship["deadline"]
-    late_by, hours_left, shipped_basis = ship["late_by_hours"], ship["hours_left"], ship["shipped_basis"]
+    shipped_basis = ship["shipped_basis"]
     concluded_field = "placed_at" if order.payment_method == "cod" else "paid_at"
     facts = {concluded_field: iso(concluded), "hours_allowed": allowed, "deadline": deadline_iso,
              "campaign": campaign.id if campaign else None, "extended_day": extended_day, "basis": basis}
@@ -93,27 +107,33 @@ def _explain(order, ctx, out, ship: dict, extended_day: bool, shipped_at, differ
         why_zh, why_en = f"{campaign.title} 活动期 {allowed} 小时发货", f"{campaign.title_en}: {allowed} h to ship"
     if basis == "merchant_promise":
         why_zh, why_en = "商家自设承诺发货时间更早，以其为准", "the merchant's own earlier promise binds"
+    elif basis == "jd_shown":
+        why_zh, why_en = "京东显示的承诺发货时间更早，以其为准", "the earlier ship-by time JD shows binds"
     when = sheet_text(deadline_iso)
     if status == "shipped_late":
+        late_zh, late_en = duration_text(gap, up=True)
         via_zh, via_en = ("按揽收时间", "by pickup scan") if shipped_basis == "picked_up_at" else (
             "按出库时间（无揽收时间）", "by outbound time (no pickup scan known)")
         flag(out, "LATE_SHIPMENT", "violation", "SHIP-DEADLINE",
-             f"超时发货 {late_by} 小时：应于 {when} 前揽收（{why_zh}），{via_zh}",
-             f"Shipped {late_by} h late: pickup due by {when} ({why_en}), {via_en}",
+             f"超时发货 {late_zh}：应于 {when} 前揽收（{why_zh}），{via_zh}",
+             f"Shipped {late_en} late: pickup due by {when} ({why_en}), {via_en}",
              **facts, shipped=iso(shipped_at), shipped_basis=shipped_basis)
     elif status == "overdue":
+        late_zh, late_en = duration_text(gap, up=True)
         flag(out, "SHIP_OVERDUE", "violation", "SHIP-DEADLINE",
-             f"已超过发货截止 {late_by} 小时仍未揽收：截止 {when}（{why_zh}）",
-             f"Not picked up {late_by} h after the deadline {when} ({why_en})", **facts, as_of=ctx.as_of_iso)
+             f"已超过发货截止 {late_zh} 仍未揽收：截止 {when}（{why_zh}）",
+             f"Not picked up {late_en} after the deadline {when} ({why_en})", **facts, as_of=ctx.as_of_iso)
     elif status == "at_risk":
+        left_zh, left_en = duration_text(gap, up=False)
         flag(out, "SHIP_AT_RISK", "warning", "SHIP-DEADLINE",
-             f"距发货截止仅剩 {hours_left} 小时：请于 {when} 前完成揽收（{why_zh}）",
-             f"Only {hours_left} h left: pickup due by {when} ({why_en})", **facts, as_of=ctx.as_of_iso)
+             f"距发货截止仅剩 {left_zh}：请于 {when} 前完成揽收（{why_zh}）",
+             f"Only {left_en} left: pickup due by {when} ({why_en})", **facts, as_of=ctx.as_of_iso)
     if differs:
+        rule_when = sheet_time(rule_deadline)
         flag(out, "SHIP_PROMISE_DIFFERS", "info", "SHIP-DEADLINE",
-             f"京东显示的承诺发货时间 {sheet_time(order.shown_ship_by)} 与规则计算的 {when} 不同（{why_zh}）",
-             f"JD shows ship-by {sheet_time(order.shown_ship_by)}, the rules give {when} ({why_en})",
-             **facts, shown_ship_by=iso(order.shown_ship_by))
+             f"京东显示的承诺发货时间 {sheet_time(order.shown_ship_by)} 与规则计算的 {rule_when} 不同（{why_zh}）",
+             f"JD shows ship-by {sheet_time(order.shown_ship_by)}, the rules give {rule_when} ({why_en})",
+             **facts, shown_ship_by=iso(order.shown_ship_by), rule_deadline=iso(rule_deadline))
 
 
 @rule("SHIP-SUBSIDY", reads=("subsidy_activity", "subsidy_amount", "order_status", "paid_at", "placed_at", "payment_method", "promised_ship_by", "shown_ship_by", "picked_up_at", "shipped_at", "platform", "campaign"))

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from shared import BEIJING, default_engine
-from shared.beijing_time import iso, sheet_time
+from shared.beijing_time import after, elapsed, hours_between, hours_down, hours_up, iso, sheet_time
 
 ENGINE = default_engine()
 START = datetime(2021, 5, 1, tzinfo=BEIJING)
@@ -118,3 +118,32 @@ def test_iso_writes_what_isoformat_writes_in_beijing_time(moment, tz):
     aware = moment.replace(tzinfo=tz)
     assert iso(aware) == aware.astimezone(BEIJING).isoformat()
     assert sheet_time(aware) == aware.astimezone(BEIJING).isoformat(" ")[:19]
+
+
+# China kept daylight saving from 1986 to 1991; times of those years and the years around them.
+DST_ERA = st.integers(min_value=int(datetime(1985, 6, 1, tzinfo=timezone.utc).timestamp()),
+                      max_value=int(datetime(1992, 6, 1, tzinfo=timezone.utc).timestamp())).map(
+    lambda s: datetime.fromtimestamp(s, BEIJING))
+
+
+@given(DST_ERA, st.integers(min_value=0, max_value=10 * 24 * 3600))
+def test_elapsed_hours_are_real_hours_whatever_the_wall_clock_did(start, seconds):
+    end = (start.astimezone(timezone.utc) + timedelta(seconds=seconds)).astimezone(BEIJING)
+    assert elapsed(start, end) == timedelta(seconds=seconds)
+    assert hours_between(start, end) == round(seconds / 3600, 2)
+    assert after(start, timedelta(seconds=seconds)).astimezone(timezone.utc) == end.astimezone(timezone.utc)
+    assert hours_down(elapsed(start, end)) <= seconds / 3600 <= hours_up(elapsed(start, end))
+    assert hours_up(elapsed(start, end)) - hours_down(elapsed(start, end)) <= 0.0100001
+
+
+@settings(max_examples=200, deadline=None)
+@given(DST_ERA, st.integers(min_value=0, max_value=4 * 24 * 3600))
+def test_a_ship_deadline_is_48_real_hours_after_payment_in_any_year(paid, seconds):
+    picked = (paid.astimezone(timezone.utc) + timedelta(seconds=seconds)).astimezone(BEIJING)
+    result = ENGINE.annotate_raw({"order_id": "1", "platform": "jd", "paid_at": paid.isoformat(),
+                                  "picked_up_at": picked.isoformat()}, as_of=picked)
+    ship = result["ship"]
+    assert datetime.fromisoformat(ship["deadline"]) - paid == timedelta(hours=48)
+    assert ship["status"] == ("shipped_on_time" if seconds <= 48 * 3600 else "shipped_late")
+    if seconds > 48 * 3600:
+        assert ship["late_by_hours"] >= (seconds - 48 * 3600) / 3600 > ship["late_by_hours"] - 0.01

@@ -81,7 +81,8 @@ def test_pickup_scan_wins_over_outbound_time(annotate):
 
 @pytest.mark.parametrize("as_of, status, hours_left, late_by", [
     pytest.param("2022-06-03T10:00:00+08:00", "pending", 24.0, None, id="a-day-left"),
-    pytest.param("2022-06-04T04:00:01+08:00", "at_risk", 6.0, None, id="just-under-6h-left"),
+    pytest.param("2022-06-04T10:00:01+08:00", "overdue", None, 0.01, id="one-second-overdue-reads-0.01h"),
+    pytest.param("2022-06-04T04:00:01+08:00", "at_risk", 5.99, None, id="just-under-6h-left-reads-5.99"),
     pytest.param("2022-06-04T04:00:00+08:00", "pending", 6.0, None, id="exactly-6h-left-is-not-at-risk"),
     pytest.param("2022-06-04T10:00:00+08:00", "at_risk", 0.0, None, id="deadline-second"),
     pytest.param("2022-06-04T13:30:00+08:00", "overdue", None, 3.5, id="overdue-3.5h"),
@@ -91,8 +92,7 @@ def test_pending_orders_are_pending_at_risk_or_overdue_by_as_of(annotate, as_of,
     ship = result["ship"]
     assert ship["status"] == status
     assert ship["late_by_hours"] == late_by
-    if hours_left is not None:
-        assert ship["hours_left"] == pytest.approx(hours_left, abs=0.01)
+    assert ship["hours_left"] == hours_left
     expected = {"overdue": ["SHIP_OVERDUE"], "at_risk": ["SHIP_AT_RISK"], "pending": []}[status]
     assert codes(result) == expected
 
@@ -201,3 +201,86 @@ def test_carrier_surcharge_is_estimated_per_half_kilo_in_the_warm_up(annotate, w
 def test_no_surcharge_estimate_outside_the_promo(annotate):
     result = annotate(platform="jingxi", paid_at="2022-08-15 10:00:00", weight_kg="1")
     assert "SHIP_SURCHARGE_ESTIMATE" not in codes(result)
+
+
+def test_one_second_late_never_reads_late_by_zero(annotate):
+    result = annotate(platform="jingxi", paid_at="2022-06-16 10:00:00", picked_up_at="2022-06-20 10:00:01")
+    assert result["ship"]["late_by_hours"] == 0.01
+    flag = result["flags"][0]
+    assert "1 分钟" in flag["message"] and "Shipped 1 min late" in flag["message_en"]
+
+
+def test_hours_late_are_rounded_up_and_shown_in_minutes_under_an_hour(annotate):
+    result = annotate(platform="jingxi", paid_at="2022-06-02 10:00:00", as_of="2022-06-04T10:30:01+08:00")
+    assert result["ship"]["status"] == "overdue" and result["ship"]["late_by_hours"] == 0.51
+    assert "31 min after the deadline" in result["flags"][0]["message_en"]
+
+
+def test_an_at_risk_order_never_reads_as_much_time_left_as_the_threshold(annotate):
+    # One second under the 6 h threshold: at risk, and it reads 5.99 h, not 6.0 h.
+    result = annotate(platform="jingxi", paid_at="2022-06-02 10:00:00", as_of="2022-06-04T04:00:01+08:00")
+    assert result["ship"]["status"] == "at_risk" and result["ship"]["hours_left"] == 5.99
+    assert "Only 5.99 h left" in result["flags"][0]["message_en"]
+
+
+def test_time_left_under_an_hour_is_shown_in_whole_minutes_rounded_down(annotate):
+    result = annotate(platform="jingxi", paid_at="2022-06-02 10:00:00", as_of="2022-06-04T09:30:30+08:00")
+    assert result["ship"]["hours_left"] == 0.49
+    assert "仅剩 29 分钟" in result["flags"][0]["message"] and "Only 29 min left" in result["flags"][0]["message_en"]
+
+
+def test_the_time_jd_shows_binds_when_it_is_earlier_than_the_rule(annotate):
+    # 96 h day: the rule gives 06-20 10:00, JD shows 06-18 10:00; at 06-19 the order is overdue, not "1 day left".
+    result = annotate(platform="jingxi", paid_at="2022-06-16 10:00:00", shown_ship_by="2022-06-18 10:00:00",
+                      as_of="2022-06-19T10:00:00+08:00")
+    ship = result["ship"]
+    assert (ship["status"], ship["basis"], ship["deadline"]) == ("overdue", "jd_shown", "2022-06-18T10:00:00+08:00")
+    assert ship["platform_deadline"] == "2022-06-20T10:00:00+08:00" and ship["late_by_hours"] == 24.0
+    overdue = next(f for f in result["flags"] if f["code"] == "SHIP_OVERDUE")
+    assert "京东显示的承诺发货时间更早" in overdue["message"] and overdue["facts"]["basis"] == "jd_shown"
+    differs = next(f for f in result["flags"] if f["code"] == "SHIP_PROMISE_DIFFERS")
+    assert differs["facts"]["rule_deadline"] == "2022-06-20T10:00:00+08:00"
+
+
+def test_a_pickup_after_the_time_jd_shows_is_late_though_inside_the_rule(annotate):
+    result = annotate(platform="jingxi", paid_at="2022-06-16 10:00:00", shown_ship_by="2022-06-18 10:00:00",
+                      picked_up_at="2022-06-18 12:00:00")
+    assert (result["ship"]["status"], result["ship"]["basis"], result["ship"]["late_by_hours"]) == (
+        "shipped_late", "jd_shown", 2.0)
+
+
+def test_a_later_time_shown_by_jd_does_not_extend_the_rule(annotate):
+    result = annotate(platform="jingxi", paid_at="2022-06-02 10:00:00", shown_ship_by="2022-06-06 10:00:00",
+                      as_of="2022-06-05T10:00:00+08:00")
+    assert (result["ship"]["status"], result["ship"]["basis"]) == ("overdue", "platform")
+    assert "SHIP_PROMISE_DIFFERS" in codes(result)
+
+
+def test_the_earliest_of_rule_merchant_promise_and_jd_shown_binds(annotate):
+    result = annotate(platform="jingxi", paid_at="2022-06-16 10:00:00", promised_ship_by="2022-06-17 10:00:00",
+                      shown_ship_by="2022-06-18 10:00:00", as_of="2022-06-16T12:00:00+08:00")
+    assert (result["ship"]["deadline"], result["ship"]["basis"]) == ("2022-06-17T10:00:00+08:00", "merchant_promise")
+
+
+def test_a_time_shown_by_jd_within_a_minute_of_the_rule_is_the_same_deadline(annotate):
+    result = annotate(platform="jingxi", paid_at="2022-06-16 10:00:30", shown_ship_by="2022-06-20 10:00:00",
+                      as_of="2022-06-17T10:00:00+08:00")
+    assert (result["ship"]["deadline"], result["ship"]["basis"]) == ("2022-06-20T10:00:30+08:00", "platform")
+    assert "SHIP_PROMISE_DIFFERS" not in codes(result)
+
+
+@pytest.mark.parametrize("paid_at, picked_up_at, status, late_by", [
+    # China kept daylight saving 1986–1991: on 1988-04-17 clocks went from 02:00 to 03:00.
+    pytest.param("1988-04-16 10:00:00", "1988-04-18 10:30:00", "shipped_on_time", None,
+                 id="47.5-real-hours-across-the-spring-change-is-on-time"),
+    pytest.param("1988-04-16 10:00:00", "1988-04-18 11:00:01", "shipped_late", 0.01,
+                 id="48-real-hours-and-a-second-is-late"),
+    # On 1988-09-11 clocks went from 02:00 back to 01:00: 48 real hours end an hour earlier on the wall clock.
+    pytest.param("1988-09-10 10:00:00", "1988-09-12 09:00:00", "shipped_on_time", None,
+                 id="48-real-hours-across-the-autumn-change-end-at-09:00-wall-clock"),
+    pytest.param("1988-09-10 10:00:00", "1988-09-12 09:30:00", "shipped_late", 0.5,
+                 id="09:30-after-the-autumn-change-is-half-an-hour-late"),
+])
+def test_elapsed_hours_are_real_hours_across_chinas_daylight_saving(annotate, paid_at, picked_up_at, status, late_by):
+    result = annotate(platform="jd", paid_at=paid_at, picked_up_at=picked_up_at, as_of="1988-10-01T00:00:00+08:00")
+    assert (result["ship"]["status"], result["ship"]["late_by_hours"]) == (status, late_by)

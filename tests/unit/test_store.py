@@ -1,5 +1,9 @@
 """Store-level checks: SHIP-PICKUP-RATE, SHIP-DAILY-RISK, ADMISSION-618, RED-ENVELOPE-ENTRY,
 FREIGHT-INSURANCE, LIGHTNING-REFUND, FREE-PICKUP-RETURN, LATE-GUARANTEE."""
+import time
+
+import pytest
+
 from shared import parse_time
 from shared.order_input import parse_order
 from shared.store import evaluate_store
@@ -101,3 +105,51 @@ def test_campaign_services_and_labels(engine):
 def test_bad_store_facts_are_named(engine):
     report = evaluate_store(engine, {"deposit_paid": "lots", "products": [{"group_price": "-1"}]}, [], as_of=AS_OF)
     assert {e["field"] for e in report["errors"]} == {"store.deposit_paid", "store.products[0].group_price"}
+
+
+def test_a_pickup_rate_of_89_995_percent_is_below_90_and_cannot_register(engine):
+    # 1,808 of 2,009 orders picked up within 48 h: 89.995 %, which rounds to 90.00 % but is below it.
+    specs = [("2022-06-02 10:00:00", "2022-06-03 10:00:00")] * 1808 + [("2022-06-02 10:00:00", "2022-06-05 10:00:00")] * 201
+    report = evaluate_store(engine, {"platform": "jingxi"}, orders(*specs), as_of=AS_OF)
+    rate = metric(report, "SHIP-PICKUP-RATE")
+    assert rate["status"] == "failing"
+    assert rate["value"] == "0.8999" and "89.99%" in rate["reason"]  # shown rounded down: never reads as 90 %
+    assert metric(report, "ADMISSION-618", "pickup_rate_48h")["status"] == "failing"
+
+
+@pytest.mark.parametrize("given, status", [
+    pytest.param("0.89999", "failing", id="a-hair-under-the-target-fails"),
+    pytest.param("0.9", "at_risk", id="on-the-target-is-at-risk"),
+    pytest.param("91.999%", "at_risk", id="a-hair-under-the-margin-as-a-percentage"),
+    pytest.param(0.92, "ok", id="at-the-margin-is-ok"),
+])
+def test_a_given_pickup_rate_is_compared_exactly(engine, given, status):
+    report = evaluate_store(engine, {"pickup_rate": given}, [], as_of=AS_OF)
+    assert metric(report, "SHIP-PICKUP-RATE")["status"] == status
+
+
+@pytest.mark.parametrize("name, value", [
+    pytest.param(name, value, id=f"{name}-{label}")
+    for name in ("pickup_rate", "wind_vane_percentile")
+    for label, value in (("nan", "NaN"), ("snan", "sNaN"), ("inf", "Infinity"), ("float-nan", float("nan")),
+                         ("float-inf", float("inf")), ("huge-exponent", "1e1000000"), ("5000-digits", "9" * 5000),
+                         ("above-one", "1.5"), ("negative", "-0.1"), ("words", "high"), ("bool", True))
+])
+def test_a_share_that_is_not_a_number_from_0_to_1_is_a_field_error(engine, name, value):
+    started = time.perf_counter()
+    report = evaluate_store(engine, {name: value}, [], as_of=AS_OF)
+    assert time.perf_counter() - started < 1
+    error = next(e for e in report["errors"] if e["field"] == f"store.{name}")
+    assert error["message"] and "share" in error["message_en"]
+
+
+def test_the_slow_shipping_share_is_compared_exactly(engine):
+    # 1,000 orders in a day, 499 of them shipped after 24 h: 49.9 % < 50 %, though it rounds to 50 %.
+    specs = [("2022-06-10 10:00:00", "2022-06-10 18:00:00")] * 499 + [("2022-06-10 10:00:00", None)] * 501
+    report = evaluate_store(engine, {"platform": "jingxi"}, orders(*specs), as_of=parse_time("2022-06-11 12:00:00"))
+    day = metric(report, "SHIP-DAILY-RISK")
+    assert day["status"] == "failing" and "发货进度慢" in day["reason"]
+    assert day["facts"]["shipped_share"] == "0.49"
+    specs = [("2022-06-10 10:00:00", "2022-06-10 18:00:00")] * 500 + [("2022-06-10 10:00:00", None)] * 500
+    report = evaluate_store(engine, {"platform": "jingxi"}, orders(*specs), as_of=parse_time("2022-06-11 12:00:00"))
+    assert metric(report, "SHIP-DAILY-RISK")["status"] == "ok"
