@@ -4,10 +4,13 @@ Orders inside a batch are documented as ``Order`` but checked one by one by the 
 (``LenientNested``), so one bad order gets its own field errors and the rest are annotated;
 responses are built by the core and documented here (the API tests validate them against it).
 """
-from marshmallow import INCLUDE, Schema, ValidationError, fields, validate
+from marshmallow import INCLUDE, Schema, ValidationError, fields, pre_load, validate
 
 from shared import InputError, parse_time
+
+from .errors import ApiError
 from shared.fields import GROUP_MEMBERS, GROUPS, TOP_LEVEL
+from shared.jos import JosError, envelope_orders
 from shared.model import FAMILIES, SEVERITIES, SHIP_STATUSES
 from shared.vocabulary import FLAG_GROUPS
 
@@ -103,9 +106,25 @@ class OptionsSchema(Schema):
 
 
 class AnnotateRequestSchema(Schema):
+    """Orders in the contract's fields or as JOS order objects; the body may also be a whole JOS
+    response envelope (``jingdong_pop_order_enSearch_responce`` …), whose ``orderInfoList`` is read."""
+
     as_of = AsOf(metadata={"description": "Default: the server's current time."})
-    orders = LenientList(LenientNested(OrderSchema), required=True)
+    orders = LenientList(LenientNested(OrderSchema), required=True,
+                         metadata={"description": "Contract orders, or JOS orderInfoList elements (orderId, …)."})
     options = fields.Nested(OptionsSchema)
+
+    @pre_load
+    def jos_envelope(self, data, **kwargs):
+        if not isinstance(data, dict) or "orders" in data:
+            return data
+        try:
+            orders = envelope_orders(data)
+        except JosError as e:
+            raise ApiError(422, "jos_error_response", e.message, e.message_en, {"code": e.code}) from None
+        if orders is None:
+            return data
+        return {"orders": orders, **{k: data[k] for k in ("as_of", "options") if k in data}}
 
 
 class RowsRequestSchema(Schema):
@@ -193,6 +212,8 @@ class SkipSchema(Schema):
 class OrderResultSchema(Schema):
     order_id = fields.String(required=True, allow_none=True)
     errors = fields.List(fields.Nested(ErrorItemSchema), required=True)
+    warnings = fields.List(fields.Nested(ErrorItemSchema), metadata={
+        "description": "Values read with a remark, e.g. an amount JD marks 仅供参考 (provisional)."})
     campaign = fields.String(allow_none=True)
     ship = fields.Nested(ShipSchema, allow_none=True, required=True)
     deadlines = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
@@ -201,6 +222,7 @@ class OrderResultSchema(Schema):
     losses = fields.Nested(LossesSchema)
     skipped = fields.List(fields.String(), required=True)
     skipped_reasons = fields.Dict(keys=fields.String(), values=fields.Nested(SkipSchema))
+    source = fields.Dict(metadata={"description": "For a JOS order object: {format: jos, used: [...], ignored: [...]}"})
 
 
 class SummarySchema(Schema):

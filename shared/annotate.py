@@ -7,6 +7,7 @@ from .campaigns import Calendar
 from .catalog import Catalog
 from .model import FAMILIES, Findings, Order
 from .money import ZERO, ZERO_TEXT, money_str
+from .jos import from_jos, is_jos_order
 from .order_input import parse_order
 from .rules import after_sales, price, promotions, shipping
 from .rules.context import Context, skip
@@ -79,13 +80,22 @@ class Engine:
                     skip_unreadable(out, rule.rule_id, unread)
                     continue
             rule(order, ctx, out)
-        return to_result(order.order_id, campaign, out, list(errors))
+        return to_result(order.order_id, campaign, out, list(errors), list(order.warnings))
 
     def annotate_raw(self, raw, *, as_of: datetime, defaults=None, **options) -> dict:
+        """One order as a client sent it: contract fields, or a JOS order object (``shared.jos``),
+        whose result then says which JOS fields were used (``source``)."""
+        source = None
+        if is_jos_order(raw):
+            raw, source = from_jos(raw)
         order, errors = parse_order(raw, defaults=defaults)
         if order is None:  # not an object, or no readable order id
-            return error_result(None, errors)
-        return self.annotate(order, as_of=as_of, errors=errors, **options)
+            result = error_result(None, errors)
+        else:
+            result = self.annotate(order, as_of=as_of, errors=errors, **options)
+        if source is not None:
+            result["source"] = source
+        return result
 
 
 def skip_unreadable(out: Findings, rule_id: str, fields: list) -> None:
@@ -96,10 +106,11 @@ def skip_unreadable(out: Findings, rule_id: str, fields: list) -> None:
          f"{names} could not be read (see errors); {words['short_en']} not evaluated")
 
 
-def to_result(order_id, campaign, out: Findings, errors: list) -> dict:
+def to_result(order_id, campaign, out: Findings, errors: list, warnings: list) -> dict:
     return {
         "order_id": order_id,
         "errors": errors,
+        "warnings": warnings,
         "campaign": campaign.id if campaign else None,
         "ship": out.ship,
         "deadlines": out.deadlines,
@@ -113,7 +124,8 @@ def to_result(order_id, campaign, out: Findings, errors: list) -> dict:
 
 
 def error_result(order_id, errors) -> dict:
-    return {"order_id": order_id, "errors": errors, "campaign": None, "ship": None, "deadlines": {}, "flags": [],
+    return {"order_id": order_id, "errors": errors, "warnings": [], "campaign": None, "ship": None, "deadlines": {},
+            "flags": [],
             "compensation": {"total": ZERO_TEXT, "if_claimed_total": ZERO_TEXT, "items": []},
             "losses": {"total": ZERO_TEXT, "items": []}, "skipped": [], "skipped_reasons": {}}
 

@@ -4,7 +4,8 @@ The order and its groups are made from the field table (``shared.fields``): one 
 per group (``Order.price_match`` is a ``PriceMatch`` …), every field ``None`` unless given. They
 are slotted but not frozen: a frozen 30-field ``__init__`` costs more than most rules; the rules
 only read them. ``Order.invalid`` names the fields whose value could not be read, so the rules
-that need one of them are skipped while the others still run.
+that need one of them are skipped while the others still run; ``Order.warnings`` says what was
+read with a remark (an amount JD marks as provisional).
 """
 from dataclasses import field, make_dataclass
 from datetime import datetime
@@ -46,7 +47,7 @@ Order = make_dataclass(
     [("order_id", str)]
     + [(f.name, object, "jd" if f.name == "platform" else None) for f in TOP_LEVEL if f.name != "order_id"]
     + [(group, object, None) for group in GROUP_TYPES]
-    + [("invalid", frozenset, field(default=frozenset()))],
+    + [("invalid", frozenset, field(default=frozenset())), ("warnings", tuple, field(default=()))],
     slots=True,
     namespace={"concluded_at": property(_concluded_at), "ordered_at": property(_ordered_at),
                "__doc__": "One order as the rules read it (fields: shared/data/fields.toml)."})

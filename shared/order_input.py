@@ -5,6 +5,7 @@ cannot be read gives one ``{field, message}`` error and is left out, and the fie
 ``Order.invalid``: only the rules that need it are skipped, the rest of the order is still
 worked out. Only an order that is not an object, or has no readable order id, gets no ``Order``.
 """
+import re
 from decimal import Decimal, InvalidOperation
 
 from .beijing_time import parse_time
@@ -144,6 +145,19 @@ def known_status(status) -> bool:
     return status is None or status in STATUS_MEANINGS
 
 
+# JD's export writes a provisional amount as 36.80（系统计算中，该值仅供参考）: the number, then a note.
+_AMOUNT_NOTE = re.compile(r"^\s*([^（(]*?\d[^（(]*?)\s*[（(]([^）)]{1,60})[）)]\s*$")
+
+
+def amount_note(value):
+    """``(amount text, note)`` for an amount followed by a bracketed note, else ``(value, None)``."""
+    if isinstance(value, str) and ("（" in value or "(" in value):
+        match = _AMOUNT_NOTE.match(value)
+        if match:
+            return match.group(1), match.group(2)
+    return value, None
+
+
 def _money(value):
     """An amount; each distinct text is read once (prices repeat across a merchant's orders)."""
     if isinstance(value, str):
@@ -194,6 +208,14 @@ _MISSING_ID = {"field": "order_id", "message": "缺少订单号", "message_en": 
 _BAD_ID = {"field": "order_id", "message": "订单号应为文本或整数", "message_en": "order_id must be text or a whole number"}
 
 
+_MONEY_FIELDS = frozenset(f.name for f in TOP_LEVEL if f.kind == "money")
+
+
+def _note_warning(field: str, note: str) -> dict:
+    return {"field": field, "message": f"金额附注“{note}”：已按数字读取，可能变动",
+            "message_en": f"the amount carries the note '{note}': read as its number, it may still change"}
+
+
 def _error(field, e: InputError) -> dict:
     return {"field": field, "message": e.message, "message_en": e.message_en}
 
@@ -210,6 +232,7 @@ def parse_order(raw, *, defaults=None) -> tuple[Order | None, list]:
         return None, [_MISSING_ID if given_id is None or given_id == "" else _BAD_ID]
     errors = []
     invalid = []
+    warnings = []
     values = {}
     present = raw
     if defaults:
@@ -221,6 +244,10 @@ def parse_order(raw, *, defaults=None) -> tuple[Order | None, list]:
             continue
         parse = _FIELDS.get(name)
         if parse is not None:
+            if name in _MONEY_FIELDS:
+                value, note = amount_note(value)
+                if note:
+                    warnings.append(_note_warning(name, note))
             try:
                 parsed = parse(value)
             except InputError as e:
@@ -254,4 +281,6 @@ def parse_order(raw, *, defaults=None) -> tuple[Order | None, list]:
         values[name] = kind(**parts)
     if invalid:
         values["invalid"] = frozenset(invalid)
+    if warnings:
+        values["warnings"] = tuple(warnings)
     return Order(order_id=order_id, **values), errors

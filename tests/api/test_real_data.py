@@ -1,0 +1,104 @@
+"""Real JD data through the API: every status word and JOS orderState code of ../shared/REAL-DATA.md §2,
+JOS order objects and envelopes as JD returns them (§3), and partial results on real-shaped orders."""
+import pytest
+import requests
+
+from shared.vocabulary import STATUS_MEANINGS, STATUS_WORDS
+
+AS_OF = "2022-06-20T12:00:00+08:00"
+PAID = "2022-06-16 10:00:00"  # jd, 48 h: due 06-18 10:00, so a to-ship order is overdue at AS_OF
+
+# REAL-DATA.md §2, and what each means for the ship rule: None = no late flag, not to ship now.
+STATUS_WORDS_SEEN = {
+    "等待付款": None, "等待出库": "overdue", "等待确认收货": "shipped_time_unknown", "完成": "shipped_time_unknown",
+    "已完成": "shipped_time_unknown", "已取消": None, "锁定": None, "锁定订单": None, "暂停订单": None,
+    "已出库": "shipped_time_unknown", "等待境外出库": "overdue", "等待境内发货": "overdue",
+    "(锁定)等待出库": None, "(删除)等待出库": None, "(删除)等待确认收货": None, "(删除)等待付款": None,
+    "WAIT_SELLER_STOCK_OUT": "overdue", "WAIT_SELLER_DELIVERY": "overdue", "SEND_TO_DISTRIBUTION_CENER": "shipped_time_unknown",
+    "DISTRIBUTION_CENTER_RECEIVED": "shipped_time_unknown", "WAIT_GOODS_RECEIVE_CONFIRM": "shipped_time_unknown",
+    "RECEIPTS_CONFIRM": "shipped_time_unknown", "FINISHED_L": "shipped_time_unknown", "TRADE_CANCELED": None,
+    "LOCKED": None, "POP_ORDER_PAUSE": None, "PAUSE": None, "WAIT_SEND_CODE": None,
+}
+
+# One orderInfoList element, with the fields real captures hold (REAL-DATA.md §3).
+JOS_ORDER = {
+    "orderId": "235711200001", "venderId": "10086", "orderType": "22", "orderState": "WAIT_SELLER_STOCK_OUT",
+    "orderStateRemark": "等待出库", "payType": "4-在线支付", "orderStartTime": "2022-06-16 09:58:00",
+    "paymentConfirmTime": PAID, "modified": "2022-06-16 10:00:05", "orderEndTime": "0001-01-01 00:00:00",
+    "outBoundDate": "0001-01-01 00:00:00", "orderTotalPrice": "139.00", "orderSellerPrice": "129.00",
+    "orderPayment": "129.00", "freightPrice": "0.00", "sellerDiscount": "10.00", "balanceUsed": "0.00",
+    "itemInfoList": [{"skuId": "100012", "outerSkuId": "A-1", "wareId": "9001", "skuName": "勺子", "jdPrice": "64.50",
+                      "itemTotal": "1"},
+                     {"skuId": "100013", "outerSkuId": "A-2", "wareId": "9002", "skuName": "碗", "jdPrice": "10.00",
+                      "itemTotal": "2"}],
+    "couponDetailList": [], "waybill": "", "logisticsId": "", "storeOrder": "", "idSopShipmenttype": "",
+    "parentOrderId": "0", "orderSource": "移动端订单", "venderRemark": "", "consigneeInfo": {"fullname": "***"},
+}
+
+
+def post(base, body):
+    return requests.post(f"{base}/api/v1/orders/annotate", json=body, timeout=30)
+
+
+def test_every_status_word_of_real_data_is_known():
+    assert sorted(w for w in STATUS_WORDS_SEEN if w not in STATUS_WORDS and not w.startswith("(")) == []
+
+
+@pytest.mark.parametrize("word, status", STATUS_WORDS_SEEN.items())
+def test_a_status_word_decides_whether_the_order_can_be_late(live_api, word, status):
+    result = post(live_api, {"as_of": AS_OF, "orders": [{"order_id": "1", "paid_at": PAID, "order_status": word}]}
+                  ).json()["results"][0]
+    assert result["errors"] == []
+    assert (result["ship"] and result["ship"]["status"]) == status
+    if status is None:
+        assert "SHIP-DEADLINE" in result["skipped"] and result["skipped_reasons"]["SHIP-DEADLINE"]["message"]
+        assert not any(f["code"] in ("SHIP_OVERDUE", "SHIP_AT_RISK") for f in result["flags"])
+
+
+def test_an_unknown_status_word_is_quoted_and_never_taken_as_to_ship(live_api):
+    result = post(live_api, {"as_of": AS_OF, "orders": [{"order_id": "1", "paid_at": PAID, "order_status": "待审核"}]}
+                  ).json()["results"][0]
+    assert result["ship"] is None and result["flags"] == []
+    assert "待审核" in result["skipped_reasons"]["SHIP-DEADLINE"]["message"]
+
+
+def test_a_jos_order_object_is_read_as_jd_returns_it(live_api):
+    result = post(live_api, {"as_of": AS_OF, "orders": [JOS_ORDER]}).json()["results"][0]
+    assert result["order_id"] == "235711200001" and result["errors"] == []
+    assert result["ship"]["status"] == "overdue" and result["ship"]["deadline"] == "2022-06-18T10:00:00+08:00"
+    assert {"orderId", "paymentConfirmTime", "orderState", "payType", "orderPayment", "outBoundDate",
+            "itemInfoList[].itemTotal"} <= set(result["source"]["used"])
+    assert {"venderId", "consigneeInfo", "orderTotalPrice"} <= set(result["source"]["ignored"])
+
+
+def test_a_whole_jos_envelope_is_read_and_epoch_milliseconds_are_times(live_api):
+    shipped = {**JOS_ORDER, "orderId": "235711200002", "orderState": "WAIT_GOODS_RECEIVE_CONFIRM",
+               "paymentConfirmTime": 1655344800000, "outBoundDate": 1655514000000}  # 06-16 10:00, 06-18 09:00
+    body = {"jingdong_pop_order_enSearch_responce": {"code": "0", "searchorderinfo_result": {
+        "apiResult": {"success": True}, "orderTotal": 2, "orderInfoList": [JOS_ORDER, shipped]}}, "as_of": AS_OF}
+    results = post(live_api, body).json()["results"]
+    assert [r["order_id"] for r in results] == ["235711200001", "235711200002"]
+    assert results[1]["ship"]["status"] == "shipped_on_time" and results[1]["ship"]["shipped_basis"] == "shipped_at"
+
+
+def test_a_jos_error_response_gets_a_clear_4xx(live_api):
+    reply = post(live_api, {"error_response": {"code": "19", "zh_desc": "无效的access_token", "en_desc": "Invalid access_token"}})
+    assert reply.status_code == 422
+    error = reply.json()["error"]
+    assert error["code"] == "jos_error_response" and "19" in error["message"] and "access_token" in error["message_en"]
+
+
+def test_a_note_after_an_amount_is_read_and_one_bad_value_keeps_the_ship_deadline(live_api):
+    orders = [{"order_id": "2", "paid_at": PAID, "paid_amount": "36.80（系统计算中，该值仅供参考）", "order_status": "等待出库"},
+              {"order_id": "3", "paid_at": PAID, "order_status": "等待出库",
+               "price_match": {"competitor_platform": "tmall", "competitor_paid_amount": "1O9.00"}}]
+    first, second = post(live_api, {"as_of": AS_OF, "orders": orders}).json()["results"]
+    assert first["ship"]["status"] == "overdue" and first["errors"] == []
+    assert [w["field"] for w in first["warnings"]] == ["paid_amount"] and "仅供参考" in first["warnings"][0]["message"]
+    assert second["ship"]["status"] == "overdue"
+    assert [e["field"] for e in second["errors"]] == ["price_match.competitor_paid_amount"]
+    assert "PRICE-MATCH" in second["skipped"]
+
+
+def test_status_meanings_have_words():
+    assert all(m["zh"] and m["en"] for m in STATUS_MEANINGS.values())
