@@ -5,14 +5,20 @@ yields their annotations, so the original cells wait in a queue until their line
 A large CSV going to CSV is cut at order boundaries (``split``) and its parts annotated by one
 worker process per CPU, each writing its own part of the copy; the parts are then joined.
 The copy is written under a hidden temporary name beside the target and renamed into place
-only when complete: an interrupted run never leaves a half-written copy under the real name.
+only when complete: an interrupted run never leaves a half-written copy under the real name,
+and an output that exists and is not a regular file (a device, a FIFO) is never replaced.
+Worker processes talk back through pipes (no semaphores), and the command stops its
+multiprocessing resource tracker when they are done: no process outlives the command.
 """
 import multiprocessing
+import multiprocessing.connection
+import os
 import secrets
 import shutil
 import signal
+import stat
 import time
-from collections import deque
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -24,9 +30,10 @@ from shared.headers import map_header
 from shared.rows import RowAnnotator
 
 from ..runtime import tune_gc
-from .reader import CsvExport, cell_text, open_export
+from .reader import BadRecord, CsvExport, cell_text, open_export
 from .split import Part, plan_parts
-from .writer import open_output
+from .tally import Tally, TallyingEngine, needs_attention
+from .writer import OUTPUT_NOTES, OutputError, open_output
 
 OUR_COLUMN_PREFIX = "JDPG "
 
@@ -51,15 +58,17 @@ class Job:
     defaults: dict = field(default_factory=dict)
     column_map: dict = field(default_factory=dict)
     campaign_dirs: tuple[str, ...] = ()
+    only_flagged: bool = False
+    summary_sheet: bool = True
 
     @property
     def keep(self) -> list[int]:
         """Indexes of the merchant's own columns: an annotated file's ``JDPG`` columns are redone."""
         return [i for i, title in enumerate(self.header) if not title.startswith(OUR_COLUMN_PREFIX)]
 
-    def annotator(self) -> RowAnnotator:
+    def annotator(self, engine=None) -> RowAnnotator:
         """Raises ``UnmappableHeader`` for a header without an order id column."""
-        return RowAnnotator([self.header[i] for i in self.keep], engine=default_engine(*self.campaign_dirs),
+        return RowAnnotator([self.header[i] for i in self.keep], engine=engine or default_engine(*self.campaign_dirs),
                             as_of=self.as_of, defaults=self.defaults, column_map=self.column_map)
 
 
@@ -68,9 +77,13 @@ class Outcome:
     """What annotating a file (or a part of it) came to."""
 
     rows: int = 0
+    rows_read: int = 0
     summary: dict = field(default_factory=dict)
     bad_rows: list[BadRow] = field(default_factory=list)
     bad_count: int = 0
+    # Rows per ``writer.OUTPUT_NOTES`` kind: what the copy could not hold, said on each row.
+    notes: Counter = field(default_factory=Counter)
+    tally: Tally | None = None
 
 
 def annotate_file(job: Job, out_path: Path, fmt: str, *, jobs: int, listed_bad_rows: int,
@@ -81,6 +94,7 @@ def annotate_file(job: Job, out_path: Path, fmt: str, *, jobs: int, listed_bad_r
     ``on_progress`` of the bytes (CSV) or rows (xlsx) read so far.
     """
     out_path = Path(out_path)
+    refuse_special_output(out_path)
     partial = out_path.with_name(f".{out_path.name}.{secrets.token_hex(4)}.partial")
     parts = _parts(job, fmt, jobs)
     try:
@@ -88,11 +102,28 @@ def annotate_file(job: Job, out_path: Path, fmt: str, *, jobs: int, listed_bad_r
             outcome = annotate_part(job, parts[0], partial, fmt, listed_bad_rows, on_bad_row, on_progress)
         else:
             outcome = _annotate_parts(job, parts, partial, listed_bad_rows, on_bad_row, on_progress)
+        refuse_special_output(out_path)  # it may have appeared while the copy was written
         partial.replace(out_path)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
     return outcome
+
+
+def refuse_special_output(path: Path) -> None:
+    """An output that exists must be a regular file: a rename over a device node or a FIFO
+    would replace it (as root, ``-o /dev/null`` would turn /dev/null into a file)."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise OutputError(f"无法检查输出文件（{exc.strerror}）", f"the output cannot be checked ({exc.strerror})") from None
+    if not stat.S_ISREG(mode):
+        kind = ("目录", "a folder") if stat.S_ISDIR(mode) else (
+            ("命名管道", "a FIFO") if stat.S_ISFIFO(mode) else ("设备或特殊文件", "a device or special file"))
+        raise OutputError(f"输出路径已存在且是{kind[0]}，不是普通文件：不会替换它",
+                          f"the output path exists and is {kind[1]}, not a regular file: it is not replaced")
 
 
 def _parts(job: Job, fmt: str, jobs: int) -> list[Part | None]:
@@ -111,75 +142,109 @@ def annotate_part(job: Job, part: Part | None, out_path: Path, fmt: str, listed_
     else:
         source = CsvExport(job.source, encoding=job.encoding, start=part.start, end=part.end,
                            first_line=part.first_line)
-    annotator = job.annotator()
+    outcome = Outcome(tally=Tally(job.as_of))
+    engine = TallyingEngine(default_engine(*job.campaign_dirs), outcome.tally)
+    annotator = job.annotator(engine)
     keep = job.keep
-    outcome = Outcome()
     try:
         output = open_output(fmt, out_path, [job.header[i] for i in keep], annotator.columns, source.kind,
                              with_header=source.header is not None)
         try:
-            _write_rows(source, annotator, keep, len(keep) != len(job.header), output, outcome, listed_bad_rows,
-                        on_bad_row, on_progress)
+            _write_rows(source, annotator, engine, job, output, outcome, listed_bad_rows, on_bad_row, on_progress)
+            outcome.summary = annotator.summary
+            if fmt == "xlsx" and job.summary_sheet:
+                from .summary_sheet import write_summary_sheet
+
+                output.add_summary(lambda book: write_summary_sheet(book, outcome))
         finally:
             output.close()
     finally:
         source.close()
-    outcome.summary = annotator.summary
     return outcome
 
 
-def _write_rows(source, annotator, keep, project, output, outcome, listed_bad_rows, on_bad_row, on_progress):
+def _write_rows(source, annotator, engine, job, output, outcome, listed_bad_rows, on_bad_row, on_progress):
     waiting = deque()
     errors_at = next(i for i, column in enumerate(annotator.columns) if column.key == "errors")
+    empty_row = [""] * len(annotator.columns)
+    keep = job.keep
+    project = len(keep) != len(job.header)
     as_text = source.kind == "xlsx"
+    notes = getattr(source, "notes", None) or {}
     # A CSV row with all its columns kept is copied as the source has it (see CsvOutput.write).
     verbatim = source.kind == "csv" and not project
 
     def core_rows():
         for line, cells in source.records():
+            if cells.__class__ is BadRecord:
+                # The core sees a blank row (it ends the order before it); the row is written bad.
+                waiting.append((line, [], None, cells.reason))
+                yield []
+                continue
             if project:
                 cells = [cells[i] if i < len(cells) else "" for i in keep]
-            waiting.append((line, cells, source.record_text() if verbatim else None))
+            waiting.append((line, cells, source.record_text() if verbatim else None, None))
             yield [cell_text(v) for v in cells] if as_text else cells
 
-    rows = 0
+    rows = read = 0
+    calls = engine.calls
+    keep_order = True
     for annotation, status in annotator.annotate_stream(core_rows()):
-        line, cells, text = waiting.popleft()
+        line, cells, text, unreadable = waiting.popleft()
+        read += 1
+        if unreadable is not None:
+            annotation, status = list(empty_row), "error"
+            annotation[errors_at] = unreadable
+        elif line in notes:
+            annotation = list(annotation)
+            errors = annotation[errors_at]
+            annotation[errors_at] = f"{errors}；{notes[line]}" if errors else notes[line]
+            outcome.notes["formula"] += 1
+        if engine.calls != calls:  # the first line of a new order
+            calls = engine.calls
+            keep_order = needs_attention(engine.last)
+        if job.only_flagged and status != "error" and (status == "blank" or not keep_order):
+            continue
         if status == "error":
             outcome.bad_count += 1
             if outcome.bad_count <= listed_bad_rows:
                 bad = BadRow(line, str(annotation[errors_at]))
                 outcome.bad_rows.append(bad)
                 on_bad_row(bad)
-        output.write(cells, annotation, status, text)
+        for kind in output.write(cells, annotation, status, text):
+            outcome.notes[kind] += 1
         rows += 1
-        if not rows & 0x1FFF:
+        if not read & 0x1FFF:
             on_progress(source.progress())
     on_progress(source.progress())
     outcome.rows = rows
+    outcome.rows_read = read
 
 
 def _annotate_parts(job, parts, partial, listed_bad_rows, on_bad_row, on_progress) -> Outcome:
     context = multiprocessing.get_context("spawn")
     done = context.Array("q", len(parts), lock=False)
-    results = context.SimpleQueue()
     paths = [partial] + [partial.with_name(f"{partial.name}.{i}") for i in range(1, len(parts))]
-    workers = [context.Process(target=_worker, args=(job, i, part, paths[i], listed_bad_rows, done, results),
+    pipes = [context.Pipe(duplex=False) for _ in parts]
+    workers = [context.Process(target=_worker, args=(job, i, part, paths[i], listed_bad_rows, done, pipes[i][1]),
                                daemon=True) for i, part in enumerate(parts)]
     outcomes = {}
     try:
-        for worker in workers:
+        for worker, (_, sender) in zip(workers, pipes):
             worker.start()
+            sender.close()  # the worker holds its end; a dead worker's pipe then reads as closed
+        readers = {pipes[i][0]: i for i in range(len(parts))}
         while len(outcomes) < len(parts):
-            while not results.empty():
-                index, outcome = results.get()
+            for reader in multiprocessing.connection.wait(list(readers), timeout=0.05):
+                index = readers.pop(reader)
+                try:
+                    outcome = reader.recv()
+                except EOFError:
+                    raise RuntimeError("标注进程意外退出 / a worker process died") from None
                 if isinstance(outcome, BaseException):
                     raise outcome
                 outcomes[index] = outcome
-            if any(w.exitcode not in (None, 0) for w in workers):
-                raise RuntimeError("标注进程意外退出 / a worker process died")
             on_progress(sum(done))
-            time.sleep(0.05)
         with partial.open("ab") as joined:
             for path in paths[1:]:
                 with path.open("rb") as piece:
@@ -189,14 +254,29 @@ def _annotate_parts(job, parts, partial, listed_bad_rows, on_bad_row, on_progres
             if worker.is_alive():
                 worker.terminate()
             worker.join()
+        for reader, _ in pipes:
+            reader.close()
         for path in paths[1:]:
             path.unlink(missing_ok=True)
+        _stop_resource_tracker()
     return _merge([outcomes[i] for i in range(len(parts))], listed_bad_rows, on_bad_row)
 
 
-def _worker(job, index, part, out_path, listed_bad_rows, done, results) -> None:
+def _stop_resource_tracker() -> None:
+    """Spawned workers start multiprocessing's resource tracker, a process that would outlive the
+    command for a moment after it exits. Nothing is left for it to track once the workers are
+    joined (the workers share no semaphores), so it is stopped here, as Python's own tests do."""
+    from multiprocessing import resource_tracker
+
+    stop = getattr(resource_tracker._resource_tracker, "_stop", None)
+    if stop is not None:
+        stop()
+
+
+def _worker(job, index, part, out_path, listed_bad_rows, done, sender) -> None:
     # Ctrl-C reaches the whole process group; the command stops its workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     tune_gc()  # a spawned worker starts with default settings
 
     def on_progress(position: int) -> None:
@@ -206,18 +286,23 @@ def _worker(job, index, part, out_path, listed_bad_rows, done, results) -> None:
         outcome = annotate_part(job, part, out_path, "csv", listed_bad_rows, lambda bad: None, on_progress)
     except Exception as exc:  # noqa: BLE001 - every failure goes back to the command, which reports it
         try:
-            results.put((index, exc))
+            sender.send(exc)
         except Exception:  # noqa: BLE001 - an exception that cannot be pickled
-            results.put((index, RuntimeError(repr(exc))))
+            sender.send(RuntimeError(repr(exc)))
         return
-    results.put((index, outcome))
+    sender.send(outcome)
 
 
 def _merge(outcomes: list[Outcome], listed_bad_rows: int, on_bad_row) -> Outcome:
-    merged = Outcome(rows=sum(o.rows for o in outcomes), bad_count=sum(o.bad_count for o in outcomes))
+    merged = Outcome(rows=sum(o.rows for o in outcomes), rows_read=sum(o.rows_read for o in outcomes),
+                     bad_count=sum(o.bad_count for o in outcomes), tally=outcomes[0].tally)
     merged.bad_rows = [bad for o in outcomes for bad in o.bad_rows][:listed_bad_rows]
     for bad in merged.bad_rows:
         on_bad_row(bad)
+    for o in outcomes:
+        merged.notes.update(o.notes)
+    for o in outcomes[1:]:
+        merged.tally.merge(o.tally)
     merged.summary = merge_summaries([o.summary for o in outcomes])
     return merged
 

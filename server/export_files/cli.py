@@ -2,11 +2,14 @@
 
 Exit codes: 0 the annotated copy was written (bad rows, if any, are listed on stderr and
 in the copy's errors column); 1 nothing was written (the file or an option was refused);
-2 the command line itself is wrong (argparse); 130 interrupted (Ctrl-C), nothing written.
+2 the command line itself is wrong (argparse); 130 interrupted (SIGINT, Ctrl-C) and 143
+stopped (SIGTERM), nothing written and any earlier copy under the output name left as it was.
 """
 import argparse
 import os
+import signal
 import sys
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -16,15 +19,23 @@ from shared.headers import KNOWN_FIELDS, clean_header
 from shared.rows import UnmappableHeader
 
 from ..runtime import tune_gc
-from .annotate import BadRow, Job, Outcome, annotate_file
+from .annotate import BadRow, Job, Outcome, annotate_file, refuse_special_output
 from .reader import BrokenFile, UnreadableFile, open_export
-from .writer import OutputError
+from .writer import OUTPUT_NOTES, OutputError
 
 PLATFORMS = ("jd", "jingxi", "jd_international")
 # Past this many, bad rows are counted, not listed: every one is in the copy's errors column.
 LISTED_BAD_ROWS = 20
 # Below this size a second process costs more than it saves.
 PARALLEL_MIN_BYTES = 8 << 20
+
+
+class Stopped(KeyboardInterrupt):
+    """SIGINT or SIGTERM arrived; raised where the command was, so that it cleans up on its way out."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
 
 
 class Refused(Exception):
@@ -36,16 +47,10 @@ class Refused(Exception):
         self.message_en = message_en
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m server annotate",
-        description="给京东订单导出文件加上发货截止、超时与赔付标注（离线）。"
-                    " Annotate a JD order export (CSV or .xlsx) offline: ship-by, late / at risk, compensation.")
+def input_options() -> argparse.ArgumentParser:
+    """The options saying what to read and how (``annotate`` and ``digest`` both take them)."""
+    parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("file", type=Path, help="订单导出文件 the export file (.csv GBK/UTF-8, or .xlsx)")
-    parser.add_argument("-o", "--output", type=Path,
-                        help="输出文件 output file (default: <name>.annotated.xlsx next to the input)")
-    parser.add_argument("--format", choices=("xlsx", "csv"),
-                        help="输出格式 output format (default: from -o's extension, else xlsx)")
     parser.add_argument("--platform", choices=PLATFORMS,
                         help="文件没有平台列时使用 platform of orders whose row has none (default jd)")
     parser.add_argument("--campaign", help="活动 ID campaign id for orders whose row names none")
@@ -54,10 +59,25 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--map", action="append", default=[], metavar="表头=字段",
                         help="把自定义列映射到字段 map a column of yours to a field, e.g. 揽收时间=picked_up_at "
                              "(repeatable)")
-    parser.add_argument("--jobs", type=_positive, default=_cpus(),
-                        help="并行进程数 worker processes for a large CSV to CSV (default: one per CPU)")
     parser.add_argument("--campaign-dir", type=Path,
                         help="额外的活动日历目录 a folder of extra campaign calendar files (*.toml)")
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m server annotate", parents=[input_options()],
+        description="给京东订单导出文件加上发货截止、超时与赔付标注（离线）。"
+                    " Annotate a JD order export (CSV or .xlsx) offline: ship-by, late / at risk, compensation.")
+    parser.add_argument("-o", "--output", type=Path,
+                        help="输出文件 output file (default: <name>.annotated.xlsx next to the input)")
+    parser.add_argument("--format", choices=("xlsx", "csv"),
+                        help="输出格式 output format (default: from -o's extension, else xlsx)")
+    parser.add_argument("--only", choices=("flagged",),
+                        help="只写需要处理的订单 flagged: only the rows of orders with a flag above info, money "
+                             "owed or money at stake (and rows that could not be read)")
+    parser.add_argument("--jobs", type=_positive, default=_cpus(),
+                        help="并行进程数 worker processes for a large CSV to CSV (default: one per CPU)")
     return parser
 
 
@@ -74,11 +94,8 @@ def _positive(text: str) -> int:
     return int(text)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the command; returns the exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    tune_gc()
+def column_map_of(parser: argparse.ArgumentParser, args) -> dict:
+    """``--map`` items as ``{header: field}``; a malformed one is a command-line error (exit 2)."""
     column_map = {}
     for item in args.map:
         title, sep, field = item.partition("=")
@@ -88,28 +105,69 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"--map {item!r}：未知字段 {field.strip()!r} / unknown field {field.strip()!r} "
                          f"(one of: {', '.join(sorted(KNOWN_FIELDS))})")
         column_map[title.strip()] = field.strip()
+    return column_map
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    tune_gc()
+    column_map = column_map_of(parser, args)
+    with stop_on_signals():
+        try:
+            return _run(args, column_map)
+        except Refused as exc:
+            print(f"错误：{exc.message}\nError: {exc.message_en}", file=sys.stderr)
+            return 1
+        except Stopped as exc:
+            return _stopped(exc.signum)
+        except KeyboardInterrupt:
+            return _stopped(signal.SIGINT)
+
+
+def _stopped(signum: int) -> int:
+    if signum == signal.SIGTERM:
+        print("已停止（SIGTERM），未写入输出文件 / stopped (SIGTERM): no output written", file=sys.stderr)
+        return 128 + signal.SIGTERM
+    print("已中断，未写入输出文件 / interrupted: no output written", file=sys.stderr)
+    return 128 + signal.SIGINT
+
+
+@contextmanager
+def stop_on_signals():
+    """SIGINT and SIGTERM raise ``Stopped`` while the command runs, so the partial copy is removed
+    and the workers stopped. Installed whatever was inherited: a command started in the background
+    by a shell (or nohup, or some CI runners) inherits SIGINT ignored, and Python then installs no
+    handler of its own. A second signal during the clean-up is ignored. The previous handlers are
+    put back afterwards (the command also runs inside tests)."""
+    def stop(signum, frame):
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        raise Stopped(signum)
+
+    previous = {signum: signal.signal(signum, stop) for signum in (signal.SIGINT, signal.SIGTERM)}
     try:
-        return _run(args, column_map)
-    except Refused as exc:
-        print(f"错误：{exc.message}\nError: {exc.message_en}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("已中断，未写入输出文件 / interrupted: no output written", file=sys.stderr)
-        return 130
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
-def _run(args, column_map: dict) -> int:
+def prepare_job(args, column_map: dict, *, only_flagged: bool = False):
+    """``(job, source)`` for ``args.file`` with the options checked, or ``Refused``; ``source`` is
+    the export as opened (now closed), for its kind and size."""
     source_path = args.file
-    fmt = args.format or ("csv" if args.output and args.output.suffix.lower() == ".csv" else "xlsx")
-    out_path = args.output or source_path.with_name(f"{_stem(source_path)}.annotated.{fmt}")
-    _check_paths(source_path, out_path)
+    if not source_path.is_file():
+        raise Refused(f"找不到文件 {source_path}", f"no such file: {source_path}")
     source = _open(source_path)
     source.close()
     job = Job(source=source_path, kind=source.kind, encoding=source.encoding, header=source.header,
               as_of=_as_of(args.as_of),
               defaults={key: value for key, value in (("platform", args.platform), ("campaign", args.campaign))
                         if value},
-              column_map=column_map, campaign_dirs=(str(args.campaign_dir),) if args.campaign_dir else ())
+              column_map=column_map, campaign_dirs=(str(args.campaign_dir),) if args.campaign_dir else (),
+              only_flagged=only_flagged)
     titles = {clean_header(title).lower() for title in source.header}
     absent = [title for title in column_map if clean_header(title).lower() not in titles]
     if absent:
@@ -121,7 +179,15 @@ def _run(args, column_map: dict) -> int:
         raise Refused(f"{source_path}：{exc.message}", f"{source_path}: {exc.message_en}") from None
     except CampaignFileError as exc:
         raise Refused(f"活动日历文件有误：{exc}", f"bad campaign calendar file: {exc}") from None
+    return job, source
 
+
+def _run(args, column_map: dict) -> int:
+    source_path = args.file
+    fmt = args.format or ("csv" if args.output and args.output.suffix.lower() == ".csv" else "xlsx")
+    out_path = args.output or source_path.with_name(f"{_stem(source_path)}.annotated.{fmt}")
+    _check_paths(source_path, out_path)
+    job, source = prepare_job(args, column_map, only_flagged=args.only == "flagged")
     with _progress_bar(source) as bar:
         def on_bad_row(bad: BadRow) -> None:
             bar.write(f"第 {bad.line} 行 line {bad.line}: {bad.reason}", file=sys.stderr)
@@ -157,6 +223,10 @@ def _check_paths(source: Path, out: Path) -> None:
                       f"the output must not be the input file itself: {out} (the input is never modified)")
     if not out.parent.is_dir():
         raise Refused(f"输出目录不存在：{out.parent}", f"the output folder does not exist: {out.parent}")
+    try:
+        refuse_special_output(out)
+    except OutputError as exc:
+        raise Refused(f"{out}：{exc.message}", f"{out}: {exc.message_en}") from None
 
 
 def _as_of(text: str | None) -> datetime:
@@ -188,9 +258,10 @@ def _progress_bar(source):
 
 def _summary_text(outcome: Outcome, out_path: Path) -> str:
     summary, rows, bad_rows = outcome.summary, outcome.rows, outcome.bad_count
+    read = f"（共读取 {outcome.rows_read} 行 of {outcome.rows_read} read）" if outcome.rows != outcome.rows_read else ""
     lines = [
         f"已写入 Written: {out_path}",
-        f"行数 rows: {rows}    订单 orders: {summary['orders']}",
+        f"行数 rows: {rows}{read}    订单 orders: {summary['orders']}",
         f"超时 late: {summary['late'] + summary['overdue']} (已发货超时 shipped late {summary['late']}, "
         f"超时未发货 overdue {summary['overdue']})    即将超时 at risk: {summary['at_risk']}",
         f"应付赔偿 compensation owed: ¥{summary['compensation_total']}    "
@@ -202,4 +273,7 @@ def _summary_text(outcome: Outcome, out_path: Path) -> str:
     elif bad_rows:
         lines.append(f"无法标注的行 bad rows: {bad_rows}（见上方行号与错误列 / see the line numbers above and the "
                      "errors column）")
+    for kind, count in outcome.notes.items():
+        zh, en = OUTPUT_NOTES[kind]
+        lines.append(f"注意 note: {count} 行{zh}（见错误列）/ {count} row(s): {en} (see the errors column)")
     return "\n".join(lines)

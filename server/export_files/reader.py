@@ -4,10 +4,18 @@ CSV comes GBK/GB18030 encoded (or UTF-8, with or without BOM); the encoding is f
 strict decodes of a prefix, then the file is streamed. ``.xlsx`` is read with openpyxl's
 read-only mode. Cell cleaning (``="…"``, leading tab, ¥) is the rules core's job, not ours:
 records come out as the file holds them.
+
+Sizes are bounded so that one hostile cell cannot take the machine's memory: a CSV cell over
+``MAX_CELL_CHARS`` or a physical line over ``MAX_LINE_CHARS`` makes its record a bad record
+(reported by line number, the rest read on); an xlsx cell over ``MAX_CELL_BYTES`` of XML text
+refuses the file before it is parsed, naming the cell.
 """
 import codecs
 import csv
+import functools
 import io
+import re
+import zipfile
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Iterator
@@ -15,6 +23,12 @@ from zipfile import BadZipFile
 
 PREFIX_BYTES = 1 << 20
 READ_BUFFER = 1 << 20
+# Excel itself holds at most 32,767 characters a cell; these bounds leave room for more while
+# keeping one record's memory small. Named here so that a merchant's odd file can be allowed.
+MAX_CELL_CHARS = 1 << 20
+MAX_LINE_CHARS = 8 << 20
+MAX_CELL_BYTES = 1 << 20
+SCAN_CHUNK = 1 << 20
 # Tried in this order: UTF-8 first because GBK text is almost never valid UTF-8, while
 # GB18030 (the GBK superset the seller backend writes) accepts most UTF-8 byte sequences.
 CSV_ENCODINGS = ("utf-8", "gb18030")
@@ -45,6 +59,48 @@ class BrokenFile(Exception):
     def __reduce__(self):
         # Raised in a worker process, it travels back to the command whole.
         return BrokenFile, (self.path, self.line, self.message, self.message_en)
+
+
+class BadRecord:
+    """A record that could not be read (a cell or line over the limits); the rest of the file can."""
+
+    __slots__ = ("reason",)
+
+    def __init__(self, reason: str):
+        self.reason = reason
+
+
+class _LineTooLong(Exception):
+    pass
+
+
+class _Lines:
+    """The text's physical lines, each at most ``MAX_LINE_CHARS`` long, counted, and kept until
+    their record has been yielded (for the verbatim copy). A longer line is skipped to its end
+    and raises ``_LineTooLong``; iteration can go on after it (the csv reader resets itself)."""
+
+    def __init__(self, text):
+        self._readline = text.readline
+        self.count = 0
+        self.recorded = []
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        line = self._readline(MAX_LINE_CHARS)
+        if not line:
+            raise StopIteration
+        self.count += 1
+        if len(line) == MAX_LINE_CHARS and line[-1] not in "\r\n":
+            while True:
+                rest = self._readline(MAX_LINE_CHARS)
+                if not rest or rest[-1] in "\r\n":
+                    break
+            self.recorded.clear()
+            raise _LineTooLong
+        self.recorded.append(line)
+        return line
 
 
 class _ByteRange(io.RawIOBase):
@@ -96,15 +152,16 @@ class CsvExport:
         # The BOM is only at the start of the file.
         text_encoding = "utf-8" if start and self.encoding == "utf-8-sig" else self.encoding
         self._text = io.TextIOWrapper(self._binary, encoding=text_encoding, newline="", errors="strict")
-        self._record_lines = []
-        self._reader = csv.reader(self._recorded(self._text))
+        csv.field_size_limit(MAX_CELL_CHARS)
+        self._lines = _Lines(self._text)
+        self._reader = csv.reader(self._lines)
         self.header = None
         if start:
             return
         try:
             self.header = next(self._reader, None)
-            self._record_lines.clear()
-        except (csv.Error, UnicodeDecodeError) as exc:
+            self._lines.recorded.clear()
+        except (csv.Error, UnicodeDecodeError, _LineTooLong) as exc:
             self.close()
             raise UnreadableFile(path, f"表头行无法解析：{exc}", f"the header line cannot be parsed: {exc}") from None
         if not self.header:
@@ -112,33 +169,39 @@ class CsvExport:
             raise UnreadableFile(path, "文件是空的，没有表头行", "the file is empty: no header line")
         self._line_offset = 0
 
-    def records(self) -> Iterator[tuple[int, list]]:
-        """``(line number, cells)`` per data row; the header is line 1, blank lines are skipped."""
+    def records(self) -> Iterator[tuple[int, list | BadRecord]]:
+        """``(line number, cells)`` per data row; the header is line 1, blank lines are skipped.
+
+        A record over the size limits comes as ``(line, BadRecord)`` and the reading goes on."""
         reader = self._reader
         offset = self._line_offset
-        line = reader.line_num
-        recorded = self._record_lines
-        try:
-            for cells in reader:
-                if cells:
-                    yield offset + line + 1, cells
-                recorded.clear()
-                line = reader.line_num
-        except UnicodeDecodeError:
-            bad = _first_undecodable_line(self.path, self.encoding)
-            raise BrokenFile(self.path, bad, f"第 {bad} 行不是 {self.encoding} 编码，文件其余部分无法读取",
-                             f"line {bad} is not {self.encoding} text; the rest of the file cannot be read") from None
-
-    def _recorded(self, lines):
-        """The file's lines, each also kept until its record has been yielded."""
-        recorded = self._record_lines
-        for text in lines:
-            recorded.append(text)
-            yield text
+        lines = self._lines
+        recorded = lines.recorded
+        while True:
+            line = lines.count
+            try:
+                for cells in reader:
+                    if cells:
+                        yield offset + line + 1, cells
+                    recorded.clear()
+                    line = lines.count
+                return
+            except UnicodeDecodeError:
+                bad = _first_undecodable_line(self.path, self.encoding)
+                raise BrokenFile(self.path, bad, f"第 {bad} 行不是 {self.encoding} 编码，文件其余部分无法读取",
+                                 f"line {bad} is not {self.encoding} text; the rest of the file cannot be read") from None
+            except _LineTooLong:
+                reason = (f"这一行超过 {MAX_LINE_CHARS:,} 个字符，未读取 / the line is over {MAX_LINE_CHARS:,} "
+                          "characters: not read")
+            except csv.Error as exc:
+                reason = (f"这一行无法按 CSV 读取（{_csv_problem(exc)}），未读取 / the record cannot be read as CSV "
+                          f"({exc}): not read")
+            recorded.clear()
+            yield offset + line + 1, BadRecord(reason)
 
     def record_text(self) -> str:
         """The text of the record ``records()`` yielded last, exactly as the file has it (decoded)."""
-        return "".join(self._record_lines)
+        return "".join(self._lines.recorded)
 
     def progress(self) -> int:
         """Bytes consumed so far (read-ahead included), for the progress bar."""
@@ -148,27 +211,58 @@ class CsvExport:
         self._text.close()
 
 
+def _csv_problem(exc: csv.Error) -> str:
+    if "field larger than field limit" in str(exc):
+        return f"有单元格超过 {MAX_CELL_CHARS:,} 个字符"
+    return str(exc)
+
+
 class XlsxExport:
-    """The first sheet of an ``.xlsx`` export, read row by row (openpyxl read-only)."""
+    """The first sheet of an ``.xlsx`` export, read row by row (openpyxl read-only).
+
+    Before openpyxl parses anything, the shared strings and the sheet are scanned as bytes for a
+    cell over ``MAX_CELL_BYTES`` (refused, naming the cell) and for formula cells that have no
+    cached value (the copy can only hold them empty: ``notes`` says so on their rows).
+    """
 
     kind = "xlsx"
 
     def __init__(self, path: Path):
-        import openpyxl
+        from xml.etree.ElementTree import ParseError
+
         from openpyxl.utils.exceptions import InvalidFileException
 
         self.path = path
         self.encoding = None
+        self.notes = {}
         try:
-            self._book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as exc:
-            raise UnreadableFile(path, f"不是可读取的 .xlsx 文件（{exc}）",
-                                 f"not a readable .xlsx file ({exc})") from None
-        sheet = self._book.worksheets[0]
+            reader = _lean_reader_class()(path)
+            reader.read()
+            self._book = reader.wb
+            sheet = self._book.worksheets[0]
+            with reader.archive.open(sheet._worksheet_path) as part:
+                scan = _scan_sheet(part, reader.oversized_strings)
+        except CellTooLarge as exc:
+            raise UnreadableFile(path, f"单元格 {exc.cell} 超过 {MAX_CELL_BYTES:,} 字节，文件未读取（Excel 单元格最多 "
+                                       "32,767 个字符）",
+                                 f"cell {exc.cell} is over {MAX_CELL_BYTES:,} bytes: the file is not read "
+                                 "(an Excel cell holds at most 32,767 characters)") from None
+        except (InvalidFileException, BadZipFile, zipfile.LargeZipFile, KeyError, OSError, ValueError, ParseError,
+                IndexError, TypeError, AttributeError, EOFError) as exc:
+            raise UnreadableFile(path, f"不是可读取的 .xlsx 文件（{_short(exc)}）",
+                                 f"not a readable .xlsx file ({_short(exc)})") from None
+        self.notes = {row: (f"{'、'.join(cells)} 的公式没有缓存的计算结果，复制为空 / formula cell(s) "
+                            f"{', '.join(cells)} hold no computed value: copied empty")
+                      for row, cells in scan.items()}
         self.size = sheet.max_row
         self._rows = enumerate(sheet.iter_rows(values_only=True), start=1)
         self._line = 0
-        first = next(self._rows, None)
+        try:
+            first = next(self._rows, None)
+        except (ParseError, ValueError, KeyError, IndexError, TypeError) as exc:
+            self.close()
+            raise UnreadableFile(path, f"第一个工作表无法读取（{_short(exc)}）",
+                                 f"the first sheet cannot be read ({_short(exc)})") from None
         header = [] if first is None else [cell_text(v) for v in first[1]]
         while header and not header[-1]:
             header.pop()
@@ -178,15 +272,170 @@ class XlsxExport:
         self.header = header
 
     def records(self) -> Iterator[tuple[int, list]]:
-        for self._line, values in self._rows:
-            if any(v is not None and v != "" for v in values):
-                yield self._line, list(values)
+        from xml.etree.ElementTree import ParseError
+
+        try:
+            for self._line, values in self._rows:
+                if any(v is not None and v != "" for v in values):
+                    yield self._line, list(values)
+        except (ParseError, ValueError, KeyError, IndexError, TypeError) as exc:
+            bad = self._line + 1
+            raise BrokenFile(self.path, bad, f"第 {bad} 行起工作表无法读取（{_short(exc)}）",
+                             f"the sheet cannot be read from row {bad} on ({_short(exc)})") from None
 
     def progress(self) -> int:
         return self._line
 
     def close(self) -> None:
         self._book.close()
+
+
+class CellTooLarge(Exception):
+    def __init__(self, cell: str):
+        super().__init__(cell)
+        self.cell = cell
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc) or type(exc).__name__
+    return text if len(text) <= 200 else text[:200] + "…"
+
+
+@functools.cache
+def _lean_reader_class():
+    """Made on first use: the CSV path never imports openpyxl."""
+    from openpyxl.cell.text import Text
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
+    from openpyxl.xml.functions import iterparse
+
+    string_tag = "{%s}si" % SHEET_MAIN_NS
+
+    class LeanExcelReader(ExcelReader):
+        """openpyxl's reader in read-only, values-only mode, with its shared strings read lean.
+
+        openpyxl's own table reader clears each ``<si>`` element but leaves it attached to the
+        root, ~0.15 KB per string kept to the end (most of the ~0.2 KB a row an export grew by).
+        Strings over ``MAX_CELL_BYTES`` are found by a byte scan first and never parsed."""
+
+        def __init__(self, path):
+            super().__init__(path, read_only=True, keep_vba=False, data_only=True, keep_links=False)
+            self.oversized_strings = {}
+
+        def read_strings(self):
+            part = self.package.find(SHARED_STRINGS)
+            if part is None:
+                return
+            name = part.PartName[1:]
+            with self.archive.open(name) as src:
+                oversized = _oversized_strings(src)
+            if oversized:
+                self.oversized_strings = oversized
+                self.shared_strings = []
+                return
+            strings = []
+            with self.archive.open(name) as src:
+                root = None
+                for event, node in iterparse(src, events=("start", "end")):
+                    if root is None:
+                        root = node
+                    elif event == "end" and node.tag == string_tag:
+                        strings.append(Text.from_tree(node).content.replace("x005F_", ""))
+                        root.clear()
+            self.shared_strings = strings
+
+    return LeanExcelReader
+
+
+_CELL_REF = re.compile(rb'<(?:\w+:)?c r="([A-Z]{1,3})([0-9]{1,7})"')
+_FORMULA_CELL = re.compile(rb'<(?:\w+:)?c r="([A-Z]{1,3})([0-9]{1,7})"[^>]*>\s*<(?:\w+:)?f\b[^>]*(?:/>|>[^<]*</(?:\w+:)?f>)'
+                           rb'\s*(<(?:\w+:)?v\b|</)')
+
+
+def _chunks(stream):
+    """A part's bytes as regions ending just before a ``<``, so no tag or text is cut in two.
+    Yields ``(offset, region)``; a region longer than the limit holds a text longer than it."""
+    carry = b""
+    offset = 0
+    while True:
+        chunk = stream.read(SCAN_CHUNK)
+        if not chunk:
+            if carry:
+                yield offset, carry
+            return
+        text = carry + chunk
+        cut = text.rfind(b"<c ")
+        if cut <= 0:
+            cut = text.rfind(b"<")
+        if cut <= 0:
+            if len(text) > 2 * MAX_CELL_BYTES:
+                yield offset, text
+                offset += len(text)
+                text = b""
+            carry = text
+            continue
+        yield offset, text[:cut]
+        offset += cut
+        carry = text[cut:]
+
+
+def _long_text(region: bytes) -> int:
+    """Offset in ``region`` of a text over ``MAX_CELL_BYTES`` (tags excluded), or -1."""
+    if len(region) <= MAX_CELL_BYTES:
+        return -1
+    if max(map(len, region.split(b"<"))) <= MAX_CELL_BYTES:
+        return -1
+    pos = 0
+    for piece in region.split(b"<"):
+        if len(piece) > MAX_CELL_BYTES:
+            return pos
+        pos += len(piece) + 1
+    return -1
+
+
+def _oversized_strings(stream) -> dict:
+    """``{shared string index: None}`` for strings over ``MAX_CELL_BYTES`` (byte scan)."""
+    found = {}
+    index = -1
+    for _, region in _chunks(stream):
+        at = _long_text(region)
+        if at >= 0:
+            found[index + region.count(b"<si", 0, at)] = None
+        index += region.count(b"<si")
+    return found
+
+
+def _scan_sheet(stream, oversized_strings: dict) -> dict:
+    """Formula cells without a cached value, ``{row: [cell refs]}``; raises ``CellTooLarge``."""
+    lost = {}
+    last_ref = "?"
+    wanted = {str(i).encode() for i in oversized_strings}
+    for _, region in _chunks(stream):
+        at = _long_text(region)
+        if at >= 0:
+            refs = list(_CELL_REF.finditer(region, 0, at))
+            raise CellTooLarge(_ref(refs[-1]) if refs else last_ref)
+        if wanted:
+            for m in re.finditer(rb'<(?:\w+:)?c r="([A-Z]{1,3})([0-9]{1,7})"[^>]*t="s"[^>]*>\s*<(?:\w+:)?v>\s*'
+                                 rb'([0-9]+)\s*<', region):
+                if m.group(3) in wanted:
+                    raise CellTooLarge(_ref(m))
+        if b"<f" in region or b":f" in region:
+            for m in _FORMULA_CELL.finditer(region):
+                if m.group(3) == b"</":
+                    lost.setdefault(int(m.group(2)), []).append(_ref(m))
+        refs = region.rfind(b'c r="')
+        if refs >= 0:
+            m = _CELL_REF.match(region, region.rfind(b"<", 0, refs + 1))
+            if m:
+                last_ref = _ref(m)
+    if wanted:
+        raise CellTooLarge("?")
+    return lost
+
+
+def _ref(match) -> str:
+    return match.group(1).decode() + match.group(2).decode()
 
 
 def open_export(path) -> CsvExport | XlsxExport:

@@ -3,6 +3,14 @@
 Both writers stream: one row in, one row out, nothing kept. The CSV is UTF-8 with a BOM so
 Excel opens it without garbling the Chinese; the xlsx is written by xlsxwriter in
 constant-memory mode, with the rows coloured by the core's ``row_status``.
+
+CSV formula injection (OWASP "CSV Injection"): a text cell of an xlsx source is inert in the
+xlsx, but written into a CSV it would be a formula Excel runs. Such cells, and our own text
+cells, are written with a leading ``'`` when they start with ``= + - @``, a tab or a CR
+(``neutralise``). A CSV source is copied as it is (its cells had no type to lose).
+
+What an xlsx copy cannot hold is said on the row, in the errors column (``OUTPUT_NOTES``):
+text over 32,767 characters is cut there, cells past column 16,384 are left out.
 """
 import re
 from datetime import datetime
@@ -11,6 +19,16 @@ from decimal import Decimal, InvalidOperation
 from .reader import cell_text
 
 XLSX_MAX_ROWS = 1_048_576
+XLSX_MAX_COLUMNS = 16_384
+XLSX_MAX_CHARS = 32_767
+# Kinds of loss an xlsx copy reports on its rows (and the command in its summary).
+OUTPUT_NOTES = {
+    "cut": ("单元格超过 32,767 个字符，在 xlsx 中被截断", "cell(s) over 32,767 characters cut in the xlsx"),
+    "columns": ("超过第 16,384 列的单元格未写入 xlsx", "cells past column 16,384 left out of the xlsx"),
+    "formula": ("公式没有缓存的计算结果，复制为空", "formula cells without a computed value copied empty"),
+}
+# OWASP's CSV injection guidance: cells starting with these are read as formulas by spreadsheets.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 WRITE_BUFFER = 1 << 20
 # Excel's own "Bad" / "Neutral" cell styles, so the colours read as they do in Excel.
 ROW_COLOURS = {
@@ -28,6 +46,9 @@ _FORMATS = {"datetime": {"num_format": "yyyy-mm-dd hh:mm:ss"}, "money": {"num_fo
 # text. Written back as the same constant formula it stays both byte-identical and readable.
 _TEXT_FORMULA = re.compile(r'="[^"]*"')
 _NEEDS_QUOTES = re.compile(r'[",\r\n]').search
+# Left as they are by ``neutralise``: JD's own protections, which spreadsheets read as text
+# (a constant string formula, a tab before digits), and plain numbers.
+_INERT = re.compile(r'="[^"]*"|\t[0-9]+|[-+]?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?')
 
 
 class OutputError(Exception):
@@ -54,25 +75,30 @@ class CsvOutput:
         self._from_xlsx = source_kind == "xlsx"
         self._annotation, self._annotation_text = None, ""
         if with_header:
+            if self._from_xlsx:
+                header = [neutralise(title) for title in header]
             self._file.write("\ufeff" + csv_record(header + [c.title for c in columns]))
 
-    def write(self, cells: list, annotation: list, status: str, text: str | None = None) -> None:
+    def write(self, cells: list, annotation: list, status: str, text: str | None = None) -> tuple:
         """``text``, when given, is the row as the CSV source has it: written as it is (only
-        re-encoded), it keeps every original cell byte for byte and costs no re-quoting."""
+        re-encoded), it keeps every original cell byte for byte and costs no re-quoting.
+        Returns the ``OUTPUT_NOTES`` kinds of loss on this row: none for a CSV."""
         width = self._width
+        if annotation != self._annotation:  # the lines of one order share theirs
+            self._annotation = annotation
+            self._annotation_text = csv_record([neutralise(cell) for cell in annotation])
         if text is not None and len(cells) <= width:
-            if annotation != self._annotation:  # the lines of one order share theirs
-                self._annotation, self._annotation_text = annotation, csv_record(annotation)
             self._file.write(text.rstrip("\r\n") + "," * (width - len(cells) + 1) + self._annotation_text)
-            return
+            return ()
         if self._from_xlsx:
-            cells = [cell_text(v) for v in cells]
-        if len(cells) < width:
-            self._file.write(csv_record(cells + [""] * (width - len(cells)) + annotation))
-        elif len(cells) == width:
-            self._file.write(csv_record(cells + annotation))
-        else:
-            self._file.write(csv_record(cells[:width] + annotation + _beyond_header(cells, width)))
+            cells = [neutralise(v) if isinstance(v, str) else cell_text(v) for v in cells]
+        if len(cells) > width:
+            ours = [neutralise(cell) for cell in annotation]
+            self._file.write(csv_record(cells[:width] + ours + _beyond_header(cells, width)))
+            return ()
+        self._file.write(csv_record(cells + [""] * (width - len(cells)))[:-2] + "," + self._annotation_text
+                         if width else self._annotation_text)
+        return ()
 
     def close(self) -> None:
         self._file.close()
@@ -84,10 +110,16 @@ class XlsxOutput:
     def __init__(self, path, header: list[str], columns, source_kind: str):
         import xlsxwriter
 
+        self._width = len(header)
+        self._last_col = self._width + len(columns) - 1
+        if self._last_col >= XLSX_MAX_COLUMNS:
+            raise OutputError(f"表头有 {self._width:,} 列，加上标注列超过 xlsx 的 {XLSX_MAX_COLUMNS:,} 列：请用 --format csv",
+                              f"the header has {self._width:,} columns: with ours that is more than an xlsx "
+                              f"sheet's {XLSX_MAX_COLUMNS:,}; use --format csv")
         self._book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
         self._sheet = self._book.add_worksheet("订单 Orders")
-        self._width = len(header)
         self._kinds = [COLUMN_KINDS.get(c.key, "value") for c in columns]
+        self._errors_at = next(i for i, c in enumerate(columns) if c.key == "errors")
         self._formats = _cell_formats(self._book)
         self._row = 0
         sheet = self._sheet
@@ -98,26 +130,33 @@ class XlsxOutput:
         for i, column in enumerate(columns, start=self._width):
             sheet.set_column(i, i, COLUMN_WIDTHS.get(column.key, 16))
         for i, title in enumerate(header):
-            sheet.write_string(0, i, title, original_title)
+            sheet.write_string(0, i, title[:XLSX_MAX_CHARS], original_title)
         for i, column in enumerate(columns, start=self._width):
             sheet.write_string(0, i, column.title, our_title)
         sheet.freeze_panes(1, 0)
-        self._last_col = self._width + len(columns) - 1
 
-    def write(self, cells: list, annotation: list, status: str, text: str | None = None) -> None:
+    def write(self, cells: list, annotation: list, status: str, text: str | None = None) -> tuple:
+        """Returns the ``OUTPUT_NOTES`` kinds of loss on this row, also said in its errors cell."""
         self._row += 1
         row = self._row
         if row >= XLSX_MAX_ROWS:
             raise OutputError(f"xlsx 最多 {XLSX_MAX_ROWS:,} 行，这个文件更长：请用 --format csv",
                               f"an xlsx sheet holds at most {XLSX_MAX_ROWS:,} rows and this file has more: "
                               "use --format csv")
+        width = self._width
+        beyond = _beyond_header(cells, width)
+        notes = _losses(cells, beyond, width + len(self._kinds))
+        if notes:
+            annotation = list(annotation)
+            said = "；".join(f"{OUTPUT_NOTES[k][0]} / {OUTPUT_NOTES[k][1]}" for k in notes)
+            errors = annotation[self._errors_at]
+            annotation[self._errors_at] = f"{errors}；{said}" if errors else said
         colour = status if status in ROW_COLOURS else "ok"
         formats = self._formats
         plain = formats[(colour, "value")]
         # A coloured row colours its empty cells too, one by one: a row format (set_row) would
         # be kept in memory for every row until the workbook closes.
         sheet = self._sheet
-        width = self._width
         for col, value in enumerate(cells[:width]):
             if value is not None and value != "":
                 self._write_original(row, col, value, plain, formats[(colour, "datetime")])
@@ -131,9 +170,11 @@ class XlsxOutput:
                 self._write_annotation(row, col, value, kind, formats[(colour, kind)])
             elif plain is not None:
                 sheet.write_blank(row, col, None, plain)
-        for col, value in enumerate(_beyond_header(cells, width), start=width + len(self._kinds)):
+        first = width + len(self._kinds)
+        for col, value in enumerate(beyond[:XLSX_MAX_COLUMNS - first], start=first):
             if value is not None and value != "":
                 self._write_original(row, col, value, plain, formats[(colour, "datetime")])
+        return notes
 
     def _write_original(self, row: int, col: int, value, fmt, datetime_fmt) -> None:
         sheet = self._sheet
@@ -141,7 +182,7 @@ class XlsxOutput:
             if value[:2] == '="' and _TEXT_FORMULA.fullmatch(value):
                 sheet.write_formula(row, col, value, fmt, value[2:-1])
             else:
-                sheet.write_string(row, col, value, fmt)
+                sheet.write_string(row, col, value[:XLSX_MAX_CHARS], fmt)
         elif isinstance(value, bool):
             sheet.write_boolean(row, col, value, fmt)
         elif isinstance(value, (int, float)):
@@ -149,7 +190,7 @@ class XlsxOutput:
         elif isinstance(value, datetime):
             sheet.write_datetime(row, col, value, datetime_fmt)
         else:
-            sheet.write_string(row, col, cell_text(value), fmt)
+            sheet.write_string(row, col, cell_text(value)[:XLSX_MAX_CHARS], fmt)
 
     def _write_annotation(self, row: int, col: int, value, kind: str, fmt) -> None:
         sheet = self._sheet
@@ -170,14 +211,55 @@ class XlsxOutput:
                 # back as exactly the same decimal; no arithmetic is done on it.
                 sheet.write_number(row, col, float(amount), fmt)
                 return
+        elif kind == "number" and isinstance(value, str):
+            try:
+                sheet.write_number(row, col, float(value), fmt)
+                return
+            except ValueError:
+                pass
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             sheet.write_number(row, col, value, fmt)
         else:
-            sheet.write_string(row, col, str(value), fmt)
+            sheet.write_string(row, col, str(value)[:XLSX_MAX_CHARS], fmt)
+
+    def add_summary(self, write_summary) -> None:
+        """``write_summary(book)`` adds the summary sheet (see ``summary_sheet``) after the orders."""
+        write_summary(self._book)
 
     def close(self) -> None:
+        from xlsxwriter.exceptions import XlsxWriterException
+
         self._sheet.autofilter(0, 0, self._row, self._last_col)
-        self._book.close()
+        try:
+            self._book.close()
+        except XlsxWriterException as exc:
+            raise OutputError(f"无法写入 xlsx 文件（{exc}）", f"the xlsx file cannot be written ({exc})") from None
+
+
+class NullOutput:
+    """No copy at all: the digest reads and annotates a file only for its totals."""
+
+    def write(self, cells, annotation, status, text=None) -> tuple:
+        return ()
+
+    def close(self) -> None:
+        pass
+
+
+def _losses(cells: list, beyond: list, first_beyond: int) -> tuple:
+    kinds = []
+    if any(isinstance(v, str) and len(v) > XLSX_MAX_CHARS for v in cells):
+        kinds.append("cut")
+    if first_beyond + len(beyond) > XLSX_MAX_COLUMNS:
+        kinds.append("columns")
+    return tuple(kinds)
+
+
+def neutralise(cell):
+    """A text cell as a spreadsheet will not run it: ``'`` first where it would start a formula."""
+    if isinstance(cell, str) and cell[:1] in FORMULA_TRIGGERS and not _INERT.fullmatch(cell):
+        return "'" + cell
+    return cell
 
 
 def csv_record(cells) -> str:
@@ -213,7 +295,9 @@ def _cell_formats(book) -> dict:
 
 
 def open_output(fmt: str, path, header: list[str], columns, source_kind: str,
-                with_header: bool = True) -> CsvOutput | XlsxOutput:
+                with_header: bool = True) -> CsvOutput | XlsxOutput | NullOutput:
+    if fmt == "none":
+        return NullOutput()
     if fmt == "csv":
         return CsvOutput(path, header, columns, source_kind, with_header)
     return XlsxOutput(path, header, columns, source_kind)
