@@ -16,6 +16,7 @@ pytestmark = pytest.mark.packaging
 
 UNIT = ROOT / "deploy" / "jdpg.service"
 ENV_EXAMPLE = ROOT / "deploy" / "jdpg.env.example"
+GUIDE = ROOT / "docs" / "deployment.md"
 SAMPLE = json.loads((ROOT / "server" / "demo" / "sample_orders.json").read_text(encoding="utf-8"))
 PUBLIC = "jdpg.example.com"
 
@@ -95,9 +96,13 @@ def test_forwarded_headers_count_only_from_the_trusted_proxy(installed, key):
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="gunicorn runs on Linux and macOS only")
-def test_the_documented_gunicorn_command_serves_with_a_key(installed, key):
+def test_the_guides_gunicorn_command_serves_with_a_key(installed, key):
+    (documented,) = set(re.findall(r"`(gunicorn [^`]+)`", GUIDE.read_text(encoding="utf-8")))
+    argv = shlex.split(documented)
+    assert argv[argv.index("-b") + 1] == "127.0.0.1:8000"
     port = free_port()
-    command = [str(installed.python), "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "server.app:create_app()"]
+    argv[argv.index("-b") + 1] = f"127.0.0.1:{port}"
+    command = [str(installed.python), "-m", *argv]
     with running(command, cwd=installed.workdir, env=installed.env(JDPG_API_KEYS=key),
                  url=f"http://127.0.0.1:{port}") as url:
         assert_keys_are_required(url, key)

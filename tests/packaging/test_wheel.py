@@ -86,11 +86,13 @@ def test_jdpg_serve_answers_health_the_demo_page_and_an_annotation(installed):
         assert {r["ship"]["status"] for r in answer["results"] if r["ship"]} >= {"shipped_late", "pending", "overdue"}
 
 
-# What Windows' and macOS' os module lacks that Linux has; the commands must start without them.
-LINUX_ONLY = ("sched_getaffinity", "sched_setaffinity", "fork", "forkpty", "getloadavg", "memfd_create")
-WITHOUT_LINUX = ("import os, sys\n"
-                 f"for name in {LINUX_ONLY!r}:\n"
-                 "    if hasattr(os, name): delattr(os, name)\n"
+# What Linux has and Windows' (or macOS') os and signal modules lack: the commands must start without them.
+LINUX_ONLY = {"os": ("sched_getaffinity", "sched_setaffinity", "fork", "forkpty", "getloadavg", "memfd_create"),
+              "signal": ("SIGHUP", "SIGPIPE", "SIGALRM", "SIGUSR1", "SIGCHLD", "SIGKILL")}
+WITHOUT_LINUX = ("import os, signal, sys\n"
+                 f"for module, names in {LINUX_ONLY!r}.items():\n"
+                 "    for name in names:\n"
+                 "        if hasattr(sys.modules[module], name): delattr(sys.modules[module], name)\n"
                  "from server.__main__ import main\n"
                  "sys.argv[0] = 'jdpg'\n"
                  "sys.exit(main(sys.argv[1:]))\n")
