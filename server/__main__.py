@@ -26,6 +26,12 @@ def _prog() -> str:
     return "jdpg" if os.path.basename(sys.argv[0]).lower().startswith("jdpg") else "python -m server"
 
 
+def _threads(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 256:
+        raise argparse.ArgumentTypeError(f"应为 1–256 / must be a whole number from 1 to 256: {text!r}")
+    return int(text)
+
+
 def serve(argv, prog: str | None = None) -> int:
     """The API and the demo page: the development server, or waitress with ``--production``.
     A bad setting or campaign file stops the start with one line naming it (exit 2)."""
@@ -49,12 +55,14 @@ def _serve(argv, prog):
     parser.add_argument("--port", type=int, default=defaults.port, help="default 8000 (env PORT); 0 picks a free port")
     parser.add_argument("--production", action="store_true",
                         help="生产模式 serve with waitress (Linux, macOS, Windows); needs JDPG_API_KEYS")
-    parser.add_argument("--threads", type=int, default=PRODUCTION_THREADS,
+    parser.add_argument("--threads", type=_threads, default=PRODUCTION_THREADS,
                         help=f"waitress worker threads with --production (default {PRODUCTION_THREADS})")
     parser.add_argument("--trusted-proxy", metavar="ADDRESS",
                         help="with --production: the reverse proxy's address (e.g. 127.0.0.1) whose "
                              "X-Forwarded-For/-Proto/-Host headers are believed; others are dropped")
     args = parser.parse_args(argv)
+    if args.trusted_proxy and not args.production:
+        parser.error("--trusted-proxy 需要 --production / --trusted-proxy needs --production")
     settings = Settings.from_env(host=args.host, port=args.port)
     if args.production and not settings.api_keys:
         print("拒绝启动：生产模式必须设置 JDPG_API_KEYS（用 jdpg keys new 生成）/ refusing to start: "
