@@ -757,28 +757,29 @@ class FakeSheets:
     @staticmethod
     def _set_cell(sheet: Sheet, r: int, c: int, cell: dict, mask: list, undo: _Undo) -> None:
         undo.cell(sheet, r, c)
-        for parts in mask:
-            if parts[0] == "userEnteredValue":
-                entered = cell.get("userEnteredValue") or {}
-                if len(entered) > 1 or (entered and next(iter(entered)) not in _VALUE_KINDS):
-                    raise _bad(f"userEnteredValue not implemented by the stand-in: {entered!r}")
-                kind, value = next(iter(entered.items())) if entered else (None, "")
-                sheet.formulas.pop((r, c), None)
-                if kind == "formulaValue":
-                    sheet.formulas[(r, c)] = value
-                    value = evaluate_formula(value)
-                if value != "" or r < len(sheet.values):
-                    sheet.put(r, c, value)
-            else:
-                fmt = _copy(sheet.formats.get((r, c), {}))
-                given = {"userEnteredFormat": cell.get("userEnteredFormat") or {}}
-                holder = {"userEnteredFormat": fmt}
-                _nested_set(holder, parts, given)
-                fmt = _prune(holder.get("userEnteredFormat", {}))
-                if fmt:
-                    sheet.formats[(r, c)] = fmt
-                else:
-                    sheet.formats.pop((r, c), None)
+        format_paths = [parts for parts in mask if parts[0] == "userEnteredFormat"]
+        if len(format_paths) < len(mask):
+            entered = cell.get("userEnteredValue") or {}
+            if len(entered) > 1 or (entered and next(iter(entered)) not in _VALUE_KINDS):
+                raise _bad(f"userEnteredValue not implemented by the stand-in: {entered!r}")
+            (kind, value), = entered.items() if entered else ((None, ""),)
+            sheet.formulas.pop((r, c), None)
+            if kind == "formulaValue":
+                sheet.formulas[(r, c)] = value
+                value = evaluate_formula(value)
+            if value != "" or r < len(sheet.values):
+                sheet.put(r, c, value)
+        old, given = sheet.formats.get((r, c)), cell.get("userEnteredFormat")
+        if not format_paths or (old is None and not given):
+            return
+        holder, source = {"userEnteredFormat": _copy(old) if old else {}}, {"userEnteredFormat": given or {}}
+        for parts in format_paths:
+            _nested_set(holder, parts, source)
+        fmt = _prune(holder.get("userEnteredFormat", {}))
+        if fmt:
+            sheet.formats[(r, c)] = fmt
+        else:
+            sheet.formats.pop((r, c), None)
 
     def _update_cells(self, book, spec, undo):
         if "start" in spec:
