@@ -4,6 +4,7 @@ forwarded headers believed only from the trusted proxy. Run from the installed w
 import json
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import urllib.request
@@ -106,3 +107,14 @@ def test_the_guides_gunicorn_command_serves_with_a_key(installed, key):
     with running(command, cwd=installed.workdir, env=installed.env(JDPG_API_KEYS=key),
                  url=f"http://127.0.0.1:{port}") as url:
         assert_keys_are_required(url, key)
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze is Linux's (package systemd)")
+def test_systemd_accepts_the_unit(installed, key, tmp_path):
+    env_file = tmp_path / "jdpg.env"
+    env_file.write_text("".join(f"{name}={value}\n" for name, value in example_env(key).items()))
+    unit = tmp_path / "jdpg.service"
+    unit.write_text(UNIT.read_text().replace("/opt/jdpg/venv/bin/jdpg", str(installed.jdpg))
+                    .replace("/etc/jdpg/jdpg.env", str(env_file)))
+    done = subprocess.run(["systemd-analyze", "verify", str(unit)], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout + done.stderr) == (0, "")
