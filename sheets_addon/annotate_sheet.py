@@ -31,24 +31,21 @@ from gspread.urls import SPREADSHEET_BATCH_UPDATE_URL
 from gspread.utils import absolute_range_name
 
 from shared import default_engine
-from shared.columns import PREFIX
 from shared.cells import clean_cell
 from shared.headers import clean_header
 from shared.rows import RowAnnotator, UnmappableHeader
+from shared.vocabulary import PREFIX, ROW_COLOURS
 
 from .client import RetryLimitReached
 
-__all__ = ["DEFAULT_WORKSHEET", "GridTooLarge", "MAX_CELLS", "MAX_REQUEST_BYTES", "STATUS_COLOURS",
-           "SheetAnnotation", "UnmappableHeader", "WorksheetMissing", "WriteInterrupted", "annotate_worksheet",
+__all__ = ["DEFAULT_WORKSHEET", "GridTooLarge", "MAX_CELLS", "MAX_REQUEST_BYTES", "SheetAnnotation", "UnmappableHeader", "WorksheetMissing", "WriteInterrupted", "annotate_worksheet",
            "own_columns"]
-
-# Row colours by row_status, as the Apps Script add-on paints them.
-STATUS_COLOURS = {"late": "#f4c7c3", "at_risk": "#fce8b2", "owed": "#c9daf8", "error": "#e6e6e6"}
 
 DEFAULT_WORKSHEET = "Orders"
 MAX_REQUEST_BYTES = 2 * 1024 * 1024     # Google's guidance: "a 2 MB maximum payload"
 MAX_CELLS = 10_000_000                  # Google's limit for all the sheets of a spreadsheet
-_FIELDS = "userEnteredValue,userEnteredFormat.backgroundColor,userEnteredFormat.textFormat.bold"
+_FIELDS = ("userEnteredValue,userEnteredFormat.backgroundColor,userEnteredFormat.textFormat.foregroundColor,"
+           "userEnteredFormat.textFormat.bold")
 # Bytes of one updateCells envelope around its rows (range, fields, keys), rounded up.
 _ENVELOPE_BYTES = 400
 
@@ -137,8 +134,10 @@ def _rgb(hex_colour: str) -> dict:
     return {name: int(hex_colour[i:i + 2], 16) / 255 for name, i in (("red", 1), ("green", 3), ("blue", 5))}
 
 
-# Built once and shared by every cell of a status: a 100,000-row sheet has 900,000 cells.
-_STATUS_FORMATS = {status: {"backgroundColor": _rgb(colour)} for status, colour in STATUS_COLOURS.items()}
+# Row colours (background, text) of the shared palette, built once and shared by every cell of
+# a status: a 100,000-row sheet has 900,000 cells.
+_STATUS_FORMATS = {status: {"backgroundColor": _rgb(background), "textFormat": {"foregroundColor": _rgb(font)}}
+                   for status, (background, font) in ROW_COLOURS.items()}
 _HEADER_FORMAT = {"textFormat": {"bold": True}}
 
 

@@ -12,6 +12,7 @@ import pytest
 
 from sheets_addon.__main__ import main
 from sheets_addon.annotate_sheet import MAX_REQUEST_BYTES
+from shared.vocabulary import ROW_COLOURS
 
 ROOT = Path(__file__).resolve().parents[2]
 BOOK = "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_"
@@ -75,8 +76,14 @@ def col(sheet, part):
     return next(i for i, title in enumerate(header(sheet)) if title.startswith("JDPG ") and part in title)
 
 
-RED = {"red": 0xF4 / 255, "green": 0xC7 / 255, "blue": 0xC3 / 255}
-AMBER = {"red": 0xFC / 255, "green": 0xE8 / 255, "blue": 0xB2 / 255}
+def rgb(hex_colour):
+    return {name: int(hex_colour[i:i + 2], 16) / 255 for name, i in (("red", 1), ("green", 3), ("blue", 5))}
+
+
+def painted(status):
+    """The format of a row of ``status`` in the shared palette: background and text colour."""
+    background, font = ROW_COLOURS[status]
+    return {"backgroundColor": rgb(background), "textFormat": {"foregroundColor": rgb(font)}}
 
 
 def test_a_jd_export_is_annotated_in_place_and_only_our_columns_are_written(fake_sheets, sa_file, capsys):
@@ -94,8 +101,9 @@ def test_a_jd_export_is_annotated_in_place_and_only_our_columns_are_written(fake
     assert sheet.values[1][ship_by] == "2022-06-20 10:00:00"
     assert sheet.values[1][col(sheet, "Hours late")] == 1.0
     assert "paid_at" in sheet.values[5][errors]
-    assert sheet.formats[(1, status)] == {"backgroundColor": RED}
-    assert sheet.formats[(6, status)] == {"backgroundColor": AMBER}
+    assert sheet.formats[(1, status)] == painted("late")
+    assert sheet.formats[(6, status)] == painted("at_risk")
+    assert sheet.formats[(5, errors)] == painted("error")
     assert (2, status) not in sheet.formats
     assert sheet.formats[(0, status)] == {"textFormat": {"bold": True}}
     assert "已标注 6 行 annotated 6 rows" in capsys.readouterr().out
