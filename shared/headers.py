@@ -20,6 +20,21 @@ for _field, _headers in HEADER_SYNONYMS.items():
         _HEADER_TO_FIELD[_header.lower()] = (_field, _rank)
 
 
+# Rows an export may have above its header: the after-sales export (自主售后 服务单导出) writes a group
+# row (服务单信息 / 申请信息 / 审核信息 …) above the real header.
+MAX_ROWS_ABOVE_HEADER = 5
+_ID_HEADERS = frozenset(h.lower() for h in HEADER_SYNONYMS["order_id"] + ("服务单号",))
+
+
+def header_row_index(rows: list) -> int:
+    """Which of an export's first rows is its header: the first that names 订单号 (or another
+    order-id header) or 服务单号; the first row when none does (a header mapped by the merchant)."""
+    for index, row in enumerate(rows[:MAX_ROWS_ABOVE_HEADER + 1]):
+        if any(clean_header(cell).lower() in _ID_HEADERS for cell in row):
+            return index
+    return 0
+
+
 def clean_header(text) -> str:
     """A header cell unwrapped as any cell is (``shared.cells``), and a byte-order mark dropped."""
     return str(text if text is not None else "").strip(PROTECTION + "\ufeff")

@@ -55,6 +55,8 @@ class Job:
     encoding: str | None
     header: list[str]
     as_of: datetime
+    # Rows above the header (the after-sales export's group row), copied as they are.
+    preamble: list = field(default_factory=list)
     defaults: dict = field(default_factory=dict)
     column_map: dict = field(default_factory=dict)
     campaign_dirs: tuple[str, ...] = ()
@@ -148,7 +150,7 @@ def annotate_part(job: Job, part: Part | None, out_path: Path, fmt: str, listed_
     keep = job.keep
     try:
         output = open_output(fmt, out_path, [job.header[i] for i in keep], annotator.columns, source.kind,
-                             with_header=source.header is not None)
+                             with_header=source.header is not None, preamble=job.preamble)
         try:
             _write_rows(source, annotator, engine, job, output, outcome, listed_bad_rows, on_bad_row, on_progress)
             outcome.summary = annotator.summary

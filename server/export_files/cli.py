@@ -163,6 +163,7 @@ def prepare_job(args, column_map: dict, *, only_flagged: bool = False):
     source = _open(source_path)
     source.close()
     job = Job(source=source_path, kind=source.kind, encoding=source.encoding, header=source.header,
+              preamble=source.preamble,
               as_of=_as_of(args.as_of),
               defaults={key: value for key, value in (("platform", args.platform), ("campaign", args.campaign))
                         if value},

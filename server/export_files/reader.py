@@ -14,12 +14,15 @@ import codecs
 import csv
 import functools
 import io
+import itertools
 import re
 import zipfile
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Iterator
 from zipfile import BadZipFile
+
+from shared.headers import MAX_ROWS_ABOVE_HEADER, header_row_index
 
 PREFIX_BYTES = 1 << 20
 READ_BUFFER = 1 << 20
@@ -156,9 +159,12 @@ class CsvExport:
         self._lines = _Lines(self._text)
         self._reader = csv.reader(self._lines)
         self.header = None
+        self.preamble = []
         if start:
             return
         try:
+            above = header_row_index(_first_records(path, text_encoding))
+            self.preamble = [next(self._reader) for _ in range(above)]
             self.header = next(self._reader, None)
             self._lines.recorded.clear()
         except (csv.Error, UnicodeDecodeError, _LineTooLong) as exc:
@@ -209,6 +215,16 @@ class CsvExport:
 
     def close(self) -> None:
         self._text.close()
+
+
+def _first_records(path: Path, encoding: str) -> list:
+    """The first records of a CSV, read on their own to find its header row; none when unreadable
+    (the main reader then reports the problem)."""
+    try:
+        with path.open(encoding=encoding, newline="", errors="strict") as f:
+            return list(itertools.islice(csv.reader(itertools.islice(f, 64)), MAX_ROWS_ABOVE_HEADER + 1))
+    except (csv.Error, UnicodeDecodeError, OSError):
+        return []
 
 
 def _csv_problem(exc: csv.Error) -> str:
@@ -263,6 +279,13 @@ class XlsxExport:
             self.close()
             raise UnreadableFile(path, f"第一个工作表无法读取（{_short(exc)}）",
                                  f"the first sheet cannot be read ({_short(exc)})") from None
+        self.preamble = []
+        if first is not None:
+            above = header_row_index([[cell_text(v) for v in row] for row in
+                                      itertools.islice(sheet.iter_rows(values_only=True), MAX_ROWS_ABOVE_HEADER + 1)])
+            for _ in range(above):
+                self.preamble.append([cell_text(v) for v in first[1]])
+                first = next(self._rows, None)
         header = [] if first is None else [cell_text(v) for v in first[1]]
         while header and not header[-1]:
             header.pop()

@@ -67,7 +67,8 @@ class CsvOutput:
     nor the header: it is appended to the first part as it is.
     """
 
-    def __init__(self, path, header: list[str], columns, source_kind: str, with_header: bool = True):
+    def __init__(self, path, header: list[str], columns, source_kind: str, with_header: bool = True,
+                 preamble: list = ()):
         # Plain UTF-8 with the BOM written by hand: Python encodes "utf-8" in C but "utf-8-sig"
         # through a Python-level encoder, a cost on every one of a million rows.
         self._file = open(path, "w", encoding="utf-8", newline="", buffering=WRITE_BUFFER)
@@ -77,7 +78,10 @@ class CsvOutput:
         if with_header:
             if self._from_xlsx:
                 header = [neutralise(title) for title in header]
-            self._file.write("\ufeff" + csv_record(header + [c.title for c in columns]))
+            self._file.write("\ufeff")
+            for row in preamble:  # the rows above the header (a group row), kept as they were
+                self._file.write(csv_record([neutralise(cell) for cell in row]))
+            self._file.write(csv_record(header + [c.title for c in columns]))
 
     def write(self, cells: list, annotation: list, status: str, text: str | None = None) -> tuple:
         """``text``, when given, is the row as the CSV source has it: written as it is (only
@@ -107,7 +111,7 @@ class CsvOutput:
 class XlsxOutput:
     """An xlsx copy: frozen header, filters on, late / at-risk / owed rows coloured."""
 
-    def __init__(self, path, header: list[str], columns, source_kind: str):
+    def __init__(self, path, header: list[str], columns, source_kind: str, preamble: list = ()):
         import xlsxwriter
 
         self._width = len(header)
@@ -121,8 +125,12 @@ class XlsxOutput:
         self._kinds = [COLUMN_KINDS.get(c.key, "value") for c in columns]
         self._errors_at = next(i for i, c in enumerate(columns) if c.key == "errors")
         self._formats = _cell_formats(self._book)
-        self._row = 0
+        self._row = self._header_row = len(preamble)
         sheet = self._sheet
+        for r, row in enumerate(preamble):  # the rows above the header (a group row), kept as they were
+            for c, value in enumerate(row):
+                if value:
+                    sheet.write_string(r, c, str(value)[:XLSX_MAX_CHARS])
         original_title = self._book.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1})
         our_title = self._book.add_format({"bold": True, "bg_color": "#E2EFDA", "border": 1, "text_wrap": True})
         if self._width:
@@ -130,10 +138,10 @@ class XlsxOutput:
         for i, column in enumerate(columns, start=self._width):
             sheet.set_column(i, i, COLUMN_WIDTHS.get(column.key, 16))
         for i, title in enumerate(header):
-            sheet.write_string(0, i, title[:XLSX_MAX_CHARS], original_title)
+            sheet.write_string(self._header_row, i, title[:XLSX_MAX_CHARS], original_title)
         for i, column in enumerate(columns, start=self._width):
-            sheet.write_string(0, i, column.title, our_title)
-        sheet.freeze_panes(1, 0)
+            sheet.write_string(self._header_row, i, column.title, our_title)
+        sheet.freeze_panes(self._header_row + 1, 0)
 
     def write(self, cells: list, annotation: list, status: str, text: str | None = None) -> tuple:
         """Returns the ``OUTPUT_NOTES`` kinds of loss on this row, also said in its errors cell."""
@@ -229,7 +237,7 @@ class XlsxOutput:
     def close(self) -> None:
         from xlsxwriter.exceptions import XlsxWriterException
 
-        self._sheet.autofilter(0, 0, self._row, self._last_col)
+        self._sheet.autofilter(self._header_row, 0, self._row, self._last_col)
         try:
             self._book.close()
         except XlsxWriterException as exc:
@@ -295,9 +303,9 @@ def _cell_formats(book) -> dict:
 
 
 def open_output(fmt: str, path, header: list[str], columns, source_kind: str,
-                with_header: bool = True) -> CsvOutput | XlsxOutput | NullOutput:
+                with_header: bool = True, preamble: list = ()) -> CsvOutput | XlsxOutput | NullOutput:
     if fmt == "none":
         return NullOutput()
     if fmt == "csv":
-        return CsvOutput(path, header, columns, source_kind, with_header)
-    return XlsxOutput(path, header, columns, source_kind)
+        return CsvOutput(path, header, columns, source_kind, with_header, preamble)
+    return XlsxOutput(path, header, columns, source_kind, preamble)

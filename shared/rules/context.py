@@ -9,6 +9,7 @@ from ..campaigns import Calendar, Campaign
 from ..catalog import Catalog, Params
 from ..model import Findings
 from ..money import money_str
+from ..fields import BY_PATH
 from ..vocabulary import FLAGS
 
 ONE_SECOND = timedelta(seconds=1)
@@ -69,6 +70,14 @@ def lose(out: Findings, rule: str, amount, message: str, message_en: str, facts:
                        "facts": facts})
 
 
+def _named(path: str) -> str:
+    """A field as a reason names it: its contract name and the column that holds it (付款确认时间)."""
+    field = BY_PATH.get(path)
+    if field is None:
+        return path
+    return f"{path}（{field.headers[0] if field.headers else field.zh}）"
+
+
 def missing_fields(message_rule_zh: str, message_rule_en: str, missing: tuple) -> tuple[str, str]:
-    names = ", ".join(missing)
+    names = ", ".join(_named(p) for p in missing)
     return f"缺少 {names}，无法判断{message_rule_zh}", f"missing {names}; cannot evaluate {message_rule_en}"
