@@ -152,9 +152,12 @@ class GoogleApisToBase(HTTPAdapter):
         return super().send(request, **kwargs)
 
 
-_GET_A_KEY = ("在 Google Cloud 控制台 → IAM 和管理 → 服务账号 → 密钥 → 添加密钥 → JSON 下载密钥，再用 --credentials 指定",
-              "download one in Google Cloud Console → IAM & Admin → Service accounts → Keys → Add key → JSON, "
-              "and pass it with --credentials")
+def _get_a_key(new: bool = False) -> tuple[str, str]:
+    """Where to get a key, Chinese and English."""
+    return (f"请在 Google Cloud 控制台 → IAM 和管理 → 服务账号 → 密钥 → 添加密钥 → JSON {'重新' if new else ''}下载密钥，"
+            f"再用 --credentials 指定",
+            f"download {'a new' if new else 'a'} key in Google Cloud Console → IAM & Admin → Service accounts → "
+            f"Keys → Add key → JSON, and pass it with --credentials")
 
 
 def key_file_path(path: str | None) -> str:
@@ -164,28 +167,32 @@ def key_file_path(path: str | None) -> str:
 
 def load_credentials(path: str | None) -> Credentials:
     """Service-account credentials from a key file; :class:`KeyFileError` names the file and what to do."""
-    path = key_file_path(path)
+    given, path = path, key_file_path(path)
+    get_zh, get_en = _get_a_key()
     try:
         with open(path, encoding="utf-8-sig") as handle:
             info = json.load(handle)
     except FileNotFoundError:
-        raise KeyFileError(path, f"文件不存在；{_GET_A_KEY[0]}", f"no such file; {_GET_A_KEY[1]}") from None
+        where_zh, where_en = ("", "") if given else (
+            "（未给 --credentials，已依次查找 GOOGLE_APPLICATION_CREDENTIALS 和默认位置）",
+            f" (no --credentials: looked at GOOGLE_APPLICATION_CREDENTIALS, then {DEFAULT_KEY_FILE})")
+        raise KeyFileError(path, f"文件不存在{where_zh}；{get_zh}", f"no such file{where_en}; {get_en}") from None
     except (IsADirectoryError, PermissionError) as exc:
         raise KeyFileError(path, f"无法读取（{exc.strerror}）", f"cannot be read ({exc.strerror})") from None
     except (UnicodeDecodeError, json.JSONDecodeError):
-        raise KeyFileError(path, f"不是 JSON 文件；{_GET_A_KEY[0]}",
-                           f"is not a JSON file; {_GET_A_KEY[1]}") from None
+        raise KeyFileError(path, f"不是 JSON 文件；{get_zh}", f"is not a JSON file; {get_en}") from None
     if not isinstance(info, dict) or info.get("type") != "service_account":
         kind = info.get("type") if isinstance(info, dict) else None
         found = f"（其中 type = {kind!r}）" if kind else ""
-        raise KeyFileError(path, f"不是服务账号密钥{found}，OAuth 客户端或用户凭据不能用；{_GET_A_KEY[0]}",
+        raise KeyFileError(path, f"不是服务账号密钥{found}，OAuth 客户端或用户凭据不能用；{get_zh}",
                            f"is not a service-account key{f' (its type is {kind!r})' if kind else ''}: "
-                           f"OAuth client or user credentials do not work here; {_GET_A_KEY[1]}")
+                           f"OAuth client or user credentials do not work here; {get_en}")
     try:
         return Credentials.from_service_account_info(info, scopes=SCOPES)
     except (ValueError, google.auth.exceptions.GoogleAuthError) as exc:
-        raise KeyFileError(path, f"内容不完整或已损坏（{exc}）；请重新下载密钥：{_GET_A_KEY[0]}",
-                           f"is incomplete or damaged ({exc}); download the key again: {_GET_A_KEY[1]}") from None
+        new_zh, new_en = _get_a_key(new=True)
+        raise KeyFileError(path, f"内容不完整或已损坏（{exc}）；{new_zh}",
+                           f"is incomplete or damaged ({exc}); {new_en}") from None
 
 
 def make_client(credentials: Credentials, api_base_url: str | None = None,

@@ -244,7 +244,7 @@ def key_run(fake, path, capsys):
     (json.dumps({"type": "service_account", "client_email": EMAIL}), "内容不完整或已损坏", "is incomplete or damaged"),
     (json.dumps({"type": "service_account", "client_email": EMAIL, "token_uri": "https://oauth2.googleapis.com/token",
                  "private_key": "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"}),
-     "内容不完整或已损坏", "download the key again"),
+     "内容不完整或已损坏", "download a new key in Google Cloud Console"),
 ])
 def test_a_missing_or_malformed_key_file_is_named_with_what_to_do(fake_sheets, tmp_path, capsys, content, zh, en):
     seed(fake_sheets)
@@ -265,6 +265,15 @@ def test_a_missing_key_file_prints_no_traceback_when_run_as_a_command(tmp_path):
     assert done.returncode == 2
     assert "Traceback" not in done.stderr and f"service-account key file {tmp_path / 'nope.json'}: no such file" \
         in done.stderr
+
+
+def test_without_credentials_the_lookup_order_is_said(fake_sheets, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS", raising=False)
+    assert command.main(["annotate", BOOK, "--googleapis-base-url", fake_sheets.url]) == 2
+    err = capsys.readouterr().err
+    assert f"service-account key file {tmp_path}/.config/gspread/service_account.json: no such file (no " \
+           "--credentials: looked at GOOGLE_APPLICATION_CREDENTIALS, then ~/.config/gspread/service_account.json)" in err
 
 
 def no_worksheet_run(fake, sa_file, *extra):
