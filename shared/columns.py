@@ -12,6 +12,7 @@ from .vocabulary import DEADLINES, PREFIX, SHIP_STATUS, VOCAB
 
 # Info flags shown in the explanation anyway: each changes what the merchant owes or must do.
 EXPLAINED_INFO = frozenset({"RED_ENVELOPE_SHARE", "PRICE_MATCH_CLAIM_EXPIRED", "SHIP_PROMISE_DIFFERS"})
+_SHIP_TIME_UNKNOWN = VOCAB["ui"]["ship_time_unknown_reason"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +48,9 @@ def _explanation(result: dict) -> str:
     """Why: the flags that matter, then why a rule could not be worked out (a missing column)."""
     parts = [f"{f['message']} / {f['message_en']}" for f in result["flags"]
              if f["severity"] != "info" or f["code"] in EXPLAINED_INFO]
+    ship = result["ship"]
+    if ship is not None and ship["status"] == "shipped_time_unknown":
+        parts.append(f"{_SHIP_TIME_UNKNOWN['zh']} / {_SHIP_TIME_UNKNOWN['en']}")
     reasons = result.get("skipped_reasons", {})
     parts += [f"{reasons[r]['message']} / {reasons[r]['message_en']}" for r in result["skipped"] if r in reasons]
     return "；".join(parts)

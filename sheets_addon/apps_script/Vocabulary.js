@@ -184,6 +184,22 @@ var JDPG_VOCAB = (function () {
         "en": "deadline",
         "zh": "截止时间"
       },
+      "delay_report_delayed_to": {
+        "en": "delayed to",
+        "zh": "延迟时间"
+      },
+      "delay_report_proof": {
+        "en": "proof pictures",
+        "zh": "证明图片"
+      },
+      "delay_report_reason": {
+        "en": "report reason",
+        "zh": "报备原因"
+      },
+      "delay_report_service_id": {
+        "en": "report's service order",
+        "zh": "报备服务单号"
+      },
       "envelope": {
         "en": "envelope",
         "zh": "红包金额"
@@ -219,6 +235,10 @@ var JDPG_VOCAB = (function () {
       "late_by_hours": {
         "en": "hours late",
         "zh": "超时（小时）"
+      },
+      "listed_platforms": {
+        "en": "listed platforms",
+        "zh": "特定平台"
       },
       "low": {
         "en": "low estimate",
@@ -316,6 +336,14 @@ var JDPG_VOCAB = (function () {
         "en": "return by",
         "zh": "退货截止"
       },
+      "rule_deadline": {
+        "en": "deadline by the rules",
+        "zh": "规则截止"
+      },
+      "service_id": {
+        "en": "service order",
+        "zh": "服务单号"
+      },
       "settlement_end": {
         "en": "settlement ends",
         "zh": "结算截止"
@@ -351,6 +379,10 @@ var JDPG_VOCAB = (function () {
       "subsidy_amount": {
         "en": "subsidy amount",
         "zh": "补贴金额"
+      },
+      "subsidy_cap": {
+        "en": "subsidy cap",
+        "zh": "补贴上限"
       },
       "threshold": {
         "en": "threshold",
@@ -405,6 +437,26 @@ var JDPG_VOCAB = (function () {
         "kind": "bool",
         "zh": "延迟售后报备已通过"
       },
+      "after_sales.delay_report_delayed_to": {
+        "en": "delayed to",
+        "kind": "time",
+        "zh": "延迟时间"
+      },
+      "after_sales.delay_report_proof": {
+        "en": "delay report proof",
+        "kind": "bool",
+        "zh": "报备证明图片"
+      },
+      "after_sales.delay_report_reason": {
+        "en": "delay report reason",
+        "kind": "text",
+        "zh": "报备原因"
+      },
+      "after_sales.delay_report_service_id": {
+        "en": "delay report's service order",
+        "kind": "text",
+        "zh": "报备服务单号"
+      },
       "after_sales.negotiated": {
         "en": "settled by negotiation",
         "kind": "bool",
@@ -444,6 +496,11 @@ var JDPG_VOCAB = (function () {
         "en": "merchant note level",
         "kind": "text",
         "zh": "商家备注等级"
+      },
+      "merchant_sku_id": {
+        "en": "merchant SKU id",
+        "kind": "text",
+        "zh": "商家SKUID"
       },
       "order_channel": {
         "en": "order channel",
@@ -569,6 +626,16 @@ var JDPG_VOCAB = (function () {
         "en": "merchant type",
         "kind": "code",
         "zh": "商家类型"
+      },
+      "price_match.on_sale": {
+        "en": "other item on sale and available",
+        "kind": "bool",
+        "zh": "比价商品在售可售"
+      },
+      "price_match.proof": {
+        "en": "valid proof",
+        "kind": "bool",
+        "zh": "有效凭证"
       },
       "price_match.same_product": {
         "en": "same item verified",
@@ -730,6 +797,11 @@ var JDPG_VOCAB = (function () {
         "kind": "money",
         "zh": "补贴金额"
       },
+      "subsidy_cap": {
+        "en": "subsidy cap",
+        "kind": "money",
+        "zh": "补贴上限"
+      },
       "unit_price": {
         "en": "unit price",
         "kind": "money",
@@ -751,6 +823,16 @@ var JDPG_VOCAB = (function () {
         "en": "Assessment exempt",
         "group": "own",
         "zh": "免考核"
+      },
+      "DELAY_REPORT_OTHER_SERVICE_ORDER": {
+        "en": "Delay report for another service order",
+        "group": "own",
+        "zh": "报备服务单号不符"
+      },
+      "DELAY_REPORT_PENDING": {
+        "en": "Delay report pending",
+        "group": "own",
+        "zh": "延迟售后报备待审核"
       },
       "FREE_PICKUP_RETURN": {
         "en": "Free pickup return",
@@ -1235,9 +1317,77 @@ var JDPG_VOCAB = (function () {
       }
     },
     "ui": {
+      "alert_at_risk_title": {
+        "en": "Order at risk",
+        "zh": "订单即将超时"
+      },
+      "alert_body": {
+        "en": "Order {id}: ship by {at}",
+        "zh": "订单 {id}：发货截止 {at}"
+      },
+      "alert_overdue_title": {
+        "en": "Order overdue",
+        "zh": "订单已超时未发货"
+      },
+      "api_auth": {
+        "en": "The API key is missing or wrong ({status}): set it in Options.",
+        "zh": "API 密钥缺失或错误（{status}）：请在设置页填写正确的密钥。"
+      },
+      "api_bad_url": {
+        "en": "The API address is not a URL: {base}",
+        "zh": "API 地址无效：{base}"
+      },
+      "api_down": {
+        "en": "API unavailable: {message}",
+        "zh": "API 不可用：{message}"
+      },
+      "api_http": {
+        "en": "The API answered {status}{detail}",
+        "zh": "服务返回错误 {status}{detail}"
+      },
+      "api_internal": {
+        "en": "Extension error: {message}",
+        "zh": "扩展内部错误：{message}"
+      },
+      "api_not_https": {
+        "en": "The API address must use https:// (http:// only for 127.0.0.1, localhost, [::1])",
+        "zh": "API 地址须使用 https://（本机 127.0.0.1、localhost、[::1] 可用 http://）"
+      },
+      "api_ok": {
+        "en": "API OK ({base})",
+        "zh": "API 正常（{base}）"
+      },
+      "api_permission": {
+        "en": "No permission to reach {origin}: save the address in Options and allow access.",
+        "zh": "未授权访问 {origin}：请在设置页保存该地址并允许访问。"
+      },
+      "api_rate_limited": {
+        "en": "Too many requests; try again shortly (429).",
+        "zh": "请求过于频繁，请稍后再试（429）。"
+      },
+      "api_unreachable": {
+        "en": "Cannot reach the JD Promo Guard API at {base}: start it or change the address in Options.",
+        "zh": "无法连接 JD Promo Guard 服务（{base}）：请确认服务已启动，或在设置页修改地址。"
+      },
       "at_risk_count": {
         "en": "At risk {n}",
         "zh": "即将超时 {n}"
+      },
+      "bad_api_base": {
+        "en": "The API base URL is not valid",
+        "zh": "API 地址无效"
+      },
+      "bad_quiet_hours": {
+        "en": "Quiet hours must be HH:MM",
+        "zh": "免打扰时间须为 HH:MM"
+      },
+      "bad_reply": {
+        "en": "The API's reply could not be understood.",
+        "zh": "服务返回的结果无法识别。"
+      },
+      "bad_threshold": {
+        "en": "Threshold must be 0–240 hours (empty: the server's default)",
+        "zh": "阈值须在 0–240 小时之间（留空用服务默认值）"
       },
       "cannot_read": {
         "en": "Cannot read",
@@ -1247,9 +1397,25 @@ var JDPG_VOCAB = (function () {
         "en": "Cannot tell",
         "zh": "无法判断"
       },
+      "cannot_tell_ship": {
+        "en": "Ship-by: cannot tell",
+        "zh": "无法判断发货时效"
+      },
       "checking": {
         "en": "Checking…",
         "zh": "检查中…"
+      },
+      "connect_failed": {
+        "en": "Failed: {message}",
+        "zh": "连接失败：{message}"
+      },
+      "connected": {
+        "en": "Connected ({base}, {ms} ms)",
+        "zh": "连接正常（{base}，{ms} ms）"
+      },
+      "connecting": {
+        "en": "Connecting…",
+        "zh": "连接中…"
       },
       "data_error": {
         "en": "Data error",
@@ -1271,6 +1437,14 @@ var JDPG_VOCAB = (function () {
         "en": "If claimed ¥{amount}",
         "zh": "若索赔 ¥{amount}"
       },
+      "input_field": {
+        "en": "input",
+        "zh": "输入"
+      },
+      "late_by": {
+        "en": "{h} h late",
+        "zh": "晚 {h} 小时"
+      },
       "late_count": {
         "en": "Late {n}",
         "zh": "超时 {n}"
@@ -1278,6 +1452,10 @@ var JDPG_VOCAB = (function () {
       "lost": {
         "en": "Loss",
         "zh": "损失"
+      },
+      "lost_label": {
+        "en": "Lost",
+        "zh": "补贴损失"
       },
       "lost_total": {
         "en": "Lost ¥{amount}",
@@ -1287,6 +1465,14 @@ var JDPG_VOCAB = (function () {
         "en": "not checked: data missing",
         "zh": "缺少数据，未检查"
       },
+      "no": {
+        "en": "no",
+        "zh": "否"
+      },
+      "no_list_here": {
+        "en": "No order list on this tab",
+        "zh": "本页没有可检查的订单"
+      },
       "not_checked": {
         "en": "Not checked",
         "zh": "未检查"
@@ -1295,9 +1481,17 @@ var JDPG_VOCAB = (function () {
         "en": "not evaluated",
         "zh": "无法判断"
       },
+      "not_saved_permission": {
+        "en": "Permission for {origin} was not granted; not saved",
+        "zh": "未获得访问 {origin} 的权限，未保存"
+      },
       "nothing_due": {
         "en": "Nothing due",
         "zh": "无待办"
+      },
+      "options_link": {
+        "en": "Options",
+        "zh": "设置"
       },
       "owed": {
         "en": "Owed",
@@ -1315,9 +1509,25 @@ var JDPG_VOCAB = (function () {
         "en": " (passed)",
         "zh": "（已过）"
       },
+      "problem_reason": {
+        "en": "{field}: {message}",
+        "zh": "{field}：{message}"
+      },
+      "reload_page": {
+        "en": "The extension was reloaded or disabled; refresh the page.",
+        "zh": "扩展已重新加载或停用，请刷新页面。"
+      },
       "rule": {
         "en": "Rule",
         "zh": "规则"
+      },
+      "saved": {
+        "en": "Saved",
+        "zh": "已保存"
+      },
+      "ship_time_unknown_reason": {
+        "en": "shipped, but no ship time is known (a 揽收时间 or 出库时间 column is needed): whether it shipped on time cannot be told",
+        "zh": "订单已发货，但没有出库时间或揽收时间（需要 揽收时间 或 出库时间 列）：无法判断是否按时发货"
       },
       "shown_differs": {
         "en": "JD shows {shown} ≠ rule {rule}",
@@ -1331,6 +1541,62 @@ var JDPG_VOCAB = (function () {
         "en": "Subsidy forfeited",
         "zh": "补贴作废"
       },
+      "sum_orders": {
+        "en": "Orders",
+        "zh": "本页订单"
+      },
+      "time_left": {
+        "en": "{h} h left",
+        "zh": "剩 {h} 小时"
+      },
+      "triage_all": {
+        "en": "All",
+        "zh": "全部"
+      },
+      "triage_at_risk": {
+        "en": "At risk",
+        "zh": "即将超时"
+      },
+      "triage_empty": {
+        "en": "No orders here",
+        "zh": "没有符合条件的订单"
+      },
+      "triage_late": {
+        "en": "{h} h {m} min overdue",
+        "zh": "已超时 {h} 小时 {m} 分"
+      },
+      "triage_left": {
+        "en": "{h} h {m} min left",
+        "zh": "剩 {h} 小时 {m} 分"
+      },
+      "triage_no_deadline": {
+        "en": "No ship-by",
+        "zh": "无发货截止"
+      },
+      "triage_open": {
+        "en": "Open order {id} in the seller backend",
+        "zh": "在商家后台打开订单 {id}"
+      },
+      "triage_overdue": {
+        "en": "Overdue",
+        "zh": "已超时"
+      },
+      "triage_owed": {
+        "en": "Owed",
+        "zh": "应付赔偿"
+      },
+      "triage_owed_amount": {
+        "en": "Owed ¥{amount}",
+        "zh": "应赔 ¥{amount}"
+      },
+      "triage_title": {
+        "en": "To do (last 7 days)",
+        "zh": "待办订单（最近 7 天）"
+      },
+      "triage_to_ship": {
+        "en": "To ship",
+        "zh": "待发货"
+      },
       "unknown_status_reason": {
         "en": "Order status {word} is not one we know: the ship deadline is not judged, to avoid a wrong flag.",
         "zh": "订单状态 {word} 无法识别：不判断发货时效，以免误报。"
@@ -1342,10 +1608,18 @@ var JDPG_VOCAB = (function () {
       "unreadable_reason": {
         "en": "Could not find or understand on the page: {fields}. Not checked, to avoid a wrong flag.",
         "zh": "页面上找不到或看不懂：{fields}。为避免误报，此单不做检查。"
+      },
+      "yes": {
+        "en": "yes",
+        "zh": "是"
       }
     },
     "values": {
       "basis": {
+        "jd_shown": {
+          "en": "shown by JD",
+          "zh": "京东显示"
+        },
         "merchant_promise": {
           "en": "merchant's promise",
           "zh": "商家承诺"

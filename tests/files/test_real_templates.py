@@ -1,0 +1,138 @@
+"""Every real JD export template of ../shared/REAL-DATA.md §1, as GBK CSV and as xlsx, through the
+export command: its real header set, every meaningful column mapped, the right answers, and a reason
+in the explanation wherever a template lacks a column a rule needs."""
+import csv
+import io
+
+import openpyxl
+import pytest
+
+from server.export_files.cli import main
+from shared.headers import HEADER_SYNONYMS, map_header
+from tests.files.test_annotate_command import read_csv_output
+
+AS_OF = "2022-06-20 12:00:00"
+PAID = "2022-06-16 10:00:00"  # jd, 48 h: due 06-18 10:00
+
+# REAL-DATA.md §1 (howenx/sharp-admin SaleCtrl.java; chengzhiguang/oms OrderInfoServiceImpl.java).
+CLASSIC = ["订单号", "商品ID", "商品名称", "订购数量", "支付方式", "下单时间", "京东价", "订单金额", "结算金额", "余额支付",
+           "应付金额", "订单状态", "订单类型", "下单帐号", "客户姓名", "客户地址", "联系电话", "订单备注", "发票类型", "发票抬头",
+           "发票内容", "商家备注", "商家备注等级（等级1-5为由高到低）", "运费金额", "付款确认时间", "增值税发票", "货号",
+           "订单完成时间", "订单来源", "订单渠道"]
+# lqalbert/mall_serve JdOrderBasic.php: the classic 30 plus 10.
+EXTENDED = CLASSIC + ["送装服务", "服务费", "仓库id", "仓库名称", "普通发票纳税编号", "商家SKUID", "邮箱地址", "邮政编码",
+                      "是否为品牌商订单", "是否为toplife订单"]
+# xiejiaqiang/ssm JDSalesOrderVO.java: no 付款确认时间.
+VARIANT = ["订单编号", "商品编号", "商品名称", "订单数量", "支付方式", "下单时间", "京东价", "订单金额", "实付金额", "余额支付",
+           "应付金额", "订单状态", "订单类型", "下单帐号", "客户姓名", "收货地址", "手机号", "备注", "开票类型", "发票抬头", "发票内容",
+           "纳税人识别号", "名称（个人）", "单位地址", "单位电话", "开户银行", "银行账号", "商家备注", "商家备注等级", "运费金额", "订单日期"]
+DETAIL_2026 = ["订单号", "商品ID", "商品名称", "订购数量", "商家应收", "订单状态", "商家SKUID", "下单时间", "付款确认时间"]
+AFTER_SALES_GROUPS = ["服务单信息", "", "", "", "", "", "申请信息", "", "", "", "", "", "", "", "", "", "审核信息", "", "",
+                      "", "", "", "", "", "", "", ""]
+AFTER_SALES = ["服务单号", "订单号", "商品编号", "商品名称", "商品数量", "商品金额", "客户期望", "服务单状态", "一级申请原因",
+               "二级申请原因", "客户问题描述", "返回方式", "售后申请时间", "省", "市", "订单类型", "出库状态", "审核结果", "审核时间",
+               "取件时间", "运单号", "快递公司", "商家收货时间", "处理结果", "退款金额", "是否闪退订单", "售后整体时长"]
+# Columns no rule needs and that hold the buyer's personal data, invoices or free text.
+NOT_MAPPED = {"下单帐号", "客户姓名", "客户地址", "联系电话", "订单备注", "发票类型", "发票抬头", "发票内容", "增值税发票",
+              "收货地址", "手机号", "备注", "开票类型", "纳税人识别号", "名称（个人）", "单位地址", "单位电话", "开户银行", "银行账号",
+              "送装服务", "服务费", "普通发票纳税编号", "邮箱地址", "邮政编码", "是否为品牌商订单", "是否为toplife订单",
+              "一级申请原因", "二级申请原因", "客户问题描述", "省", "市", "出库状态", "审核结果", "审核时间", "运单号", "快递公司",
+              "处理结果", "售后整体时长"}
+
+
+def row(header, **values):
+    return [values.get(h, "") for h in header]
+
+
+def classic_rows(header):
+    return [row(header, 订单号='="235711200001"', 商品ID="100012", 商品名称="勺子", 订购数量="1", 支付方式="在线支付",
+                下单时间="2022-06-16 09:58:00", 京东价="64.50", 订单金额="129.00", 结算金额="129.00", 余额支付="0.00",
+                应付金额="129.00", 订单状态="等待出库", 订单类型="SOP", 付款确认时间=PAID + "\t", 运费金额="0.00",
+                订单完成时间="0001-01-01 00:00:00", 订单来源="移动端订单", 商家备注="加急", 仓库名称="北京仓", 商家SKUID="A-1"),
+            row(header, 订单号='="235711200001"', 商品ID="100013", 商品名称="碗", 订购数量="2", 支付方式="在线支付",
+                下单时间="2022-06-16 09:58:00", 京东价="32.25", 应付金额="129.00", 订单状态="等待出库", 付款确认时间=PAID),
+            row(header, 订单号="235711200002", 订购数量="1", 支付方式="在线支付", 下单时间="2022-06-16 09:58:00",
+                应付金额="39.90", 订单状态="(删除)等待出库", 付款确认时间=PAID),
+            row(header, 订单号="235711200003", 订购数量="1", 支付方式="在线支付", 下单时间="2022-06-16 09:58:00",
+                应付金额="39.90", 订单状态="等待确认收货", 付款确认时间=PAID)]
+
+
+def write(path, header, rows, above=()):
+    if path.suffix == ".xlsx":  # an xlsx holds ids as text cells, not as the CSV's ="…" protection
+        rows = [[c[2:-1] if c.startswith('="') and c.endswith('"') else c for c in r] for r in rows]
+        book = openpyxl.Workbook()
+        sheet = book.active
+        for r in [*above, header, *rows]:
+            sheet.append(r)
+        book.save(path)
+        return path
+    text = io.StringIO(newline="")
+    csv.writer(text).writerows([*above, header, *rows])
+    path.write_bytes(text.getvalue().encode("gbk"))
+    return path
+
+
+def annotate(tmp_path, name, header, rows, above=()):
+    source = write(tmp_path / name, header, rows, above)
+    out = tmp_path / "out.csv"
+    assert main([str(source), "-o", str(out), "--as-of", AS_OF]) == 0
+    table = read_csv_output(out)
+    titles = table[len(above)]
+    return table, {title: i for i, title in enumerate(titles)}
+
+
+def cells(table, col, title, start=1):
+    return [r[col[title]] for r in table[start:]]
+
+
+@pytest.mark.parametrize("header", [CLASSIC, EXTENDED, DETAIL_2026, VARIANT, AFTER_SALES],
+                         ids=["classic-30", "extended-40", "detail-2026", "variant-31", "after-sales"])
+def test_every_meaningful_column_of_a_real_template_is_mapped(header):
+    columns, unmapped = map_header(header)
+    # A column that means the same field as a preferred one the file also has (订单金额 beside 应付金额).
+    alternates = {h for field in columns.values() for h in HEADER_SYNONYMS[field]}
+    assert set(unmapped) - alternates <= NOT_MAPPED, set(unmapped) - alternates - NOT_MAPPED
+    assert "order_id" in columns.values()
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+@pytest.mark.parametrize("header", [CLASSIC, EXTENDED], ids=["classic-30", "extended-40"])
+def test_the_classic_templates_give_ship_deadlines_and_respect_deleted_orders(tmp_path, header, suffix):
+    table, col = annotate(tmp_path, "export" + suffix, header, classic_rows(header))
+    due = "2022-06-18 10:00:00"
+    assert cells(table, col, "JDPG 发货截止 Ship by") == [due, due, "", due]  # a deleted order has nothing to ship
+    assert cells(table, col, "JDPG 发货状态 Ship status") == [
+        "已超时未发货 overdue", "已超时未发货 overdue", "", "已发货（时间未知） shipped_time_unknown"]
+    deleted = table[3][col["JDPG 说明 Explanation"]]
+    assert "订单已删除" in deleted and table[3][col["JDPG 标记 Flags"]] == ""
+    assert "出库时间" in table[4][col["JDPG 说明 Explanation"]]  # no public template has a ship time: said so
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_template_without_the_payment_time_says_so_on_every_row(tmp_path, suffix):
+    rows = [row(VARIANT, 订单编号="235711200009", 订单数量="1", 支付方式="在线支付", 下单时间="2022-06-16 09:58:00",
+                实付金额="59.00", 订单状态="等待出库", 订单日期="2022-06-16")]
+    table, col = annotate(tmp_path, "variant" + suffix, VARIANT, rows)
+    assert table[1][col["JDPG 发货截止 Ship by"]] == ""
+    assert "付款确认时间" in table[1][col["JDPG 说明 Explanation"]]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_the_2026_detail_export_reads_a_provisional_amount_and_keeps_the_deadline(tmp_path, suffix):
+    rows = [row(DETAIL_2026, 订单号="235711200010", 订购数量="1", 商家应收="36.80（系统计算中，该值仅供参考）",
+                订单状态="等待出库", 下单时间="2022-06-16 09:58:00", 付款确认时间=PAID)]
+    table, col = annotate(tmp_path, "detail" + suffix, DETAIL_2026, rows)
+    assert table[1][col["JDPG 发货状态 Ship status"]] == "已超时未发货 overdue"
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_the_after_sales_export_with_its_two_row_header_feeds_the_return_rules(tmp_path, suffix):
+    rows = [row(AFTER_SALES, 服务单号="600001", 订单号="235711200011", 商品数量="1", 商品金额="129.00", 客户期望="退货",
+                返回方式="上门取件", 售后申请时间="2022-06-19 10:00:00", 取件时间="2022-06-19 15:00:00",
+                商家收货时间="2022-06-20 09:00:00", 退款金额="129.00", 是否闪退订单="是")]
+    table, col = annotate(tmp_path, "after-sales" + suffix, AFTER_SALES, rows, above=[AFTER_SALES_GROUPS])
+    assert table[0][:len(AFTER_SALES_GROUPS)] == AFTER_SALES_GROUPS  # the group row is kept as it was
+    assert "签收时间" in table[2][col["JDPG 说明 Explanation"]]  # the 7-day window needs the receipt time
+    columns, _ = map_header(AFTER_SALES)
+    assert {"return_request.requested_at", "return_request.pickup", "return_request.lightning_order",
+            "return_request.refund_amount", "return_request.merchant_received_at"} <= set(columns.values())
