@@ -79,6 +79,16 @@ def _code(listed):
     return parse
 
 
+def _competitor(value):
+    """A listed platform's code (拼多多百亿补贴, 天猫); any other platform's name is kept as given,
+    and PRICE-MATCH reports it as not a listed platform (nothing owed), not as an input error."""
+    text = _text(value)
+    if text is None:
+        return None
+    code = CODE_WORDS["competitors"].get(text) or text.lower()
+    return code if code in BY_PATH_CHOICES["competitors"] else text
+
+
 def parse_bool(value):
     if value is None or isinstance(value, bool):
         return value
@@ -193,7 +203,7 @@ _KIND_PARSERS = {"text": _text, "status": parse_status, "time": parse_time, "mon
 def _parser(f):
     if f.kind == "code":
         listed = next(name for name, choices in BY_PATH_CHOICES.items() if choices == f.choices)
-        return _code(listed)
+        return _competitor if listed == "competitors" else _code(listed)
     if f.kind == "count":
         maximum = f.max or 10**9
         return lambda value: parse_int(value, maximum)

@@ -135,12 +135,49 @@ def assessment_exempt(order, ctx, out) -> None:
     after = order.after_sales
     if after is None:
         return
-    if after.delay_report_approved:
-        flag(out, "ASSESSMENT_EXEMPT", "info", "ASSESSMENT-EXEMPT", "延迟售后报备已通过：该服务单从考核数据中剔除",
-             "Delayed after-sales report approved: this service order is removed from assessment data")
+    report = {name: getattr(after, name) for name in _DELAY_REPORT}
+    if after.delay_report_approved or after.delay_report_approved is None and any(v is not None for v in report.values()):
+        _delay_report(order, out, after.delay_report_approved, report)
     if after.negotiated:
         flag(out, "NEGOTIATION_SETTLED", "info", "ASSESSMENT-EXEMPT", "友好协商成功：该服务单不会被售后治理规则命中",
              "Settled by friendly negotiation: the after-sales governance rules do not hit this order")
+
+
+# What a delayed-after-sales report carries (seed 001): 服务单号、报备原因、延迟时间、证明图片.
+_DELAY_REPORT = {"delay_report_service_id": ("服务单号", "service order number"),
+                 "delay_report_reason": ("报备原因", "reason"),
+                 "delay_report_delayed_to": ("延迟时间", "delay time"),
+                 "delay_report_proof": ("证明图片", "proof pictures")}
+
+
+def _delay_report(order, out, approved, report: dict) -> None:
+    """An approved report (``approved`` True: the v1 true/false, or with its content) removes the
+    service order from assessment; a filed one not yet approved says what it still needs."""
+    facts = {name: iso(value) if name == "delay_report_delayed_to" else value
+             for name, value in report.items() if value is not None}
+    reported = report["delay_report_service_id"]
+    service_id = order.return_request.service_id if order.return_request is not None else None
+    if reported is not None and service_id is not None and reported != service_id:
+        flag(out, "DELAY_REPORT_OTHER_SERVICE_ORDER", "info", "ASSESSMENT-EXEMPT",
+             f"延迟售后报备的服务单号 {reported[:40]} 不是本服务单 {service_id[:40]}：不从考核数据中剔除",
+             f"The delay report names service order {reported[:40]}, not this one ({service_id[:40]}): not removed from assessment",
+             **facts, service_id=service_id)
+        return
+    lacking = [name for name, value in report.items() if value is None or value is False]
+    lacking_zh = "、".join(_DELAY_REPORT[name][0] for name in lacking)
+    lacking_en = ", ".join(_DELAY_REPORT[name][1] for name in lacking)
+    if lacking:
+        facts["unverified"] = [f"after_sales.{name}" for name in lacking]
+    if approved:
+        zh, en = "延迟售后报备已通过：该服务单从考核数据中剔除", "Delayed after-sales report approved: this service order is removed from assessment data"
+        if lacking:
+            zh, en = zh + f"（报备内容未提供：{lacking_zh}）", en + f" (report content not given: {lacking_en})"
+        flag(out, "ASSESSMENT_EXEMPT", "info", "ASSESSMENT-EXEMPT", zh, en, **facts)
+        return
+    zh, en = "延迟售后报备待审核：通过后该服务单从考核数据中剔除", "Delayed after-sales report filed: once approved, this service order leaves assessment data"
+    if lacking:
+        zh, en = zh + f"；报备还需：{lacking_zh}", en + f"; the report still needs: {lacking_en}"
+    flag(out, "DELAY_REPORT_PENDING", "info", "ASSESSMENT-EXEMPT", zh, en, **facts)
 
 
 RULES = (return_window, lightning_refund, campaign_services, free_pickup_return, reverse_value_protection,

@@ -9,11 +9,12 @@ COMPETITOR_NAMES = {"pdd_billion_subsidy": ("拼多多百亿补贴", "PDD ten-bi
 
 
 def _unit_price(explicit, order):
-    """The unit price given, else paid amount / quantity; None when neither is known."""
+    """The unit price given, else paid amount / quantity, unrounded (100.00 for 3 is 33.333…: the
+    exposure is rounded once, at the end); None when neither is known."""
     if explicit is not None:
         return explicit
     if order.paid_amount is not None and order.quantity:
-        return fen(order.paid_amount / order.quantity)
+        return order.paid_amount / order.quantity
     return None
 
 
@@ -39,6 +40,14 @@ def price_match(order, ctx, out) -> None:
     if claim is None:
         skip(out, "PRICE-MATCH", ("price_match",), "无比价信息，未判断买贵双倍赔", "no price-match claim data given")
         return
+    rival = claim.competitor_platform
+    if rival is not None and rival not in COMPETITOR_NAMES:
+        named = rival if len(rival) <= 40 else rival[:40] + "…"
+        flag(out, "PRICE_MATCH_NOT_ELIGIBLE", "info", "PRICE-MATCH",
+             f"不适用买贵双倍赔：{named} 不是特定平台（仅拼多多百亿补贴、天猫）",
+             f"No price match: {named} is not a listed platform (only PDD ten-billion subsidy and Tmall)",
+             competitor_platform=named, listed_platforms=list(COMPETITOR_NAMES))
+        return
     jd_paid = claim.jd_paid_amount if claim.jd_paid_amount is not None else order.paid_amount
     missing = tuple(name for name, value in (
         ("placed_at", ordered), ("paid_amount", jd_paid),
@@ -50,8 +59,9 @@ def price_match(order, ctx, out) -> None:
     claim_by = end_of_day(ordered)
     out.deadlines["price_match_claim_by"] = iso(claim_by)
     rival_zh, rival_en = COMPETITOR_NAMES[claim.competitor_platform]
-    facts = {"ordered_at": iso(ordered), "jd_paid_amount": money_str(jd_paid), "competitor_platform": claim.competitor_platform,
-             "competitor_paid_amount": money_str(claim.competitor_paid_amount), "claim_by": iso(claim_by)}
+    # Amounts as given (exact when given with more than 2 decimals), as the formula uses them.
+    facts = {"ordered_at": iso(ordered), "jd_paid_amount": str(jd_paid), "competitor_platform": claim.competitor_platform,
+             "competitor_paid_amount": str(claim.competitor_paid_amount), "claim_by": iso(claim_by)}
     failures = []
     if claim.merchant_type == "jd_xiaodian":
         failures.append(("京东小店不适用", "not for JD Xiaodian stores"))
@@ -61,6 +71,10 @@ def price_match(order, ctx, out) -> None:
         failures.append(("定制商品不适用", "custom-made goods are excluded"))
     if claim.same_product is False:
         failures.append(("非同款商品", "not the same item"))
+    if claim.on_sale is False:
+        failures.append(("比价商品未在售或不可售", "the other item is not on sale and available"))
+    if claim.proof is False:
+        failures.append(("无有效凭证", "no valid proof"))
     sales = claim.competitor_monthly_sales
     if sales is not None and sales < ctx.params.price_match_min_monthly_sales:
         failures.append((f"同款月销 {sales} 件，不足 {ctx.params.price_match_min_monthly_sales} 件",
@@ -80,7 +94,8 @@ def price_match(order, ctx, out) -> None:
     facts["amount"] = money_str(amount)
     unverified = tuple(name for name, value in (
         ("price_match.same_product", claim.same_product), ("price_match.service_mark", claim.service_mark),
-        ("price_match.competitor_monthly_sales", sales)) if value is None)
+        ("price_match.competitor_monthly_sales", sales), ("price_match.on_sale", claim.on_sale),
+        ("price_match.proof", claim.proof)) if value is None)
     if claim.claimed_at is not None:
         facts["claimed_at"] = iso(claim.claimed_at)
         if claim.claimed_at >= claim_by + ONE_SECOND:
@@ -132,9 +147,9 @@ def price_commitment(order, ctx, out) -> None:
     if exposure <= ZERO:
         return
     claimed = bool(commitment and commitment.claimed)
-    zh = (f"活动价 ¥{unit} 高于活动后 15 日最低价 ¥{lowest}：" +
+    zh = (f"活动价 ¥{money_str(unit)} 高于活动后 15 日最低价 ¥{lowest}：" +
           ("消费者已申请差价，商家承担" if claimed else "如消费者申请差价，商家承担") + f" ¥{exposure}")
-    en = (f"Window price ¥{unit} above the post-window low ¥{lowest}: merchant " +
+    en = (f"Window price ¥{money_str(unit)} above the post-window low ¥{lowest}: merchant " +
           ("bears" if claimed else "bears, if the consumer claims,") + f" ¥{exposure}")
     flag(out, "PRICE_COMMITMENT_BREACH", "warning", "PRICE-COMMITMENT", zh, en, **facts, exposure=money_str(exposure))
     owe(out, "PRICE-COMMITMENT", exposure, zh, en, facts, status="owed" if claimed else "if_claimed")
@@ -182,8 +197,8 @@ def price_protection(order, ctx, out) -> None:
              "lowest_price_after": money_str(lowest), "quantity": quantity}
     if ctx.as_of >= until + ONE_SECOND:
         return
-    zh = f"价保期内降价：单价 ¥{unit} → ¥{lowest}，{sheet_time(until)} 前消费者可申请 ¥{exposure}"
-    en = f"Price drop within price protection: ¥{unit} → ¥{lowest}; claimable until {sheet_time(until)}: ¥{exposure}"
+    zh = f"价保期内降价：单价 ¥{money_str(unit)} → ¥{lowest}，{sheet_time(until)} 前消费者可申请 ¥{exposure}"
+    en = f"Price drop within price protection: ¥{money_str(unit)} → ¥{lowest}; claimable until {sheet_time(until)}: ¥{exposure}"
     flag(out, "PRICE_PROTECTION_EXPOSURE", "warning", "PRICE-PROTECTION", zh, en, **facts)
     owe(out, "PRICE-PROTECTION", exposure, zh, en, facts, status="if_claimed")
 

@@ -136,7 +136,7 @@ def _explain(order, ctx, out, ship: dict, extended_day: bool, shipped_at, differ
              **facts, shown_ship_by=iso(order.shown_ship_by), rule_deadline=iso(rule_deadline))
 
 
-@rule("SHIP-SUBSIDY", reads=("subsidy_activity", "subsidy_amount", "order_status", "paid_at", "placed_at", "payment_method", "promised_ship_by", "shown_ship_by", "picked_up_at", "shipped_at", "platform", "campaign"))
+@rule("SHIP-SUBSIDY", reads=("subsidy_activity", "subsidy_amount", "subsidy_cap", "order_status", "paid_at", "placed_at", "payment_method", "promised_ship_by", "shown_ship_by", "picked_up_at", "shipped_at", "platform", "campaign"))
 def subsidy(order, ctx, out) -> None:
     """SHIP-SUBSIDY: a late order in a subsidy activity (百亿补贴, 京享礼金…) gets no subsidy."""
     ship = out.ship
@@ -148,16 +148,25 @@ def subsidy(order, ctx, out) -> None:
     if ship["status"] not in ("shipped_late", "overdue"):
         return
     activity = order.subsidy_activity or "补贴活动"
-    amount = order.subsidy_amount
-    lost_zh = f"，损失补贴 ¥{money_str(amount)}" if amount is not None else ""
-    lost_en = f"; ¥{money_str(amount)} lost" if amount is not None else ""
+    amount, cap = order.subsidy_amount, order.subsidy_cap
+    # Subsidy activities set a subsidy cap (补贴上限, seed 004): no more than the cap can be lost.
+    lost = amount if amount is None or cap is None or amount <= cap else cap
+    lost_zh = lost_en = ""
+    if lost is not None:
+        lost_zh, lost_en = f"，损失补贴 ¥{money_str(lost)}", f"; ¥{money_str(lost)} lost"
+        if lost is cap:
+            lost_zh, lost_en = lost_zh + f"（补贴上限 ¥{money_str(cap)}）", lost_en + f" (the subsidy cap of ¥{money_str(cap)})"
     zh = f"延迟发货订单平台不予补贴（{activity}）{lost_zh}"
     en = f"Late-shipped order in {activity}: no platform subsidy{lost_en}"
-    flag(out, "SUBSIDY_FORFEITED", "violation", "SHIP-SUBSIDY", zh, en,
-         subsidy_activity=order.subsidy_activity, subsidy_amount=money_str(amount) if amount is not None else None,
-         ship_status=ship["status"])
-    if amount is not None and amount > 0:
-        lose(out, "SHIP-SUBSIDY", amount, zh, en, {"subsidy_activity": order.subsidy_activity})
+    facts = {"subsidy_activity": order.subsidy_activity, "subsidy_amount": money_str(amount) if amount is not None else None,
+             "ship_status": ship["status"]}
+    if cap is not None:
+        facts["subsidy_cap"] = money_str(cap)
+    elif amount is not None:
+        facts["unverified"] = ["subsidy_cap"]
+    flag(out, "SUBSIDY_FORFEITED", "violation", "SHIP-SUBSIDY", zh, en, **facts)
+    if lost is not None and lost > 0:
+        lose(out, "SHIP-SUBSIDY", fen(lost), zh, en, {"subsidy_activity": order.subsidy_activity})
 
 
 @rule("SHIP-SURCHARGE", reads=("weight_kg", "paid_at", "placed_at", "payment_method", "platform"))

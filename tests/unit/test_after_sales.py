@@ -98,3 +98,46 @@ def test_assessment_exemptions(annotate):
     result = annotate(after_sales={"delay_report_approved": True, "negotiated": True})
     assert codes(result) == ["ASSESSMENT_EXEMPT", "NEGOTIATION_SETTLED"]
     assert all(f["rule"] == "ASSESSMENT-EXEMPT" for f in result["flags"])
+
+
+REPORT = {"delay_report_service_id": "SV1001", "delay_report_reason": "大促期间仓库爆仓",
+          "delay_report_delayed_to": "2022-06-25 18:00:00", "delay_report_proof": True}
+
+
+def test_an_approved_delay_report_with_its_content_removes_the_service_order_from_assessment(annotate):
+    result = annotate(return_request={"service_id": "SV1001"}, after_sales={"delay_report_approved": True, **REPORT})
+    flag = next(f for f in result["flags"] if f["code"] == "ASSESSMENT_EXEMPT")
+    assert "unverified" not in flag["facts"] and "未提供" not in flag["message"]
+    assert flag["facts"]["delay_report_service_id"] == "SV1001"
+    assert flag["facts"]["delay_report_delayed_to"] == "2022-06-25T18:00:00+08:00"
+
+
+def test_the_v1_true_false_still_exempts_and_says_the_report_content_is_not_given(annotate):
+    result = annotate(after_sales={"delay_report_approved": True})
+    flag = next(f for f in result["flags"] if f["code"] == "ASSESSMENT_EXEMPT")
+    assert flag["facts"]["unverified"] == ["after_sales.delay_report_service_id", "after_sales.delay_report_reason",
+                                           "after_sales.delay_report_delayed_to", "after_sales.delay_report_proof"]
+    assert "服务单号、报备原因、延迟时间、证明图片" in flag["message"]
+
+
+def test_a_filed_report_not_yet_approved_says_what_it_still_needs(annotate):
+    result = annotate(after_sales={"delay_report_service_id": "SV1001", "delay_report_reason": "爆仓"})
+    assert codes(result) == ["DELAY_REPORT_PENDING"]
+    assert "延迟时间、证明图片" in result["flags"][0]["message"]
+    assert "delay time, proof pictures" in result["flags"][0]["message_en"]
+
+
+def test_a_report_without_proof_pictures_is_incomplete(annotate):
+    result = annotate(after_sales={**REPORT, "delay_report_proof": False})
+    assert result["flags"][0]["facts"]["unverified"] == ["after_sales.delay_report_proof"]
+
+
+def test_a_report_naming_another_service_order_does_not_exempt_this_one(annotate):
+    result = annotate(return_request={"service_id": "SV2002"}, after_sales={"delay_report_approved": True, **REPORT})
+    assert codes(result) == ["DELAY_REPORT_OTHER_SERVICE_ORDER"]
+    assert "ASSESSMENT_EXEMPT" not in codes(result)
+
+
+def test_a_refused_delay_report_exempts_nothing(annotate):
+    result = annotate(after_sales={"delay_report_approved": False, **REPORT})
+    assert codes(result) == []

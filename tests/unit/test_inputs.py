@@ -94,7 +94,7 @@ def test_sub_fen_digits_are_not_rounded_before_the_arithmetic(annotate):
     result = annotate(platform="jd", placed_at="2023-03-01 10:00:00", paid_amount="129.005",
                       price_match={"competitor_platform": "tmall", "competitor_paid_amount": "109.00",
                                    "same_product": True, "service_mark": True, "competitor_monthly_sales": 150,
-                                   "claimed_at": "2023-03-01 20:00:00"}, as_of="2023-03-02T00:00:00+08:00")
+                                   "proof": True, "on_sale": True, "claimed_at": "2023-03-01 20:00:00"}, as_of="2023-03-02T00:00:00+08:00")
     assert result["compensation"]["total"] == "40.01"
     assert "129.005" in result["compensation"]["items"][0]["message_en"]
 

@@ -4,7 +4,7 @@ import pytest
 from .conftest import codes
 
 CLAIM = {"competitor_platform": "tmall", "competitor_paid_amount": "109.00", "competitor_monthly_sales": 150,
-         "same_product": True, "service_mark": True, "merchant_type": "pop"}
+         "same_product": True, "service_mark": True, "merchant_type": "pop", "proof": True, "on_sale": True}
 
 
 def match(annotate, as_of="2023-03-02T12:00:00+08:00", placed_at="2023-03-01 10:00:00", paid="129.00", **claim):
@@ -62,6 +62,11 @@ def test_closed_window_without_a_claim_owes_nothing(annotate):
     pytest.param({"competitor_monthly_sales": 99}, "99", id="monthly-sales-under-100"),
     pytest.param({"competitor_paid_amount": "129.00"}, "不高于", id="not-paid-more"),
     pytest.param({"exited_at": "2023-03-01 09:00:00"}, "退出", id="placed-after-exit"),
+    pytest.param({"proof": False}, "凭证", id="no-valid-proof"),
+    pytest.param({"on_sale": False}, "在售", id="other-item-not-on-sale-and-available"),
+    pytest.param({"competitor_platform": "拼多多"}, "不是特定平台", id="pdd-without-its-billion-subsidy-is-not-listed"),
+    pytest.param({"competitor_platform": "百亿补贴"}, "不是特定平台", id="a-bare-billion-subsidy-is-not-listed"),
+    pytest.param({"competitor_platform": "淘宝"}, "不是特定平台", id="taobao-is-not-listed"),
 ])
 def test_each_eligibility_condition_can_refuse_the_claim(annotate, change, reason):
     result = match(annotate, claimed_at="2023-03-01 20:00:00", **change)
@@ -182,3 +187,29 @@ def test_price_protection_after_the_term_is_nothing(annotate):
     result = annotate(platform="jd", paid_at="2023-06-01 10:00:00", paid_amount="100",
                       price_protection={"days": 7, "lowest_price_after": "90"}, as_of="2023-06-20T00:00:00+08:00")
     assert result["compensation"]["if_claimed_total"] == "0.00"
+
+
+@pytest.mark.parametrize("platform", ["拼多多", "百亿补贴", "京东百亿补贴", "amazon", "x" * 400])
+def test_only_pdd_billion_subsidy_and_tmall_are_listed_platforms_so_nothing_else_is_owed(annotate, platform):
+    result = match(annotate, claimed_at="2023-03-01 20:00:00", competitor_platform=platform)
+    assert result["errors"] == []
+    assert (result["compensation"]["total"], result["compensation"]["if_claimed_total"]) == ("0.00", "0.00")
+    flag = next(f for f in result["flags"] if f["code"] == "PRICE_MATCH_NOT_ELIGIBLE")
+    assert flag["severity"] == "info" and "not a listed platform" in flag["message_en"]
+    assert len(flag["facts"]["competitor_platform"]) <= 41
+
+
+@pytest.mark.parametrize("missing", ["proof", "on_sale"])
+def test_a_claim_without_proof_or_on_sale_known_is_money_if_upheld_not_owed(annotate, missing):
+    claim = {k: v for k, v in CLAIM.items() if k != missing}
+    result = annotate(platform="jd", placed_at="2023-03-01 10:00:00", paid_amount="129.00",
+                      price_match={**claim, "claimed_at": "2023-03-01 20:00:00"}, as_of="2023-03-02T12:00:00+08:00")
+    assert (result["compensation"]["total"], result["compensation"]["if_claimed_total"]) == ("0.00", "40.00")
+    flag = next(f for f in result["flags"] if f["code"] == "PRICE_MATCH_POSSIBLE")
+    assert flag["facts"]["unverified"] == [f"price_match.{missing}"]
+
+
+def test_a_unit_price_worked_out_from_paid_and_quantity_is_not_rounded_before_the_exposure(annotate):
+    # 3 units paid 100.00 together, 30.00 each after the window: 10.00 exposure (33.33 a unit would give 9.99).
+    result = annotate(**{**INTL, "quantity": 3}, paid_amount="100.00", price_commitment={"post_window_lowest_price": "30.00"})
+    assert result["compensation"]["if_claimed_total"] == "10.00"

@@ -284,3 +284,23 @@ def test_a_time_shown_by_jd_within_a_minute_of_the_rule_is_the_same_deadline(ann
 def test_elapsed_hours_are_real_hours_across_chinas_daylight_saving(annotate, paid_at, picked_up_at, status, late_by):
     result = annotate(platform="jd", paid_at=paid_at, picked_up_at=picked_up_at, as_of="1988-10-01T00:00:00+08:00")
     assert (result["ship"]["status"], result["ship"]["late_by_hours"]) == (status, late_by)
+
+
+@pytest.mark.parametrize("amount, cap, lost", [
+    pytest.param("12.50", "10.00", "10.00", id="a-subsidy-over-the-cap-loses-only-the-cap"),
+    pytest.param("8.00", "10.00", "8.00", id="a-subsidy-under-the-cap-loses-itself"),
+    pytest.param("10.00", "10.00", "10.00", id="a-subsidy-at-the-cap"),
+])
+def test_a_subsidy_lost_is_at_most_the_activitys_subsidy_cap(annotate, amount, cap, lost):
+    result = annotate(platform="jingxi", paid_at="2022-06-02 10:00:00", picked_up_at="2022-06-05 10:00:00",
+                      subsidy_activity="百亿补贴", subsidy_amount=amount, subsidy_cap=cap)
+    assert result["losses"]["total"] == lost
+    flag = next(f for f in result["flags"] if f["code"] == "SUBSIDY_FORFEITED")
+    assert flag["facts"]["subsidy_cap"] == cap and "unverified" not in flag["facts"]
+
+
+def test_without_the_subsidy_cap_the_whole_subsidy_is_shown_lost_and_the_cap_is_to_verify(annotate):
+    result = annotate(platform="jingxi", paid_at="2022-06-02 10:00:00", picked_up_at="2022-06-05 10:00:00",
+                      subsidy_activity="百亿补贴", subsidy_amount="12.50")
+    assert result["losses"]["total"] == "12.50"
+    assert next(f for f in result["flags"] if f["code"] == "SUBSIDY_FORFEITED")["facts"]["unverified"] == ["subsidy_cap"]
