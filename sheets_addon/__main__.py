@@ -12,6 +12,7 @@ from datetime import datetime
 
 import google.auth.exceptions
 import gspread
+import requests
 from gspread.utils import extract_id_from_url
 from tqdm import tqdm
 
@@ -111,7 +112,8 @@ def main(argv=None) -> int:
         else:
             _say("未写入任何内容 / nothing was written")
         return code
-    except (RetryLimitReached, gspread.exceptions.APIError, google.auth.exceptions.GoogleAuthError) as exc:
+    except (RetryLimitReached, gspread.exceptions.APIError, google.auth.exceptions.GoogleAuthError,
+            requests.RequestException) as exc:
         code = _report_failure(exc, credentials, spreadsheet_id)
         _say("未写入任何内容 / nothing was written")
         return code
@@ -141,9 +143,9 @@ def _report_failure(exc: Exception, credentials, spreadsheet_id: str) -> int:
              f"service-account authentication failed ({exc}): the key may have been deleted or disabled; "
              f"make a new key for {email} in Google Cloud Console")
         return 1
-    if isinstance(exc, google.auth.exceptions.GoogleAuthError):
-        _say(f"无法连接 Google 认证服务（{exc}）；在中国大陆访问 Google 需要 VPN\n"
-             f"cannot reach Google's sign-in service ({exc}); from mainland China Google needs a VPN")
+    if isinstance(exc, (google.auth.exceptions.GoogleAuthError, requests.RequestException)):
+        _say(f"无法连接 Google（{exc}）；在中国大陆访问 Google 需要 VPN\n"
+             f"cannot reach Google ({exc}); from mainland China Google needs a VPN")
         return 1
     error = exc.error if isinstance(exc, gspread.exceptions.APIError) else {}
     message = str(error.get("message", exc))

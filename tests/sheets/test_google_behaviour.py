@@ -340,3 +340,15 @@ def test_a_sheet_whose_cells_are_text_is_annotated_the_same(fake_sheets, sa_file
     assert run(fake_sheets, sa_file) == 0
     own_cols = range(len(JD_HEADER), len(JD_HEADER) + len(OWN_TITLES))
     assert [[row[c] for c in own_cols] for row in text.values] == [[row[c] for c in own_cols] for row in typed.values]
+
+
+def test_google_unreachable_at_sign_in_says_so_without_a_traceback(sa_file, capsys):
+    import socket
+    with socket.socket() as probe:          # a loopback port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    assert command.main(["annotate", BOOK, "--credentials", str(sa_file), "--googleapis-base-url",
+                         f"http://127.0.0.1:{port}", "--no-progress"]) == 1
+    err = capsys.readouterr().err
+    assert "无法连接 Google" in err and "cannot reach Google" in err and "needs a VPN" in err
+    assert "Traceback" not in err
