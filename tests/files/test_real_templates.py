@@ -2,6 +2,7 @@
 export command: its real header set, every meaningful column mapped, the right answers, and a reason
 in the explanation wherever a template lacks a column a rule needs."""
 import csv
+import json
 import io
 
 import openpyxl
@@ -136,3 +137,26 @@ def test_the_after_sales_export_with_its_two_row_header_feeds_the_return_rules(t
     columns, _ = map_header(AFTER_SALES)
     assert {"return_request.requested_at", "return_request.pickup", "return_request.lightning_order",
             "return_request.refund_amount", "return_request.merchant_received_at"} <= set(columns.values())
+
+
+def test_a_json_file_of_jos_orders_is_annotated_like_an_export(tmp_path):
+    from tests.api.test_real_data import JOS_ORDER
+
+    cancelled = {**JOS_ORDER, "orderId": "235711200012", "orderState": "TRADE_CANCELED", "paymentConfirmTime": 1655344800000}
+    source = tmp_path / "orders.json"
+    source.write_text(json.dumps({"jingdong_pop_order_enSearch_responce": {"searchorderinfo_result": {
+        "orderInfoList": [JOS_ORDER, cancelled]}}}, ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "out.csv"
+    assert main([str(source), "-o", str(out), "--as-of", AS_OF]) == 0
+    table = read_csv_output(out)
+    col = {title: i for i, title in enumerate(table[0])}
+    assert [r[col["order_id"]] for r in table[1:]] == ["235711200001", "235711200012"]
+    assert [r[col["JDPG 发货状态 Ship status"]] for r in table[1:]] == ["已超时未发货 overdue", ""]
+    assert "订单已取消" in table[2][col["JDPG 说明 Explanation"]]
+
+
+def test_a_jos_error_response_file_is_refused_with_jds_message(tmp_path, capsys):
+    source = tmp_path / "error.json"
+    source.write_text(json.dumps({"error_response": {"code": "19", "zh_desc": "无效的access_token"}}), encoding="utf-8")
+    assert main([str(source), "-o", str(tmp_path / "out.csv")]) == 1
+    assert "无效的access_token" in capsys.readouterr().err and not (tmp_path / "out.csv").exists()
