@@ -328,3 +328,27 @@ def test_a_forged_request_id_is_replaced_never_reflected_or_logged(hostile_api, 
         assert 400 <= status < 500  # gunicorn's own limit on a header's size
     assert value.encode("latin-1") not in answer
     assert "forged" not in hostile_api.log_text()
+
+
+SHAPE_HEADER = ["订单号", "付款确认时间"]
+ROWS_SHAPE_CASES = [
+    pytest.param({"header": SHAPE_HEADER, "rows": [["1", "2022-06-16 10:00:00"] + [""] * 1_000_000]}, id="rows-1000000-cells"),
+    pytest.param({"header": SHAPE_HEADER + [f"c{i}" for i in range(100_000)], "rows": [["1", "2022-06-16 10:00:00"]]},
+                 id="rows-header-100000-columns"),
+    pytest.param({"header": SHAPE_HEADER, "rows": [["1"]] * 5000}, id="rows-5000-short-rows"),
+    pytest.param({"header": SHAPE_HEADER, "rows": [["1", "x"]], "column_map": {f"c{i}": "paid_at" for i in range(100_000)}},
+                 id="rows-column_map-100000-entries"),
+    pytest.param({"header": SHAPE_HEADER, "rows": [["1", "x"]], "defaults": {"quantity": EXP, "platform": ["x"]}},
+                 id="rows-hostile-defaults"),
+    pytest.param({"header": SHAPE_HEADER, "rows": [[{"a": [1]}, None, True, 1e300]]}, id="rows-cells-of-every-type"),
+]
+
+
+@pytest.mark.parametrize("body", ROWS_SHAPE_CASES)
+def test_a_hostile_table_shape_is_answered_row_for_row(hostile_api, body):
+    response = post(hostile_api, "/api/v1/rows/annotate", {"as_of": AS_OF, **body})
+    if response.status_code != 200:
+        assert_clear_4xx(response)
+        return
+    assert len(response.json()["rows"]) == len(body["rows"])
+    assert len(response.content) < ECHO_BOUND + 1024 * len(body["rows"]) + 16 * len(body["header"])
