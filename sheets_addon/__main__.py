@@ -108,7 +108,8 @@ def main(argv=None) -> int:
         if exc.done:
             _say(f"已完整写入 {exc.done}/{exc.total} 个写请求（前 {exc.rows_done} 行），其余未写入；稍后重新运行即可补完"
                  f"（重跑只更新本工具的列）\n{exc.done} of {exc.total} write requests were applied whole (the first "
-                 f"{exc.rows_done} rows), the rest not; run again later to finish (a re-run updates our columns in place)")
+                 f"{exc.rows_done} rows), the rest not; run again later to finish "
+                 f"(a re-run updates our columns in place)")
         else:
             _say("未写入任何内容 / nothing was written")
         return code

@@ -38,8 +38,9 @@ from shared.vocabulary import PREFIX, ROW_COLOURS
 
 from .client import RetryLimitReached
 
-__all__ = ["DEFAULT_WORKSHEET", "GridTooLarge", "MAX_CELLS", "MAX_REQUEST_BYTES", "SheetAnnotation", "UnmappableHeader", "WorksheetMissing", "WriteInterrupted", "annotate_worksheet",
-           "own_columns"]
+__all__ = ["DEFAULT_WORKSHEET", "GridTooLarge", "MAX_CELLS", "MAX_REQUEST_BYTES", "SheetAnnotation",
+           "UnmappableHeader", "WorksheetMissing", "WriteInterrupted", "annotate_worksheet", "own_columns",
+           "pick_worksheet"]
 
 DEFAULT_WORKSHEET = "Orders"
 MAX_REQUEST_BYTES = 2 * 1024 * 1024     # Google's guidance: "a 2 MB maximum payload"

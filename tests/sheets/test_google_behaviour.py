@@ -272,8 +272,9 @@ def test_without_credentials_the_lookup_order_is_said(fake_sheets, tmp_path, mon
     monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS", raising=False)
     assert command.main(["annotate", BOOK, "--googleapis-base-url", fake_sheets.url]) == 2
     err = capsys.readouterr().err
-    assert f"service-account key file {tmp_path}/.config/gspread/service_account.json: no such file (no " \
-           "--credentials: looked at GOOGLE_APPLICATION_CREDENTIALS, then ~/.config/gspread/service_account.json)" in err
+    assert (f"service-account key file {tmp_path}/.config/gspread/service_account.json: no such file (no "
+            "--credentials: looked at GOOGLE_APPLICATION_CREDENTIALS, then ~/.config/gspread/service_account.json)"
+            in err)
 
 
 def no_worksheet_run(fake, sa_file, *extra):
