@@ -2,8 +2,10 @@
 export command: its real header set, every meaningful column mapped, the right answers, and a reason
 in the explanation wherever a template lacks a column a rule needs."""
 import csv
-import json
 import io
+import json
+import tomllib
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -15,24 +17,11 @@ from tests.files.test_annotate_command import read_csv_output
 AS_OF = "2022-06-20 12:00:00"
 PAID = "2022-06-16 10:00:00"  # jd, 48 h: due 06-18 10:00
 
-# REAL-DATA.md §1 (howenx/sharp-admin SaleCtrl.java; chengzhiguang/oms OrderInfoServiceImpl.java).
-CLASSIC = ["订单号", "商品ID", "商品名称", "订购数量", "支付方式", "下单时间", "京东价", "订单金额", "结算金额", "余额支付",
-           "应付金额", "订单状态", "订单类型", "下单帐号", "客户姓名", "客户地址", "联系电话", "订单备注", "发票类型", "发票抬头",
-           "发票内容", "商家备注", "商家备注等级（等级1-5为由高到低）", "运费金额", "付款确认时间", "增值税发票", "货号",
-           "订单完成时间", "订单来源", "订单渠道"]
-# lqalbert/mall_serve JdOrderBasic.php: the classic 30 plus 10.
-EXTENDED = CLASSIC + ["送装服务", "服务费", "仓库id", "仓库名称", "普通发票纳税编号", "商家SKUID", "邮箱地址", "邮政编码",
-                      "是否为品牌商订单", "是否为toplife订单"]
-# xiejiaqiang/ssm JDSalesOrderVO.java: no 付款确认时间.
-VARIANT = ["订单编号", "商品编号", "商品名称", "订单数量", "支付方式", "下单时间", "京东价", "订单金额", "实付金额", "余额支付",
-           "应付金额", "订单状态", "订单类型", "下单帐号", "客户姓名", "收货地址", "手机号", "备注", "开票类型", "发票抬头", "发票内容",
-           "纳税人识别号", "名称（个人）", "单位地址", "单位电话", "开户银行", "银行账号", "商家备注", "商家备注等级", "运费金额", "订单日期"]
-DETAIL_2026 = ["订单号", "商品ID", "商品名称", "订购数量", "商家应收", "订单状态", "商家SKUID", "下单时间", "付款确认时间"]
-AFTER_SALES_GROUPS = ["服务单信息", "", "", "", "", "", "申请信息", "", "", "", "", "", "", "", "", "", "审核信息", "", "",
-                      "", "", "", "", "", "", "", ""]
-AFTER_SALES = ["服务单号", "订单号", "商品编号", "商品名称", "商品数量", "商品金额", "客户期望", "服务单状态", "一级申请原因",
-               "二级申请原因", "客户问题描述", "返回方式", "售后申请时间", "省", "市", "订单类型", "出库状态", "审核结果", "审核时间",
-               "取件时间", "运单号", "快递公司", "商家收货时间", "处理结果", "退款金额", "是否闪退订单", "售后整体时长"]
+TEMPLATES = {t["id"]: t for t in tomllib.loads(
+    (Path(__file__).resolve().parents[2] / "shared" / "data" / "export_templates.toml").read_text(encoding="utf-8"))["template"]}
+CLASSIC, EXTENDED = TEMPLATES["classic-30"]["headers"], TEMPLATES["extended-40"]["headers"]
+VARIANT, DETAIL_2026 = TEMPLATES["variant-31"]["headers"], TEMPLATES["detail-2026"]["headers"]
+AFTER_SALES, AFTER_SALES_GROUPS = TEMPLATES["after-sales"]["headers"], TEMPLATES["after-sales"]["above"][0]
 # Columns no rule needs and that hold the buyer's personal data, invoices or free text.
 NOT_MAPPED = {"下单帐号", "客户姓名", "客户地址", "联系电话", "订单备注", "发票类型", "发票抬头", "发票内容", "增值税发票",
               "收货地址", "手机号", "备注", "开票类型", "纳税人识别号", "名称（个人）", "单位地址", "单位电话", "开户银行", "银行账号",
@@ -86,9 +75,9 @@ def cells(table, col, title, start=1):
     return [r[col[title]] for r in table[start:]]
 
 
-@pytest.mark.parametrize("header", [CLASSIC, EXTENDED, DETAIL_2026, VARIANT, AFTER_SALES],
-                         ids=["classic-30", "extended-40", "detail-2026", "variant-31", "after-sales"])
-def test_every_meaningful_column_of_a_real_template_is_mapped(header):
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_every_meaningful_column_of_a_real_template_is_mapped(template):
+    header = TEMPLATES[template]["headers"]
     columns, unmapped = map_header(header)
     # A column that means the same field as a preferred one the file also has (订单金额 beside 应付金额).
     alternates = {h for field in columns.values() for h in HEADER_SYNONYMS[field]}

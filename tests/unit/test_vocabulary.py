@@ -84,3 +84,9 @@ def test_every_fact_in_the_golden_results_has_a_label(engine):
 def test_badge_templates_fill_with_the_deadline_and_hours(status):
     text = fill(SHIP_STATUS[status]["badge"], at="06-20 10:00", h="1.5")
     assert "{" not in text and "06-20 10:00" in text
+
+
+def test_the_supported_inputs_page_is_current():
+    run = subprocess.run([sys.executable, str(ROOT / "scripts" / "gen_supported_inputs.py"), "--check"],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
