@@ -36,8 +36,8 @@ def _column_map(pairs: list[str]) -> dict:
     return mapping
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m sheets_addon",
+def build_parser(prog: str = "python -m sheets_addon") -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=prog,
                                      description="JD Promo Guard for Google Sheets 京东大促订单标注")
     commands = parser.add_subparsers(dest="command", required=True)
     annotate = commands.add_parser(
@@ -70,8 +70,9 @@ def _say(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
-def main(argv=None) -> int:
-    args = build_parser().parse_args(argv)
+def main(argv=None, prog: str = "python -m sheets_addon") -> int:
+    """The command; ``prog`` is the name usage lines show (e.g. ``jdpg sheets``)."""
+    args = build_parser(prog).parse_args(argv)
     try:
         as_of = parse_time(args.as_of) if args.as_of else datetime.now(BEIJING)
         column_map = _column_map(args.column)
