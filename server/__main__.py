@@ -4,7 +4,7 @@
 annotates an export file; ``jdpg digest FILE --webhook URL`` sends a digest to a group robot;
 ``jdpg sheets …`` annotates a Google Sheets worksheet; ``jdpg keys new`` makes an API key.
 Each command after the first word is its own program with its own ``--help``; the imports
-are per command, so the export command never loads the web framework.
+are per command, so the export command loads neither the web framework nor its settings.
 """
 import argparse
 import logging
@@ -12,8 +12,6 @@ import os
 import secrets
 import sys
 from importlib import metadata
-
-from .config import Settings, SettingsError, is_loopback
 
 # Waitress's own default; the rules are CPU-bound, so more threads mostly serve slow clients.
 PRODUCTION_THREADS = 4
@@ -36,6 +34,8 @@ def serve(argv, prog: str | None = None) -> int:
     """The API and the demo page: the development server, or waitress with ``--production``.
     A bad setting or campaign file stops the start with one line naming it (exit 2)."""
     from shared.errors import CampaignFileError
+
+    from .config import SettingsError
     try:
         return _serve(argv, prog)
     except SettingsError as exc:
@@ -46,6 +46,7 @@ def serve(argv, prog: str | None = None) -> int:
 
 
 def _serve(argv, prog):
+    from .config import Settings, is_loopback
     defaults = Settings.from_env()
     parser = argparse.ArgumentParser(
         prog=f"{prog or _prog()} serve",

@@ -4,6 +4,7 @@ import shutil
 import subprocess
 import urllib.request
 import zipfile
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -19,6 +20,12 @@ AS_OF = "2022-06-20 12:00:00"
 COMMANDS = ("serve", "annotate", "digest", "sheets", "keys")
 
 
+def extension_files() -> list[Path]:
+    """The extension's files the demo page may load: its content scripts and styles, and the common modules."""
+    return sorted(path for folder in ("content", "common") for path in (ROOT / "extension" / folder).iterdir()
+                  if path.is_file())
+
+
 def _get(url: str) -> bytes:
     with urllib.request.urlopen(url, timeout=10) as response:
         assert response.status == 200, url
@@ -29,9 +36,9 @@ def test_the_wheel_carries_the_rules_the_campaigns_and_the_demo_files(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     data = {p.relative_to(ROOT).as_posix() for p in (ROOT / "shared" / "data").rglob("*") if p.is_file()}
     assert data and data <= names
-    shipped_from_extension = {f"server/demo/extension/{p.relative_to(ROOT / 'extension').as_posix()}"
-                              for folder in ("content", "common") for p in (ROOT / "extension" / folder).iterdir()}
-    assert "server/demo/extension/content/render.js" in shipped_from_extension
+    shipped_from_extension = {f"server/demo/extension/{path.relative_to(ROOT / 'extension').as_posix()}"
+                              for path in extension_files()}
+    assert "server/demo/extension/content/badges.css" in shipped_from_extension
     assert shipped_from_extension <= names
     assert {"server/demo/static/index.html", "server/demo/sample_orders.json"} <= names
     assert not any(name.startswith(("tests/", "sheets_addon/apps_script/")) for name in names)
@@ -74,11 +81,12 @@ def test_jdpg_serve_answers_health_the_demo_page_and_an_annotation(installed):
     with running([str(installed.jdpg), "serve", "--port", "0"], cwd=installed.workdir, env=installed.env()) as url:
         health = json.loads(_get(f"{url}/healthz"))
         assert health["status"] == "ok" and health["campaigns"] > 0
-        assert b"/demo/ext/render.js" in _get(f"{url}/")
-        assert _get(f"{url}/demo/ext/render.js") == (ROOT / "extension" / "content" / "render.js").read_bytes()
-        assert _get(f"{url}/demo/ext/badges.css") == (ROOT / "extension" / "content" / "badges.css").read_bytes()
-        common = sorted((ROOT / "extension" / "common").glob("*.js"))
-        assert common and all(_get(f"{url}/demo/ext/common/{p.name}") == p.read_bytes() for p in common)
+        page = _get(f"{url}/").decode()
+        assert "/demo/ext/badges.css" in page
+        for path in extension_files():
+            served = path.relative_to(ROOT / "extension" / "content") if path.parent.name == "content" else \
+                Path("common") / path.name
+            assert _get(f"{url}/demo/ext/{served.as_posix()}") == path.read_bytes(), path
         body = demo_request(json.loads(_get(f"{url}/demo/sample-orders.json")))
         status, answer = post_json(f"{url}/api/v1/orders/annotate", body)
         assert status == 200, answer
