@@ -1,0 +1,43 @@
+"""``python -m server`` in a checkout: the same one command as the installed ``jdpg``."""
+import subprocess
+import sys
+
+import pytest
+
+from .conftest import ROOT
+
+pytestmark = pytest.mark.packaging
+
+COMMANDS = ("serve", "annotate", "digest", "sheets", "keys")
+
+
+def run(*args) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "server", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=60, env={"PATH": "/usr/bin:/bin"})
+
+
+def test_help_names_every_command_and_that_none_means_serve():
+    done = run("--help")
+    assert done.returncode == 0 and done.stdout.startswith("usage: python -m server")
+    for command in COMMANDS:
+        assert f"\n    {command} " in done.stdout, command
+    assert "runs `serve`" in done.stdout
+
+
+@pytest.mark.parametrize("command, usage", [("annotate", "usage: python -m server annotate"),
+                                            ("serve", "usage: python -m server serve"),
+                                            ("keys", "usage: python -m server keys")])
+def test_each_command_has_its_own_help(command, usage):
+    done = run(command, "--help")
+    assert done.returncode == 0 and done.stdout.startswith(usage)
+
+
+def test_an_unknown_command_is_refused_naming_the_commands():
+    done = run("anotate", "orders.csv")
+    assert done.returncode == 2
+    assert "'anotate'" in done.stderr and all(command in done.stderr for command in COMMANDS)
+
+
+def test_serve_options_without_the_word_serve_still_serve():
+    done = run("--port", "0", "--trusted-proxy", "127.0.0.1")
+    assert done.returncode == 2 and "--trusted-proxy needs --production" in done.stderr
