@@ -125,7 +125,8 @@ def main() -> None:
                              "what the API costs besides the rules")
     args = parser.parse_args()
     big, page = body(generate(1000)), body(generate(100, seed=7))
-    proc, url = start_server(args.workers, "precomputed_core:create_app()" if args.without_core else "server.app:create_app()")
+    app = "precomputed_core:create_app()" if args.without_core else "server.wsgi:app"
+    proc, url = start_server(args.workers, app)
     try:
         port = int(url.rsplit(":", 1)[1])
         big_response, page_response = post(port, big), post(port, page)

@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from orders_mix import generate  # noqa: E402
 
 from shared import default_engine, parse_time  # noqa: E402
-from server.runtime import tune_gc  # noqa: E402
+from server.runtime import collector_paused, tune_gc  # noqa: E402
 from shared.annotate import annotate_batch  # noqa: E402
 
 TARGET = 100_000
@@ -34,7 +34,8 @@ def main() -> None:
     best = best_cpu = float("inf")
     for _ in range(args.rounds):
         started, started_cpu = time.perf_counter(), time.process_time()
-        results, summary = annotate_batch(engine, orders, as_of=as_of)
+        with collector_paused():  # as the API's batch views run it
+            results, summary = annotate_batch(engine, orders, as_of=as_of)
         best = min(best, time.perf_counter() - started)
         best_cpu = min(best_cpu, time.process_time() - started_cpu)
     rate = args.orders / best_cpu
