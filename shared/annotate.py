@@ -48,7 +48,13 @@ class Engine:
         return ctx
 
     def resolve_campaign(self, order: Order):
-        """(campaign, error): the order's named campaign, else the one in force when it concluded."""
+        """(campaign, error): the order's named campaign, else the one in force when it concluded.
+
+        A named campaign (``order.campaign``, rows' ``defaults.campaign``, the export's
+        ``--campaign``) applies only to an order concluded inside its window: outside it the order
+        gets the campaign in force at its own time (usually none: the platform default), as if no
+        campaign had been named, and ``shipping.named_campaign`` says so with an info flag."""
+        at = order.concluded_at or order.ordered_at
         if order.campaign is not None:
             campaign = self.calendar.get(order.campaign)
             if campaign is None:
@@ -58,8 +64,8 @@ class Engine:
                 zh, en = _OTHER_PLATFORM
                 return None, {"field": "campaign", "message": zh.format(campaign.id, campaign.platform, order.platform),
                               "message_en": en.format(campaign.id, campaign.platform, order.platform)}
-            return campaign, None
-        at = order.concluded_at or order.ordered_at
+            if at is None or campaign.contains(at):
+                return campaign, None
         return (self.calendar.find(order.platform, at) if at is not None else None), None
 
     def annotate(self, order: Order, *, as_of: datetime, at_risk_hours: float | None = None,

@@ -128,10 +128,12 @@ def daily_risk(engine, orders, facts, *, as_of, period) -> list:
         if order.concluded_at is not None:
             by_day[order.concluded_at.date()].append(order)
     metrics = []
+    named = engine.calendar.get(facts["campaign"]) if facts.get("campaign") else None
     for day in sorted(by_day):
         day_orders = by_day[day]
         first = day_orders[0]
-        campaign = engine.calendar.get(facts["campaign"]) if facts.get("campaign") else \
+        # A named campaign watches only the days of its window, as it applies only to orders inside it.
+        campaign = named if named is not None and named.contains(first.concluded_at) else \
             engine.calendar.find(facts.get("platform", first.platform), first.concluded_at)
         section = campaign.section("daily_risk") if campaign else None
         day_period = {"start": f"{day}T00:00:00+08:00", "end": f"{day}T23:59:59+08:00"}

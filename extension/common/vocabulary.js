@@ -251,6 +251,10 @@
         "en": "merchant share",
         "zh": "商家分摊"
       },
+      "named_campaign": {
+        "en": "named campaign",
+        "zh": "所选活动"
+      },
       "order_status": {
         "en": "order status",
         "zh": "订单状态"
@@ -410,6 +414,10 @@
       "weight_kg": {
         "en": "weight (kg)",
         "zh": "重量（kg）"
+      },
+      "window": {
+        "en": "campaign window",
+        "zh": "活动期"
       }
     },
     "families": {
@@ -823,6 +831,11 @@
         "group": "own",
         "zh": "免考核"
       },
+      "CAMPAIGN_OUTSIDE_WINDOW": {
+        "en": "Outside the named campaign",
+        "group": "own",
+        "zh": "不在所选活动期内"
+      },
       "DELAY_REPORT_OTHER_SERVICE_ORDER": {
         "en": "Delay report for another service order",
         "group": "own",
@@ -912,6 +925,11 @@
         "en": "Raise then cut",
         "group": "own",
         "zh": "疑似先涨后降"
+      },
+      "RED_ENVELOPE_OUTSIDE_ACTIVITY": {
+        "en": "Outside the 3-for-3 activity",
+        "group": "own",
+        "zh": "不在满3免3活动期内"
       },
       "RED_ENVELOPE_SHARE": {
         "en": "Envelope share",

@@ -1,5 +1,5 @@
 """Promotion rules, seed 004: RED-ENVELOPE-3FOR3 (满3免3 red-envelope share)."""
-from ..beijing_time import days, iso, rule_iso, sheet_time
+from ..beijing_time import end_of_day_after, iso, rule_iso, sheet_time
 from ..money import fen, money_str
 from .context import flag, missing_fields, owe, rule, skip
 
@@ -18,11 +18,22 @@ def red_envelope(order, ctx, out) -> None:
         return
     section = section or {}
     activity_end = envelope_in.activity_end or section.get("activity_end")
+    concluded = order.concluded_at
+    concluded_field = "placed_at" if order.payment_method == "cod" else "paid_at"
     missing = tuple(name for name, value in (("red_envelope.qualifying", envelope_in.qualifying),
                                              ("red_envelope.activity_end", activity_end),
-                                             ("paid_amount", order.paid_amount)) if value is None)
+                                             ("paid_amount", order.paid_amount), (concluded_field, concluded))
+                    if value is None)
     if missing:
         skip(out, "RED-ENVELOPE-3FOR3", missing, *missing_fields("满3免3分摊", "the red-envelope share", missing))
+        return
+    # Seed 004 counts orders completed within the activity (用户在活动时间内完成3笔满免订单).
+    activity_start = ctx.campaign.start if section else None
+    if concluded > activity_end or (activity_start is not None and concluded < activity_start):
+        flag(out, "RED_ENVELOPE_OUTSIDE_ACTIVITY", "info", "RED-ENVELOPE-3FOR3",
+             f"成交时间 {sheet_time(concluded)} 不在满3免3活动期内（{sheet_time(activity_end)} 结束）：商家无需分摊",
+             f"Concluded {sheet_time(concluded)}, outside the buy-3-get-3 activity (ended {sheet_time(activity_end)}): no share",
+             **{concluded_field: iso(concluded)}, activity_end=rule_iso(activity_end))
         return
     params = ctx.params
     cap = section.get("cap", params.red_envelope_cap)
@@ -30,7 +41,8 @@ def red_envelope(order, ctx, out) -> None:
     settlement_days = section.get("settlement_days", params.red_envelope_settlement_days)
     envelope = min(order.paid_amount, cap)
     share = fen(envelope * share_ratio)
-    settlement_end = activity_end + days(settlement_days)
+    # 结算周期为活动结束后的28天: days, ending 23:59:59 Beijing time like every day-based deadline.
+    settlement_end = end_of_day_after(activity_end, settlement_days)
     settlement_end_iso = rule_iso(settlement_end)
     out.deadlines["red_envelope_settlement_end"] = settlement_end_iso
     facts = {"paid_amount": money_str(order.paid_amount), "envelope": money_str(envelope), "cap": money_str(cap),

@@ -17,6 +17,28 @@ _NO_TIME = timedelta(0)
 _SAME_MINUTE = timedelta(minutes=1)
 
 
+@rule("SHIP-DEADLINE", reads=())
+def named_campaign(order, ctx, out) -> None:
+    """A named campaign applies only inside its window (``Engine.resolve_campaign``): an order
+    concluded outside it is worked out without that campaign's rules, and this says so."""
+    named = order.campaign
+    if named is None or (ctx.campaign is not None and ctx.campaign.id == named):
+        return
+    campaign = ctx.calendar.get(named)
+    at = order.concluded_at or order.ordered_at
+    if campaign is None or campaign.platform != order.platform or at is None:
+        return  # an unknown campaign or one of another platform is an input error, reported as such
+    applied_zh, applied_en = (f"按 {ctx.campaign.title} 判断", f"{ctx.campaign.title_en} applies") if ctx.campaign else (
+        "按非活动期平台默认规则判断", "the platform defaults apply")
+    flag(out, "CAMPAIGN_OUTSIDE_WINDOW", "info", "SHIP-DEADLINE",
+         f"订单成交时间 {sheet_time(at)} 不在{campaign.title}活动期（{sheet_time(campaign.start)} – {sheet_time(campaign.end)}）内："
+         f"未按该活动规则判断，{applied_zh}",
+         f"Concluded {sheet_time(at)}, outside {campaign.title_en} ({sheet_time(campaign.start)} – {sheet_time(campaign.end)}): "
+         f"its rules are not applied; {applied_en}",
+         named_campaign=named, concluded_at=iso(at), window=[iso(campaign.start), iso(campaign.end)],
+         campaign=ctx.campaign.id if ctx.campaign else None)
+
+
 @rule("SHIP-DEADLINE", reads=("order_status", "paid_at", "placed_at", "payment_method", "promised_ship_by", "shown_ship_by", "picked_up_at", "shipped_at", "platform", "campaign"))
 def ship_deadline(order, ctx, out) -> None:
     """SHIP-DEADLINE: 96 h on a campaign's 96 h days, else the campaign's or default hours."""
@@ -189,4 +211,4 @@ def surcharge(order, ctx, out) -> None:
          weight_kg=str(order.weight_kg), low=money_str(low), high=money_str(high), campaign=campaign.id)
 
 
-RULES = (ship_deadline, subsidy, surcharge)
+RULES = (named_campaign, ship_deadline, subsidy, surcharge)

@@ -141,3 +141,10 @@ def test_a_report_naming_another_service_order_does_not_exempt_this_one(annotate
 def test_a_refused_delay_report_exempts_nothing(annotate):
     result = annotate(after_sales={"delay_report_approved": False, **REPORT})
     assert codes(result) == []
+
+
+def test_a_named_618_campaign_requires_no_freight_insurance_of_an_order_paid_in_july(annotate):
+    result = annotate(platform="jd_international", campaign="jd_intl_618_2021", paid_at="2021-07-10 10:00:00",
+                      services={"freight_insurance": False, "lightning_refund": False})
+    assert not {"FREIGHT_INSURANCE_REQUIRED", "LIGHTNING_REFUND_REQUIRED"} & set(codes(result))
+    assert "CAMPAIGN_OUTSIDE_WINDOW" in codes(result)

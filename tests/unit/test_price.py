@@ -213,3 +213,10 @@ def test_a_unit_price_worked_out_from_paid_and_quantity_is_not_rounded_before_th
     # 3 units paid 100.00 together, 30.00 each after the window: 10.00 exposure (33.33 a unit would give 9.99).
     result = annotate(**{**INTL, "quantity": 3}, paid_amount="100.00", price_commitment={"post_window_lowest_price": "30.00"})
     assert result["compensation"]["if_claimed_total"] == "10.00"
+
+
+def test_a_named_618_campaign_gives_no_price_commitment_exposure_to_an_order_paid_in_july(annotate):
+    result = annotate(platform="jd_international", campaign="jd_intl_618_2022", paid_at="2022-07-10 10:00:00",
+                      quantity=2, price_commitment={"unit_price": "99.00", "post_window_lowest_price": "89.50"})
+    assert result["compensation"]["if_claimed_total"] == "0.00" and "PRICE_COMMITMENT_BREACH" not in codes(result)
+    assert "CAMPAIGN_OUTSIDE_WINDOW" in codes(result)

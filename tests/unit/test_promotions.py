@@ -57,3 +57,37 @@ def test_outside_a_campaign_the_activity_end_must_be_given(annotate):
 def test_a_cancelled_or_unpaid_order_has_no_share(annotate, status):
     result = envelope(annotate, "15", order_status=status)
     assert result["compensation"]["items"] == [] and "RED_ENVELOPE_SHARE" not in codes(result)
+
+
+@pytest.mark.parametrize("paid_at, owed", [
+    pytest.param("2022-06-20 23:59:59", "5.00", id="paid-at-the-activitys-last-second-shares"),
+    pytest.param("2022-06-21 00:00:00", "0.00", id="paid-a-second-after-the-activity-ends-does-not"),
+])
+def test_a_qualifying_order_paid_outside_the_activity_gets_no_merchant_share(annotate, paid_at, owed):
+    result = annotate(platform="jingxi", paid_at=paid_at, paid_amount="15", campaign="jingxi_618_2022",
+                      red_envelope={"qualifying": True, "activity_end": "2022-06-20 23:59:59"},
+                      as_of="2022-06-22T12:00:00+08:00")
+    assert result["compensation"]["total"] == owed
+    assert ("RED_ENVELOPE_OUTSIDE_ACTIVITY" in codes(result)) is (owed == "0.00")
+
+
+def test_an_order_paid_after_an_activity_end_it_gives_itself_has_no_share(annotate):
+    result = annotate(platform="jd", paid_at="2023-06-25 10:00:00", paid_amount="15",
+                      red_envelope={"qualifying": True, "activity_end": "2023-06-20 23:59:59"})
+    assert result["compensation"]["items"] == []
+    flag = next(f for f in result["flags"] if f["code"] == "RED_ENVELOPE_OUTSIDE_ACTIVITY")
+    assert flag["severity"] == "info" and flag["facts"]["paid_at"] == "2023-06-25T10:00:00+08:00"
+
+
+def test_the_settlement_period_is_counted_in_days_ending_at_23_59_59(annotate):
+    # An activity ending at 20:00 settles at 23:59:59 of the 28th day after, not at 20:00.
+    result = annotate(platform="jd", paid_at="2023-06-10 10:00:00", paid_amount="15",
+                      red_envelope={"qualifying": True, "activity_end": "2023-06-20 20:00:00",
+                                    "refunded_at": "2023-07-18 21:00:00"})
+    assert result["deadlines"]["red_envelope_settlement_end"] == "2023-07-18T23:59:59+08:00"
+    assert "RED_ENVELOPE_SHARE_RETURNED" in codes(result)
+
+
+def test_without_the_payment_time_the_share_is_not_guessed(annotate):
+    result = annotate(platform="jd", paid_amount="15", red_envelope={"qualifying": True, "activity_end": "2023-06-20 23:59:59"})
+    assert "paid_at" in result["skipped_reasons"]["RED-ENVELOPE-3FOR3"]["missing"]

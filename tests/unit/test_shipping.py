@@ -304,3 +304,27 @@ def test_without_the_subsidy_cap_the_whole_subsidy_is_shown_lost_and_the_cap_is_
                       subsidy_activity="百亿补贴", subsidy_amount="12.50")
     assert result["losses"]["total"] == "12.50"
     assert next(f for f in result["flags"] if f["code"] == "SUBSIDY_FORFEITED")["facts"]["unverified"] == ["subsidy_cap"]
+
+
+def test_a_named_campaign_applies_to_orders_concluded_inside_its_window(annotate):
+    result = annotate(platform="jingxi", campaign="jingxi_618_2022", paid_at="2022-06-16 10:00:00")
+    assert result["campaign"] == "jingxi_618_2022" and result["ship"]["hours_allowed"] == 96
+    assert "CAMPAIGN_OUTSIDE_WINDOW" not in codes(result)
+
+
+def test_a_named_campaign_is_not_applied_to_an_order_concluded_outside_its_window(annotate):
+    # Paid in July: the 618 campaign's 96 h days, red envelopes and requirements do not apply to it.
+    result = annotate(platform="jingxi", campaign="jingxi_618_2022", paid_at="2022-07-16 10:00:00",
+                      paid_amount="15", red_envelope={"qualifying": True}, as_of="2022-07-16T12:00:00+08:00")
+    assert result["campaign"] is None and result["ship"]["hours_allowed"] == 48
+    assert result["errors"] == [] and result["compensation"]["items"] == []
+    flag = next(f for f in result["flags"] if f["code"] == "CAMPAIGN_OUTSIDE_WINDOW")
+    assert flag["severity"] == "info" and flag["facts"]["named_campaign"] == "jingxi_618_2022"
+    assert "its rules are not applied" in flag["message_en"] and "未按该活动规则判断" in flag["message"]
+
+
+def test_a_named_campaign_outside_its_window_falls_back_to_the_campaign_in_force_then(annotate):
+    result = annotate(platform="jd_international", campaign="jd_intl_618_2021", paid_at="2022-06-10 10:00:00",
+                      services={"freight_insurance": False})
+    assert result["campaign"] == "jd_intl_618_2022"
+    assert "CAMPAIGN_OUTSIDE_WINDOW" in codes(result)

@@ -153,3 +153,9 @@ def test_the_slow_shipping_share_is_compared_exactly(engine):
     specs = [("2022-06-10 10:00:00", "2022-06-10 18:00:00")] * 500 + [("2022-06-10 10:00:00", None)] * 500
     report = evaluate_store(engine, {"platform": "jingxi"}, orders(*specs), as_of=parse_time("2022-06-11 12:00:00"))
     assert metric(report, "SHIP-DAILY-RISK")["status"] == "ok"
+
+
+def test_a_named_campaign_watches_only_the_days_inside_its_window(engine):
+    specs = [("2022-07-10 10:00:00", "2022-07-14 10:00:00")] * 200
+    report = evaluate_store(engine, {"platform": "jingxi", "campaign": "jingxi_618_2022"}, orders(*specs), as_of=AS_OF)
+    assert metric(report, "SHIP-DAILY-RISK")["status"] == "unknown"
