@@ -15,7 +15,7 @@ from pathlib import Path
 
 from shared.beijing_time import BEIJING, parse_time
 from shared.errors import CampaignFileError, InputError
-from shared.headers import KNOWN_FIELDS, clean_header
+from shared.headers import BadColumnMap, clean_header, parse_column_map
 from shared.rows import UnmappableHeader
 
 from ..runtime import tune_gc
@@ -96,16 +96,10 @@ def _positive(text: str) -> int:
 
 def column_map_of(parser: argparse.ArgumentParser, args) -> dict:
     """``--map`` items as ``{header: field}``; a malformed one is a command-line error (exit 2)."""
-    column_map = {}
-    for item in args.map:
-        title, sep, field = item.partition("=")
-        if not sep or not title.strip() or not field.strip():
-            parser.error(f"--map 应为 表头=字段 / --map must be HEADER=field, got {item!r}")
-        if field.strip() not in KNOWN_FIELDS:
-            parser.error(f"--map {item!r}：未知字段 {field.strip()!r} / unknown field {field.strip()!r} "
-                         f"(one of: {', '.join(sorted(KNOWN_FIELDS))})")
-        column_map[title.strip()] = field.strip()
-    return column_map
+    try:
+        return parse_column_map(args.map)
+    except BadColumnMap as exc:
+        parser.error(f"--map {exc.message} / {exc.message_en}")
 
 
 def main(argv: list[str] | None = None) -> int:

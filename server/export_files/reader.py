@@ -273,19 +273,19 @@ class XlsxExport:
         self.size = sheet.max_row
         self._rows = enumerate(sheet.iter_rows(values_only=True), start=1)
         self._line = 0
+        self.preamble = []
         try:
             first = next(self._rows, None)
-        except (ParseError, ValueError, KeyError, IndexError, TypeError) as exc:
+            if first is not None:
+                above = header_row_index([[cell_text(v) for v in row] for row in itertools.islice(
+                    sheet.iter_rows(values_only=True), MAX_ROWS_ABOVE_HEADER + 1)])
+                for _ in range(above):
+                    self.preamble.append([cell_text(v) for v in first[1]])
+                    first = next(self._rows, None)
+        except _SHEET_ERRORS as exc:
             self.close()
             raise UnreadableFile(path, f"第一个工作表无法读取（{_short(exc)}）",
                                  f"the first sheet cannot be read ({_short(exc)})") from None
-        self.preamble = []
-        if first is not None:
-            above = header_row_index([[cell_text(v) for v in row] for row in
-                                      itertools.islice(sheet.iter_rows(values_only=True), MAX_ROWS_ABOVE_HEADER + 1)])
-            for _ in range(above):
-                self.preamble.append([cell_text(v) for v in first[1]])
-                first = next(self._rows, None)
         header = [] if first is None else [cell_text(v) for v in first[1]]
         while header and not header[-1]:
             header.pop()
@@ -295,13 +295,11 @@ class XlsxExport:
         self.header = header
 
     def records(self) -> Iterator[tuple[int, list]]:
-        from xml.etree.ElementTree import ParseError
-
         try:
             for self._line, values in self._rows:
                 if any(v is not None and v != "" for v in values):
                     yield self._line, list(values)
-        except (ParseError, ValueError, KeyError, IndexError, TypeError) as exc:
+        except _SHEET_ERRORS as exc:
             bad = self._line + 1
             raise BrokenFile(self.path, bad, f"第 {bad} 行起工作表无法读取（{_short(exc)}）",
                              f"the sheet cannot be read from row {bad} on ({_short(exc)})") from None
@@ -311,6 +309,11 @@ class XlsxExport:
 
     def close(self) -> None:
         self._book.close()
+
+
+# What openpyxl raises on a sheet whose XML is broken or says impossible things (a column past
+# ZZZ, a shared string that is not there, a value of the wrong kind).
+_SHEET_ERRORS = (SyntaxError, ValueError, KeyError, IndexError, TypeError, AttributeError, OverflowError)
 
 
 class CellTooLarge(Exception):
@@ -372,7 +375,12 @@ def _lean_reader_class():
 
 _CELL_REF = re.compile(rb'<(?:\w+:)?c r="([A-Z]{1,3})([0-9]{1,7})"')
 _FORMULA_CELL = re.compile(rb'<(?:\w+:)?c r="([A-Z]{1,3})([0-9]{1,7})"[^>]*>\s*<(?:\w+:)?f\b[^>]*(?:/>|>[^<]*</(?:\w+:)?f>)'
-                           rb'\s*(<(?:\w+:)?v\b|</)')
+                           rb'\s*(</|<(?:\w+:)?v\b[^>]*/>|<(?:\w+:)?v\b[^>]*>[^<]*)')
+
+
+def _no_value(tail: bytes) -> bool:
+    """After a formula: the cell's end, an empty ``<v/>``, or a ``<v>`` holding nothing."""
+    return tail == b"</" or tail.endswith(b"/>") or not tail.split(b">", 1)[1].strip()
 
 
 def _chunks(stream):
@@ -445,7 +453,7 @@ def _scan_sheet(stream, oversized_strings: dict) -> dict:
                     raise CellTooLarge(_ref(m))
         if b"<f" in region or b":f" in region:
             for m in _FORMULA_CELL.finditer(region):
-                if m.group(3) == b"</":
+                if _no_value(m.group(3)):
                     lost.setdefault(int(m.group(2)), []).append(_ref(m))
         refs = region.rfind(b'c r="')
         if refs >= 0:
@@ -462,7 +470,8 @@ def _ref(match) -> str:
 
 
 def open_export(path) -> CsvExport | XlsxExport:
-    """Open an export by its content (not its name): xlsx, CSV, or refuse it."""
+    """Open an export by its content (not its name): xlsx, a JSON file of orders (JOS payloads too),
+    CSV, or refuse it."""
     path = Path(path)
     try:
         with path.open("rb") as f:
@@ -474,6 +483,10 @@ def open_export(path) -> CsvExport | XlsxExport:
                              "old Excel .xls files are not supported: save it as .xlsx or CSV in Excel")
     if magic == _XLSX_MAGIC:
         return XlsxExport(path)
+    from .json_orders import JsonExport, looks_like_json  # it reads like the others, and raises UnreadableFile
+
+    if looks_like_json(path):
+        return JsonExport(path)
     return CsvExport(path)
 
 
