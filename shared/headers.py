@@ -35,6 +35,31 @@ def header_row_index(rows: list) -> int:
     return 0
 
 
+class BadColumnMap(ValueError):
+    """A ``表头=字段`` item that is malformed or names no field, with the reason in both languages."""
+
+    def __init__(self, message: str, message_en: str):
+        super().__init__(message_en)
+        self.message = message
+        self.message_en = message_en
+
+
+def parse_column_map(items) -> dict:
+    """``["揽收时间=picked_up_at", …]`` as ``{header: field path}``: the one reading of a merchant's
+    own column names, for every client (the export command's ``--map``, the Sheets command's ``--column``)."""
+    mapping = {}
+    for item in items:
+        header, sep, field = str(item).partition("=")
+        header, field = header.strip(), field.strip()
+        if not sep or not header or not field:
+            raise BadColumnMap(f"应为 表头=字段，收到 {item!r}", f"expected HEADER=field, got {item!r}")
+        if field not in KNOWN_FIELDS:
+            raise BadColumnMap(f"{item!r}：未知字段 {field!r}（见 docs/supported-inputs.md）",
+                               f"{item!r}: unknown field {field!r} (one of: {', '.join(sorted(KNOWN_FIELDS))})")
+        mapping[header] = field
+    return mapping
+
+
 def clean_header(text) -> str:
     """A header cell unwrapped as any cell is (``shared.cells``), and a byte-order mark dropped."""
     return str(text if text is not None else "").strip(PROTECTION + "\ufeff")

@@ -17,6 +17,7 @@ from gspread.utils import extract_id_from_url
 from tqdm import tqdm
 
 from shared import BEIJING, InputError, parse_time
+from shared.headers import BadColumnMap, parse_column_map
 
 from .annotate_sheet import GridTooLarge, UnmappableHeader, WorksheetMissing, WriteInterrupted, annotate_worksheet
 from .client import (BASE_URL_ENV, DEFAULT_KEY_FILE, DEFAULT_RETRY_TIME_LIMIT, KeyFileError, RetryLimitReached,
@@ -24,16 +25,6 @@ from .client import (BASE_URL_ENV, DEFAULT_KEY_FILE, DEFAULT_RETRY_TIME_LIMIT, K
 
 # Below this many rows the run takes well under a second: no progress bar.
 PROGRESS_MIN_ROWS = 2000
-
-
-def _column_map(pairs: list[str]) -> dict:
-    mapping = {}
-    for pair in pairs:
-        header, sep, field = pair.partition("=")
-        if not sep or not header.strip() or not field.strip():
-            raise argparse.ArgumentTypeError(f"--column expects 表头=field, got {pair!r}")
-        mapping[header.strip()] = field.strip()
-    return mapping
 
 
 def build_parser(prog: str = "python -m sheets_addon") -> argparse.ArgumentParser:
@@ -75,11 +66,11 @@ def main(argv=None, prog: str = "python -m sheets_addon") -> int:
     args = build_parser(prog).parse_args(argv)
     try:
         as_of = parse_time(args.as_of) if args.as_of else datetime.now(BEIJING)
-        column_map = _column_map(args.column)
+        column_map = parse_column_map(args.column)
         spreadsheet_id = extract_id_from_url(args.spreadsheet) if "/" in args.spreadsheet else args.spreadsheet
         credentials = load_credentials(args.credentials)
-    except (InputError, argparse.ArgumentTypeError) as exc:
-        print(f"参数错误 bad argument: {getattr(exc, 'message', '')} {exc}", file=sys.stderr)
+    except (InputError, BadColumnMap) as exc:
+        print(f"参数错误：{exc.message}\nbad argument: {exc.message_en}", file=sys.stderr)
         return 2
     except gspread.exceptions.NoValidUrlKeyFound:
         print(f"参数错误：{args.spreadsheet!r} 不是表格链接或 ID\n"
