@@ -21,9 +21,8 @@ sys.path.insert(0, str(ROOT))
 from shared import BEIJING  # noqa: E402
 from sheets_addon.annotate_sheet import MAX_REQUEST_BYTES, annotate_worksheet  # noqa: E402
 from sheets_addon.client import make_client  # noqa: E402
-from tests.sheets.conftest import _key_pair, service_account_info  # noqa: E402
-from tests.sheets.fake_sheets import FakeSheets  # noqa: E402
-from tests.sheets.test_annotate_command import JD_HEADER, line  # noqa: E402
+from standins.google_sheets import FakeSheets, key_pair, service_account_info  # noqa: E402
+from standins.jd_export import JD_HEADER, line  # noqa: E402
 
 from google.oauth2.service_account import Credentials  # noqa: E402
 
@@ -68,7 +67,7 @@ def bench(n: int, fake: FakeSheets, creds: Credentials) -> dict:
 def main(argv) -> int:
     sizes = [int(a) for a in argv] or [10_000, 100_000]
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    private, public = _key_pair()
+    private, public = key_pair()
     fake = FakeSheets(public_key_pem=public, keep_bodies=False).start()
     creds = Credentials.from_service_account_info(service_account_info(private),
                                                   scopes=["https://www.googleapis.com/auth/spreadsheets"])

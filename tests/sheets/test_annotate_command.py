@@ -12,23 +12,15 @@ import pytest
 
 from sheets_addon.__main__ import main
 from sheets_addon.annotate_sheet import MAX_REQUEST_BYTES
+from standins.jd_export import JD_HEADER, line
 from shared.vocabulary import ROW_COLOURS
 
 ROOT = Path(__file__).resolve().parents[2]
 BOOK = "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_"
 AS_OF = "2022-06-20 12:00:00"
-# The columns of JD's order export (订单导出), one row per SKU line, in its order.
-JD_HEADER = ["订单号", "商品ID", "商品名称", "订购数量", "支付方式", "下单时间", "京东价", "订单金额", "结算金额",
-             "余额支付", "应付金额", "订单状态", "订单类型", "下单帐号", "客户姓名", "客户地址", "联系电话", "订单备注",
-             "付款确认时间", "出库时间", "商家备注"]
 OWN_TITLES = ["JDPG 发货截止 Ship by", "JDPG 发货状态 Ship status", "JDPG 超时小时 Hours late", "JDPG 标记 Flags",
               "JDPG 应赔金额 Owed (¥)", "JDPG 潜在赔付 If claimed (¥)", "JDPG 截止时间 Deadlines",
               "JDPG 说明 Explanation", "JDPG 错误 Errors"]
-
-
-def line(order_id, sku, name, qty, placed, paid, status, amount, shipped="", note=""):
-    return [order_id, sku, name, qty, "在线支付", placed, amount, amount, amount, "0.00", amount, status, "普通订单",
-            "jd_buyer", "张三", "北京市朝阳区某路 1 号", "138****0000", note, paid, shipped, ""]
 
 
 def jd_export():
@@ -276,7 +268,7 @@ def test_the_module_runs_as_a_command_with_the_env_seam(fake_sheets, sa_file):
 @pytest.mark.parametrize("value,expected", [
     ("235711131719", "235711131719"), (129.0, "129"), (1.5, "1.5"), (True, "TRUE")])
 def test_the_stand_in_formats_values_as_sheets_shows_them(value, expected):
-    from .fake_sheets import formatted
+    from standins.google_sheets import formatted
     assert formatted(value) == expected
 
 

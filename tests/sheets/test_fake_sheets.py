@@ -5,7 +5,7 @@ the error Status) and from responses recorded from the real API in gspread's tes
 import pytest
 import requests
 
-from .fake_sheets import CANNED_ERRORS, MAX_CELLS
+from standins.google_sheets import CANNED_ERRORS, MAX_CELLS
 
 BOOK = "1LH0M_0xJcf9T0vohrBypBLn4QmGOgdvSqR-izcBhcp0"
 EMAIL = "tester@test-project.iam.gserviceaccount.com"

@@ -13,7 +13,7 @@ from sheets_addon import annotate_sheet
 from sheets_addon.annotate_sheet import MAX_CELLS, WriteInterrupted, annotate_worksheet
 from sheets_addon.client import RetryLimitReached, RetryPolicy, load_credentials, make_client
 
-from .fake_sheets import MAX_PAYLOAD_BYTES
+from standins.google_sheets import MAX_PAYLOAD_BYTES
 from .test_annotate_command import AS_OF, BOOK, JD_HEADER, OWN_TITLES, ROOT, col, header, jd_export, line, outside, \
     run, seed
 

@@ -878,3 +878,22 @@ class FakeSheets:
     _KINDS = {"updateCells": _update_cells, "repeatCell": _repeat_cell, "appendDimension": _append_dimension,
               "updateSheetProperties": _update_sheet_properties, "setBasicFilter": _set_basic_filter,
               "addConditionalFormatRule": _add_conditional_format_rule, "addFilterView": _add_filter_view}
+
+
+def key_pair() -> tuple[str, str]:
+    """A new RSA key pair as PEM texts ``(private, public)``: a service account's key, made offline."""
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private = key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()).decode()
+    public = key.public_key().public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo).decode()
+    return private, public
+
+
+def service_account_info(private_pem: str) -> dict:
+    """A service-account key file as Google issues it, with the real token URI: the transport
+    adapter (sheets_addon.client.GoogleApisToBase) routes it to the stand-in, so the file is used unmodified."""
+    return {"type": "service_account", "project_id": "test-project", "private_key_id": "testkey1",
+            "private_key": private_pem, "client_email": "tester@test-project.iam.gserviceaccount.com",
+            "client_id": "1234567890", "token_uri": "https://oauth2.googleapis.com/token"}
