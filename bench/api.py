@@ -1,12 +1,11 @@
-"""The API under the production server (gunicorn) on loopback.
+"""The API under the production server (gunicorn) on loopback, against its floor in the same run:
+the same API with the rules' answers worked out ahead (``bench/precomputed_core.py``). Prints, for
+8 clients, 1,000-order throughput (without ÷ with) and the 100-order p99 (with ÷ without), rounds
+alternating. ``--load 60`` runs the load run instead: 60 s, 8 clients, errors and the workers'
+memory over time. Each client is a process of its own using the standard library's HTTP client,
+and shares the machine's cores with the servers.
 
-Prints orders/s for 1,000-order batches, p50/p99 latency for 100-order batches (one page of
-the seller backend), with 1 and 8 concurrent clients, and the plain json.loads + json.dumps
-cost of the same batches as the floor.  ``--load 60`` adds the load run: 60 s, 8 clients,
-error count and the workers' memory over time. Each client is a process of its own using the
-standard library's HTTP client, and shares the machine's cores with the server.
-
-    .venv/bin/python bench/api.py [--workers 2] [--load 60] [--without-core]
+    .venv/bin/python bench/api.py [--workers 2] [--rounds 3] | [--load 60]
 """
 import argparse
 import http.client
@@ -42,7 +41,8 @@ def start_server(workers: int, app: str = "server.app:create_app()"):
     env = {**os.environ, "JDPG_RATE_LIMIT": "1000000 per minute",
            "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "bench")])}
     proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
-                             "--log-level", "warning", app], cwd=ROOT, env=env)
+                             "--log-level", "warning", app], cwd=ROOT, env=env,
+                            stderr=subprocess.DEVNULL)  # one request log line per request: not figures
     url = f"http://127.0.0.1:{port}"
     for _ in range(200):
         try:
@@ -103,68 +103,84 @@ def pct(values, q):
     return statistics.quantiles(values, n=100)[q - 1] * 1000 if len(values) >= 2 else values[0] * 1000
 
 
-def floor(payload: bytes, response: bytes, repeat=20) -> float:
-    started = time.perf_counter()
-    for _ in range(repeat):
-        json.dumps(json.loads(payload))
-        json.dumps(json.loads(response))
-    return (time.perf_counter() - started) / repeat
-
-
 def worker_rss(proc) -> float:
     parent = psutil.Process(proc.pid)
     return sum(p.memory_info().rss for p in [parent, *parent.children(recursive=True)]) / 2**20
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--load", type=int, default=0, help="seconds of load run with 8 clients (0: skip)")
-    parser.add_argument("--without-core", action="store_true",
-                        help="serve the rules core's answers worked out ahead (bench/precomputed_core.py): "
-                             "what the API costs besides the rules")
-    args = parser.parse_args()
-    big, page = body(generate(1000)), body(generate(100, seed=7))
-    app = "precomputed_core:create_app()" if args.without_core else "server.wsgi:app"
-    proc, url = start_server(args.workers, app)
+def measure(port, big, page) -> dict:
+    """1,000-order throughput and 100-order p99 with 8 clients, one server."""
+    lat, _, elapsed = run_clients(port, big, 8, requests_per_client=6)
+    throughput = len(lat) * 1000 / elapsed
+    lat, _, _ = run_clients(port, page, 8, requests_per_client=20)
+    return {"throughput": throughput, "p99": pct(lat, 99), "p50": pct(lat, 50)}
+
+
+def compare(args, big, page) -> None:
+    """The API with the core and without it (its answers worked out ahead), side by side: each
+    figure as a ratio to its floor, rounds alternating so both see the machine at the same pace."""
+    servers = {name: start_server(args.workers, app) for name, app in
+               (("with", "server.wsgi:app"), ("without", "precomputed_core:create_app()"))}
+    try:
+        ports = {name: int(url.rsplit(":", 1)[1]) for name, (_, url) in servers.items()}
+        for port in ports.values():
+            post(port, big), post(port, page)
+        runs = {"with": [], "without": []}
+        for _ in range(args.rounds):
+            for name in ("without", "with"):
+                runs[name].append(measure(ports[name], big, page))
+        best = {name: {"throughput": max(r["throughput"] for r in rs), "p99": min(r["p99"] for r in rs),
+                       "p50": min(r["p50"] for r in rs)} for name, rs in runs.items()}
+        with_, without = best["with"], best["without"]
+        slower, later = without["throughput"] / with_["throughput"], with_["p99"] / without["p99"]
+        print(f"gunicorn, {args.workers} workers, loopback, 8 clients; {os.cpu_count()} cores shared with the "
+              f"clients; best of {args.rounds} alternating rounds")
+        print(f"1,000-order batches: with the core {with_['throughput']:,.0f} orders/s, without "
+              f"{without['throughput']:,.0f}: without ÷ with {slower:.2f}x (target ≤ 2.0x: "
+              f"{'met' if slower <= 2.0 else 'missed'})")
+        print(f"100-order batches, p99: with {with_['p99']:.1f} ms, without {without['p99']:.1f} ms: with ÷ without "
+              f"{later:.2f}x (target ≤ 1.5x: {'met' if later <= 1.5 else 'missed'}); p50 {with_['p50']:.1f} / "
+              f"{without['p50']:.1f} ms")
+    finally:
+        for proc, _ in servers.values():
+            proc.terminate()
+            proc.wait(10)
+
+
+def load(args, page) -> None:
+    proc, url = start_server(args.workers, "server.wsgi:app")
     try:
         port = int(url.rsplit(":", 1)[1])
-        big_response, page_response = post(port, big), post(port, page)
-        print(f"gunicorn, {args.workers} workers, loopback; {os.cpu_count()} cores shared with the clients"
-              + ("; WITHOUT THE CORE: its answers worked out ahead" if args.without_core else ""))
-        for clients in (1, 8):
-            lat, err, elapsed = run_clients(port, big, clients, requests_per_client=max(6, 48 // clients))
-            rate = len(lat) * 1000 / elapsed
-            print(f"1,000-order batches, {clients} client(s): {rate:,.0f} orders/s"
-                  + ("" if args.without_core else
-                     f" (target 30,000: {'met' if rate >= 30000 else f'{30000 / rate:.1f}x short'})")
-                  + f", errors {err}")
-            lat, err, _ = run_clients(port, page, clients, requests_per_client=max(20, 160 // clients))
-            p99 = pct(lat, 99)
-            print(f"100-order batch, {clients} client(s): p50 {pct(lat, 50):.1f} ms, p99 {p99:.1f} ms"
-                  + (f" (target p99 < 20 ms: {'met' if p99 < 20 else f'{p99 / 20:.1f}x over'})"
-                     if clients == 8 and not args.without_core else "")
-                  + f", errors {err}")
-        print(f"floor, json.loads+json.dumps of request and response: 1,000 orders {floor(big, big_response) * 1000:.1f} ms, "
-              f"100 orders {floor(page, page_response) * 1000:.2f} ms")
-        if args.load:
-            rss = [worker_rss(proc)]
-            sampler_stop = threading.Event()
+        rss = [worker_rss(proc)]
+        sampler_stop = threading.Event()
 
-            def sample():
-                while not sampler_stop.wait(5):
-                    rss.append(worker_rss(proc))
-            threading.Thread(target=sample, daemon=True).start()
-            lat, err, elapsed = run_clients(port, page, 8, seconds=args.load)
-            sampler_stop.set()
-            rss.append(worker_rss(proc))
-            print(f"load run: {args.load} s, 8 clients, 100-order batches: {len(lat)} requests, {err} errors, "
-                  f"{len(lat) * 100 / elapsed:,.0f} orders/s, p99 {pct(lat, 99):.1f} ms")
-            print(f"server memory (MiB, every 5 s): {' '.join(f'{m:.0f}' for m in rss)}; "
-                  f"change first→last {rss[-1] - rss[0]:+.0f} MiB")
+        def sample():
+            while not sampler_stop.wait(5):
+                rss.append(worker_rss(proc))
+        threading.Thread(target=sample, daemon=True).start()
+        lat, err, elapsed = run_clients(port, page, 8, seconds=args.load)
+        sampler_stop.set()
+        rss.append(worker_rss(proc))
+        print(f"load run: {args.load} s, 8 clients, 100-order batches: {len(lat)} requests, {err} errors, "
+              f"{len(lat) * 100 / elapsed:,.0f} orders/s, p99 {pct(lat, 99):.1f} ms")
+        print(f"server memory (MiB, every 5 s): {' '.join(f'{m:.0f}' for m in rss)}; "
+              f"change first→last {rss[-1] - rss[0]:+.0f} MiB")
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--load", type=int, default=0, help="seconds of a load run with 8 clients instead (0: none)")
+    args = parser.parse_args()
+    big, page = body(generate(1000)), body(generate(100, seed=7))
+    if args.load:
+        load(args, page)
+    else:
+        compare(args, big, page)
 
 
 if __name__ == "__main__":
