@@ -163,7 +163,7 @@ def test_sentinels_and_blanks_are_not_set(text):
     pytest.param("2022-06-01\x0010:15:00", "control character", id="nul-between-date-and-time"),
     pytest.param("2022-06-01 10:15:00\x00", "control character", id="trailing-nul"),
     pytest.param("2022-06-01\x1b10:15:00", "control character", id="escape-character"),
-    pytest.param("2022-06-01x10:15:00", "unreadable", id="letter-between-date-and-time"),
+    pytest.param("2022-06-01 10:15:00\x01+08:00", "control character", id="control-character-before-the-offset"),
     pytest.param("2022-06-01 10:15:00" + " " * 60, "too long", id="overlong-text"),
     pytest.param("1" * 5000, "too long", id="5000-digits"),
 ])
