@@ -18,7 +18,34 @@ function readSettings_() {
         ' / No API URL set: open JD Promo Guard → Settings.'
     );
   }
-  return { apiUrl: apiUrl, apiKey: props.getProperty(PROP_API_KEY) || '' };
+  return { apiUrl: checkedApiUrl_(apiUrl), apiKey: props.getProperty(PROP_API_KEY) || '' };
+}
+
+/** Host names that name this machine: the only ones allowed over plain http://. */
+var LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '[::1]'];
+
+/**
+ * An API base URL as the add-on uses it: https://, or http:// for a loopback host only (the
+ * key would otherwise cross the network in the clear). Apps Script runs on Google's servers
+ * and cannot reach a loopback address at all, so http:// only serves local tests.
+ *
+ * @param {string} text The URL as typed.
+ * @return {string} The URL, trimmed, without a trailing slash.
+ * @throws {Error} Naming the rule when the URL breaks it.
+ */
+function checkedApiUrl_(text) {
+  var url = String(text || '').trim().replace(/\/+$/, '');
+  var m = /^(https?):\/\/([^\s/?#@]+)([/?#]\S*)?$/i.exec(url);
+  var host = m ? m[2].toLowerCase().replace(/:\d+$/, '') : '';
+  var ok = m && (m[1].toLowerCase() === 'https' || LOOPBACK_HOSTS.indexOf(host) >= 0);
+  if (!ok) {
+    var words = JDPG_VOCAB.ui.api_not_https;
+    throw new Error(
+      words.zh + '。Apps Script 运行在 Google 的服务器上，连接不到本机地址。 / ' + words.en +
+        '. Apps Script runs on Google\'s servers and cannot reach a loopback address.'
+    );
+  }
+  return url;
 }
 
 /**

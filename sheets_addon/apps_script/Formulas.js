@@ -152,14 +152,12 @@ function JD_SHIP_STATUS(paid_at, picked_up_at, platform, as_of) {
     function (result) {
       var ship = result.ship;
       if (!ship) return '';
-      var label = SHIP_STATUS_LABELS[ship.status] || ship.status;
+      var label = shipStatusLabel_(ship.status);
       if (ship.late_by_hours !== null && ship.late_by_hours !== undefined) {
-        var late = Number(ship.late_by_hours).toFixed(1);
-        return label + '（晚 ' + late + ' 小时 / ' + late + ' h late）';
+        return label + '（' + uiText_('late_by', { h: Number(ship.late_by_hours).toFixed(1) }) + '）';
       }
       if (ship.hours_left !== null && ship.hours_left !== undefined) {
-        var left = Number(ship.hours_left).toFixed(1);
-        return label + '（剩 ' + left + ' 小时 / ' + left + ' h left）';
+        return label + '（' + uiText_('time_left', { h: Number(ship.hours_left).toFixed(1) }) + '）';
       }
       return label;
     }
@@ -178,11 +176,13 @@ function JD_SHIP_STATUS(paid_at, picked_up_at, platform, as_of) {
  * @param {Date|string|Array<Array<Date|string>>} paid_at 付款时间 JD payment time (下单时间 if that is all you have).
  * @param {boolean|string|Array<Array<boolean|string>>} [same_product] 同款已核实 TRUE once the other listing is checked to be the same item.
  * @param {boolean|string|Array<Array<boolean|string>>} [service_mark] 有买贵双倍赔标识 TRUE if your item carries the service mark.
- * @return {Array<Array<string>>} Amount owed in yuan ("40.00"); "40.00 待核实 if upheld" while the
- *     same item or service mark is unconfirmed; "0.00" when nothing is owed; or why it cannot be judged.
+ * @param {boolean|string|Array<Array<boolean|string>>} [proof] 有效凭证 TRUE once the claim's proof (the other paid order) is checked.
+ * @param {boolean|string|Array<Array<boolean|string>>} [on_sale] 比价商品在售可售 TRUE once the other item is checked to be on sale and available.
+ * @return {Array<Array<string>>} Amount owed in yuan ("40.00"); "40.00 待核实 if upheld" while the same
+ *     item, service mark, proof or the other item's sale is unconfirmed; "0.00" when nothing is owed; or why it cannot be judged.
  * @customfunction
  */
-function JD_PRICE_MATCH(jd_paid, competitor_paid, competitor, monthly_sales, claimed_at, paid_at, same_product, service_mark) {
+function JD_PRICE_MATCH(jd_paid, competitor_paid, competitor, monthly_sales, claimed_at, paid_at, same_product, service_mark, proof, on_sale) {
   return perOrderFormula_(
     'JD_PRICE_MATCH',
     {
@@ -193,7 +193,9 @@ function JD_PRICE_MATCH(jd_paid, competitor_paid, competitor, monthly_sales, cla
       claimed_at: claimed_at,
       paid_at: paid_at,
       same_product: same_product === undefined ? '' : same_product,
-      service_mark: service_mark === undefined ? '' : service_mark
+      service_mark: service_mark === undefined ? '' : service_mark,
+      proof: proof === undefined ? '' : proof,
+      on_sale: on_sale === undefined ? '' : on_sale
     },
     '',
     function (text) {
@@ -207,7 +209,9 @@ function JD_PRICE_MATCH(jd_paid, competitor_paid, competitor, monthly_sales, cla
           competitor_monthly_sales: text('monthly_sales'),
           claimed_at: text('claimed_at'),
           same_product: text('same_product'),
-          service_mark: text('service_mark')
+          service_mark: text('service_mark'),
+          proof: text('proof'),
+          on_sale: text('on_sale')
         })
       });
     },
@@ -285,138 +289,15 @@ function JD_RETURN_BY(received_at) {
  * @customfunction
  */
 function JD_ANNOTATE(range_with_header_row, as_of, platform) {
+  var budget = timeBudget_(CUSTOM_FUNCTION_LIMIT_MS, CUSTOM_FUNCTION_RESERVE_MS);
   var grid = asGrid_(range_with_header_row);
   var zone = sheetTimeZone_();
-  var table = annotateRows_(grid, cellText_(as_of, zone), cellText_(platform, zone), zone, true);
+  var table = annotateRows_(grid, cellText_(as_of, zone), cellText_(platform, zone), zone, {
+    useCache: true,
+    budget: budget,
+    incompleteError:
+      '区域太大，无法在自定义函数 30 秒上限内标注：请用菜单 JD Promo Guard → 标注本表。' +
+      ' / Too many rows to annotate within the 30 s custom-function limit: use JD Promo Guard → Annotate this sheet.'
+  });
   return [table.header].concat(table.rows);
-}
-
-/**
- * Annotates a header row and data rows through POST /api/v1/rows/annotate: one call
- * for up to {@link MAX_ROWS_PER_CALL} rows, else whole orders packed into calls of that
- * size. Trailing blank rows are not sent; they come back as blank annotation rows.
- *
- * @param {Array<Array<*>>} grid Header row first, then data rows.
- * @param {string} asOf "now" as text, or ''.
- * @param {string} platform Default platform, or ''.
- * @param {string} zone The sheet's time zone, for Date cells.
- * @param {boolean} useCache Whether to answer from (and fill) the result cache.
- * @return {{header: Array<string>, rows: Array<Array<*>>, row_status: Array<string>}} One row per data row.
- */
-function annotateRows_(grid, asOf, platform, zone, useCache) {
-  var text = function (row) {
-    return row.map(function (cell) {
-      return cellText_(cell, zone);
-    });
-  };
-  var request = { header: text(grid[0]) };
-  if (asOf) request.as_of = asOf;
-  if (platform) request.defaults = { platform: platform };
-  var rows = grid.slice(1).map(text);
-  var filled = rows.length;
-  while (filled > 0 && rows[filled - 1].join('') === '') filled--;
-  var sent = rows.slice(0, filled);
-  var compute = function () {
-    return annotateInCalls_(request, sent);
-  };
-  var table = useCache ? cachedCall_('rows', { request: request, rows: sent }, Boolean(asOf), compute) : compute();
-  var blank = table.header.map(function () {
-    return '';
-  });
-  for (var i = filled; i < rows.length; i++) {
-    table.rows.push(blank.slice());
-    table.row_status.push('blank');
-  }
-  return table;
-}
-
-/**
- * The rows request with these rows.
- *
- * @param {Object} request Header, as_of, defaults.
- * @param {Array<Array<string>>} rows Data rows.
- * @return {Object} The request body.
- */
-function withRows_(request, rows) {
-  var body = JSON.parse(JSON.stringify(request));
-  body.rows = rows;
-  return body;
-}
-
-/**
- * An order id as the rules core compares them: trimmed, ="…" unwrapped.
- *
- * @param {string} text The cell text.
- * @return {string} The id, or '' when blank.
- */
-function orderKey_(text) {
-  var m = /^="(.*)"$/.exec(String(text).trim());
-  return (m ? m[1] : String(text)).trim();
-}
-
-/**
- * Calls the rows API as few times as the row limit allows, keeping the lines of one
- * order in the same call, and returns the annotation in the input's row order.
- *
- * @param {Object} request Header, as_of, defaults.
- * @param {Array<Array<string>>} rows Data rows, none blank at the end.
- * @return {{header: Array<string>, rows: Array<Array<*>>, row_status: Array<string>}} The annotation.
- */
-function annotateInCalls_(request, rows) {
-  var path = '/api/v1/rows/annotate';
-  var toCells = function (row) {
-    return row.map(cellValue_);
-  };
-  if (rows.length <= MAX_ROWS_PER_CALL) {
-    var whole = apiCall_('post', path, withRows_(request, rows));
-    return { header: whole.header, rows: whole.rows.map(toCells), row_status: whole.row_status };
-  }
-  var probe = apiCall_('post', path, withRows_(request, []));
-  var idHeader = Object.keys(probe.mapping).filter(function (h) {
-    return probe.mapping[h] === 'order_id';
-  })[0];
-  var idIndex = request.header
-    .map(function (h) {
-      return String(h).trim();
-    })
-    .indexOf(idHeader);
-  /** @type {Array<Array<number>>} */
-  var groups = [];
-  /** @type {Object<string, number>} */
-  var groupOf = {};
-  rows.forEach(function (row, i) {
-    var id = orderKey_(row[idIndex] || '');
-    if (!id) {
-      groups.push([i]);
-    } else if (id in groupOf) {
-      groups[groupOf[id]].push(i);
-    } else {
-      groupOf[id] = groups.length;
-      groups.push([i]);
-    }
-  });
-  var calls = [[]];
-  groups.forEach(function (group) {
-    var last = calls[calls.length - 1];
-    if (last.length && last.length + group.length > MAX_ROWS_PER_CALL) calls.push((last = []));
-    Array.prototype.push.apply(last, group);
-  });
-  var table = { header: probe.header, rows: new Array(rows.length), row_status: new Array(rows.length) };
-  calls.forEach(function (indexes) {
-    var part = apiCall_(
-      'post',
-      path,
-      withRows_(
-        request,
-        indexes.map(function (i) {
-          return rows[i];
-        })
-      )
-    );
-    indexes.forEach(function (i, k) {
-      table.rows[i] = toCells(part.rows[k]);
-      table.row_status[i] = part.row_status[k];
-    });
-  });
-  return table;
 }

@@ -166,6 +166,8 @@ describe('JD_PRICE_MATCH', () => {
         '2023-06-16 10:00:00',
         col(true, '', true, true, true, true),
         col(true, '', true, true, true, true),
+        col(true, true, true, true, true, true),
+        col(true, true, true, true, true, true),
       ),
     );
     assert.deepEqual(out[0], ['40.00']);
@@ -178,6 +180,14 @@ describe('JD_PRICE_MATCH', () => {
     const sent = postedOrders(gas)[0];
     assert.equal(sent.price_match.jd_paid_amount, '129');
     assert.equal(sent.price_match.competitor_platform, '天猫');
+    assert.equal(sent.price_match.proof, 'true');
+    assert.equal(sent.price_match.on_sale, 'true');
+  });
+
+  test('without proof and the other item on sale confirmed, the amount is only to verify', () => {
+    const gas = project();
+    const out = plain(gas.ctx.JD_PRICE_MATCH(129, 109, 'tmall', 500, '2023-06-16 20:00:00', '2023-06-16 10:00:00', true, true));
+    assert.deepEqual(out, [['40.00 待核实 if upheld']]);
   });
 });
 

@@ -7,6 +7,7 @@ const assert = require('node:assert/strict');
 const { loadProject, plain } = require('./harness/gas');
 const { Spreadsheet } = require('./harness/sheet-model');
 const { startApi } = require('./harness/api-server');
+const VOCAB = plain(loadProject().ctx.JDPG_VOCAB);
 
 let api;
 before(async () => {
@@ -55,17 +56,19 @@ function assertWritesOnlyIn(sheet, columns) {
 }
 
 describe('menu', () => {
-  test('onOpen adds the JD Promo Guard menu with its three actions', () => {
+  test('onOpen adds the JD Promo Guard menu with its actions, each a function of the project', () => {
     const { gas } = setup();
     gas.ctx.onOpen({});
     const [menu] = gas.ui.menus;
     assert.equal(menu.name, 'JD Promo Guard');
+    const items = menu.items.filter((i) => !i.separator);
     assert.deepEqual(
-      menu.items.map((i) => i.fn),
-      ['showSettings', 'annotateActiveSheet', 'clearAnnotations'],
+      items.map((i) => i.fn),
+      ['showSettings', 'annotateActiveSheet', 'clearAnnotations', 'addTodoFilter', 'installHourlyRefresh', 'removeHourlyRefresh'],
     );
-    for (const item of menu.items) assert.equal(typeof gas.ctx[item.fn], 'function');
-    assert.match(menu.items[1].caption, /标注本表 Annotate this sheet/);
+    for (const item of items) assert.equal(typeof gas.ctx[item.fn], 'function');
+    assert.match(items[1].caption, /标注本表 Annotate this sheet/);
+    assert.match(items[4].caption, /每小时刷新 Refresh hourly/);
   });
 
   test('Settings opens a sidebar whose form calls server functions that exist', () => {
@@ -113,14 +116,49 @@ describe('Annotate this sheet', () => {
     assert.equal(cell(6, status), '');
     assert.equal(cell(7, status), '已超时未发货 overdue');
 
-    const bg = sheet.getRange(1, 11, 7, 9).getBackgrounds().map((row) => row[0]);
-    assert.deepEqual(bg, ['#ffffff', '#f4c7c3', '#ffffff', '#ffffff', '#e6e6e6', '#ffffff', '#f4c7c3']);
-    assert.deepEqual(sheet.getRange(1, 1, 7, 10).getBackgrounds().flat().filter((c) => c !== '#ffffff'), []);
+    // Colours come from conditional format rules on our columns, in the vocabulary's palette.
+    const { late, error } = VOCAB.row_status;
+    const shown = (r, c) => sheet.shownColours(r, c).background;
+    const bg = [1, 2, 3, 4, 5, 6, 7].map((r) => shown(r, 11));
+    assert.deepEqual(bg, ['#ffffff', late.background, '#ffffff', '#ffffff', error.background, '#ffffff', late.background]);
+    assert.deepEqual(sheet.shownColours(2, 19), { background: late.background, font: late.font }, 'the whole row of our columns');
+    for (let r = 1; r <= 7; r++) for (let c = 1; c <= 10; c++) assert.equal(shown(r, c), '#ffffff', 'data cells keep their colours');
     assert.equal(sheet.getRange(1, 11).getFontWeights()[0][0], 'bold');
 
     assert.equal(gas.fetchLog.length, 1, 'one rows API call');
     assert.ok(gas.fetchLog[0].url.endsWith('/api/v1/rows/annotate'));
-    assert.match(spreadsheet.toasts[0].msg, /超时 late 2/);
+    assert.equal(JSON.parse(gas.fetchLog[0].body).as_of.length, 19, 'as of the run, in Beijing time');
+    assert.ok(gas.fetchLog[0].scriptLockHeld, 'under the script lock');
+    assert.match(spreadsheet.toasts[0].msg, new RegExp(`${late.zh} ${late.en} 2`));
+    assert.match(sheet.getRange(1, 11).getNote(), /最后刷新 Last refreshed/);
+  });
+
+  test('a colour follows its status when the values change, with no colour written', () => {
+    const { gas, sheet } = setup();
+    gas.ctx.annotateActiveSheet();
+    const status = colOf(sheet, 'Ship status');
+    const { late, at_risk: atRisk } = VOCAB.row_status;
+    assert.equal(sheet.shownColours(7, status).background, late.background);
+    sheet.getRange(7, status).setValues([['即将超时 at_risk']]);
+    assert.equal(sheet.shownColours(7, status).background, atRisk.background);
+    sheet.getRange(7, status).setValues([['按时发货 shipped_on_time']]);
+    assert.equal(sheet.shownColours(7, status).background, '#ffffff');
+  });
+
+  test("its rules replace its own earlier rules and keep the merchant's", () => {
+    const { gas, sheet, spreadsheet } = setup();
+    const theirs = gas.ctx.SpreadsheetApp.newConditionalFormatRule()
+      .whenFormulaSatisfied('=LEN($B2)>3')
+      .setBackground('#00ff00')
+      .setRanges([sheet.getRange(2, 1, 10, 3)])
+      .build();
+    sheet.setConditionalFormatRules([theirs]);
+    gas.ctx.annotateActiveSheet();
+    gas.ctx.annotateActiveSheet();
+    const rules = sheet.getConditionalFormatRules();
+    assert.equal(rules.length, 5, 'four of ours (late, at risk, owed, error) and theirs, once');
+    assert.equal(rules[4].getBooleanCondition().getCriteriaValues()[0], '=LEN($B2)>3');
+    assert.ok(spreadsheet);
   });
 
   test('re-running after edits updates its own columns in place and leaves a column added after them alone', () => {
@@ -159,7 +197,7 @@ describe('Annotate this sheet', () => {
     sheet.getRange(7, 1, 1, 10).setValues([Array(10).fill('')]);
     gas.ctx.annotateActiveSheet();
     for (const c of ownCols(sheet)) assert.equal(sheet._get(7, c), '');
-    assert.equal(sheet.getRange(7, colOf(sheet, 'Ship status')).getBackgrounds()[0][0], '#ffffff');
+    assert.equal(sheet.shownColours(7, colOf(sheet, 'Ship status')).background, '#ffffff');
   });
 
   test('a sheet as wide as its grid gets columns added at the end, never inserted between', () => {
@@ -216,6 +254,8 @@ describe('Clear annotations', () => {
     gas.ctx.clearAnnotations();
     assert.deepEqual(sheet.snapshot(), before);
     assert.deepEqual(sheet.getRange(1, 1, 7, sheet.getMaxColumns()).getBackgrounds().flat().filter((c) => c !== '#ffffff'), []);
+    assert.deepEqual(sheet.getConditionalFormatRules(), [], 'its rules go with its columns');
+    assert.equal(sheet.notes.size, 0);
   });
 
   test('a column the merchant added after ours is kept, with its contents', () => {

@@ -3,7 +3,9 @@
 // node:vm context, as Apps Script does, with stand-ins for the Google services
 // they call. UrlFetchApp does real, synchronous HTTP through curl. The other
 // stand-ins keep Apps Script's limits (cache key and value sizes, string-only
-// properties, range shapes) so code that breaks them fails here too.
+// properties, range shapes, 20 triggers per user and script, no UI in a trigger
+// run) so code that breaks them fails here too. With `clock`, Date, Utilities.sleep
+// and each fetch use a fake clock: no real waits.
 
 const fs = require('node:fs');
 const os = require('node:os');
@@ -11,11 +13,11 @@ const path = require('node:path');
 const vm = require('node:vm');
 const crypto = require('node:crypto');
 const { spawnSync } = require('node:child_process');
-const { Spreadsheet } = require('./sheet-model');
+const { Spreadsheet, FilterCriteriaBuilder, ConditionalFormatRuleBuilder } = require('./sheet-model');
 
 const SRC = path.resolve(__dirname, '../../../sheets_addon/apps_script');
 
-function makeUrlFetchApp(log, lockState) {
+function makeUrlFetchApp(log, lockState, onFetch) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gas-fetch-'));
   let n = 0;
   function fetch(url, params = {}) {
@@ -40,8 +42,10 @@ function makeUrlFetchApp(log, lockState) {
       headers,
       body: input ? input.toString('utf8') : null,
       lockHeld: lockState.held,
+      scriptLockHeld: lockState.script.held,
     };
     log.push(entry);
+    if (onFetch) onFetch(entry);
     const r = spawnSync('curl', args, { input, encoding: 'buffer' });
     if (r.status !== 0) {
       throw new Error(`Exception: Address unavailable: ${url}`);
@@ -143,12 +147,12 @@ function makeProperties(initial) {
   };
 }
 
-function makeLock(lockState, log) {
+function makeLock(lockState, log, kind = 'document') {
   return {
     tryLock(ms) {
       if (lockState.busy) return false;
       lockState.held = true;
-      log.push({ op: 'lock', ms });
+      log.push({ op: 'lock', kind, ms });
       return true;
     },
     waitLock(ms) {
@@ -157,7 +161,7 @@ function makeLock(lockState, log) {
     hasLock: () => lockState.held,
     releaseLock() {
       lockState.held = false;
-      log.push({ op: 'release' });
+      log.push({ op: 'release', kind });
     },
   };
 }
@@ -186,7 +190,7 @@ function formatDate(date, timeZone, pattern) {
   return pattern.replace(/yyyy|MM|dd|HH|mm|ss/g, (t) => tokens[t]);
 }
 
-function makeUtilities(sleeps) {
+function makeUtilities(sleeps, clock) {
   return {
     DigestAlgorithm: { SHA_256: 'sha256', MD5: 'md5', SHA_1: 'sha1' },
     Charset: { UTF_8: 'utf8', US_ASCII: 'ascii' },
@@ -202,7 +206,8 @@ function makeUtilities(sleeps) {
     formatDate,
     sleep(ms) {
       sleeps.push(ms);
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+      if (clock) clock.advance(ms);
+      else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
     },
   };
 }
@@ -242,6 +247,123 @@ function makeUi(record) {
   return ui;
 }
 
+/**
+ * ScriptApp's triggers (time-driven ones), kept per user and project as Apps Script does:
+ * getProjectTriggers() lists the current user's; at most 20 per user per script.
+ */
+function makeScriptApp(triggers, clock) {
+  const EventType = { CLOCK: 'CLOCK', ON_OPEN: 'ON_OPEN', ON_EDIT: 'ON_EDIT', ON_FORM_SUBMIT: 'ON_FORM_SUBMIT', ON_CHANGE: 'ON_CHANGE' };
+  const TriggerSource = { CLOCK: 'CLOCK', SPREADSHEETS: 'SPREADSHEETS' };
+  let next = 1;
+  function newTrigger(functionName) {
+    if (typeof functionName !== 'string' || !functionName) throw new Error('Exception: Invalid argument: functionName');
+    return {
+      timeBased() {
+        const spec = {};
+        const builder = {
+          everyMinutes(n) {
+            if (![1, 5, 10, 15, 30].includes(n)) throw new Error('Exception: The value you passed to everyMinutes is not valid. It must be 1, 5, 10, 15 or 30.');
+            spec.everyMinutes = n;
+            return builder;
+          },
+          everyHours(n) {
+            if (![1, 2, 4, 6, 8, 12].includes(n)) throw new Error('Exception: The value you passed to everyHours is not valid. It must be 1, 2, 4, 6, 8 or 12.');
+            spec.everyHours = n;
+            return builder;
+          },
+          everyDays(n) {
+            spec.everyDays = n;
+            return builder;
+          },
+          after(ms) {
+            spec.after = ms;
+            return builder;
+          },
+          atHour(h) {
+            spec.atHour = h;
+            return builder;
+          },
+          nearMinute(m) {
+            spec.nearMinute = m;
+            return builder;
+          },
+          inTimezone(zone) {
+            spec.timezone = zone;
+            return builder;
+          },
+          create() {
+            if (!Object.keys(spec).some((k) => ['everyMinutes', 'everyHours', 'everyDays', 'after'].includes(k))) {
+              throw new Error('Exception: The trigger has no schedule.');
+            }
+            if (triggers.length >= 20) {
+              throw new Error('Exception: This script has too many triggers. Triggers must be deleted from the script before more can be added.');
+            }
+            const id = String(next++);
+            const trigger = {
+              spec: { ...spec },
+              createdAt: clock ? clock.now() : Date.now(),
+              getHandlerFunction: () => functionName,
+              getUniqueId: () => id,
+              getEventType: () => EventType.CLOCK,
+              getTriggerSource: () => TriggerSource.CLOCK,
+              getTriggerSourceId: () => null,
+            };
+            triggers.push(trigger);
+            return trigger;
+          },
+        };
+        return builder;
+      },
+    };
+  }
+  return {
+    EventType,
+    TriggerSource,
+    AuthMode: { FULL: 'FULL', LIMITED: 'LIMITED', NONE: 'NONE', CUSTOM_FUNCTION: 'CUSTOM_FUNCTION' },
+    newTrigger,
+    getProjectTriggers: () => triggers.slice(),
+    getUserTriggers: () => triggers.slice(),
+    deleteTrigger(trigger) {
+      const i = triggers.findIndex((t) => t.getUniqueId() === trigger.getUniqueId());
+      if (i < 0) throw new Error('Exception: The trigger does not exist.');
+      triggers.splice(i, 1);
+    },
+  };
+}
+
+/** A fake clock: Date, Utilities.sleep and fetches move it; nothing waits. */
+function makeClock(startMs) {
+  let now = startMs;
+  return {
+    now: () => now,
+    advance(ms) {
+      now += ms;
+    },
+    set(ms) {
+      now = ms;
+    },
+  };
+}
+
+/** Makes the context's Date read the fake clock (new Date(), Date.now()); other uses unchanged. */
+function installClock(ctx, clock) {
+  vm.runInContext(
+    `(function (now) {
+      var RealDate = Date;
+      function FakeDate() {
+        if (!new.target) return new RealDate(now()).toString();
+        return arguments.length ? new (Function.prototype.bind.apply(RealDate, [null].concat([].slice.call(arguments))))() : new RealDate(now());
+      }
+      FakeDate.prototype = RealDate.prototype;
+      FakeDate.now = function () { return now(); };
+      FakeDate.UTC = RealDate.UTC;
+      FakeDate.parse = RealDate.parse;
+      Date = FakeDate;
+    })`,
+    ctx,
+  )(() => clock.now());
+}
+
 function makeHtmlService(srcDir) {
   return {
     createHtmlOutputFromFile(name) {
@@ -271,19 +393,31 @@ function makeHtmlService(srcDir) {
  * @param {Spreadsheet} [opts.spreadsheet] the active spreadsheet model
  * @param {function(): number} [opts.now] clock for cache expiry
  */
-function loadProject({ documentProperties = {}, spreadsheet = new Spreadsheet(), now = Date.now, srcDir = SRC } = {}) {
+function loadProject({
+  documentProperties = {},
+  spreadsheet = new Spreadsheet(),
+  now,
+  clock,
+  onFetch,
+  srcDir = SRC,
+  files,
+  triggers = [],
+} = {}) {
   const fetchLog = [];
   const lockLog = [];
   const sleeps = [];
-  const lockState = { held: false, busy: false };
+  const lockState = { held: false, busy: false, script: { held: false, busy: false } };
   const ui = { menus: [], alerts: [], sidebars: [], dialogs: [] };
-  const cache = makeCache(now);
+  const cache = makeCache(now || (clock ? clock.now : Date.now));
   const props = makeProperties(documentProperties);
   const lock = makeLock(lockState, lockLog);
+  const scriptLock = makeLock(lockState.script, lockLog, 'script');
   const uiApi = makeUi(ui);
+  const run = { mode: 'ui' };
   const ctx = vm.createContext({
-    UrlFetchApp: makeUrlFetchApp(fetchLog, lockState),
-    Utilities: makeUtilities(sleeps),
+    UrlFetchApp: makeUrlFetchApp(fetchLog, lockState, onFetch),
+    Utilities: makeUtilities(sleeps, clock),
+    ScriptApp: makeScriptApp(triggers, clock),
     Logger: { log: () => undefined },
     console,
     CacheService: { getDocumentCache: () => cache, getScriptCache: () => cache, getUserCache: () => cache },
@@ -292,23 +426,51 @@ function loadProject({ documentProperties = {}, spreadsheet = new Spreadsheet(),
       getScriptProperties: () => props,
       getUserProperties: () => props,
     },
-    LockService: { getDocumentLock: () => lock, getScriptLock: () => lock, getUserLock: () => lock },
+    LockService: { getDocumentLock: () => lock, getScriptLock: () => scriptLock, getUserLock: () => lock },
     SpreadsheetApp: {
       getActiveSpreadsheet: () => spreadsheet,
       getActive: () => spreadsheet,
-      getActiveSheet: () => spreadsheet.getActiveSheet(),
-      getUi: () => uiApi,
+      // A time-driven run has no active sheet chosen by a user: Sheets gives the first one.
+      getActiveSheet: () => (run.mode === 'trigger' ? spreadsheet.getSheets()[0] : spreadsheet.getActiveSheet()),
+      getUi: () => {
+        if (run.mode === 'trigger') throw new Error('Exception: Cannot call SpreadsheetApp.getUi() from this context.');
+        return uiApi;
+      },
+      newFilterCriteria: () => new FilterCriteriaBuilder(),
+      newConditionalFormatRule: () => new ConditionalFormatRuleBuilder(),
       flush: () => undefined,
     },
     HtmlService: makeHtmlService(srcDir),
   });
-  for (const f of fs.readdirSync(srcDir).filter((f) => /\.(js|gs)$/.test(f)).sort()) {
+  if (clock) installClock(ctx, clock);
+  const names = files || fs.readdirSync(srcDir).filter((f) => /\.(js|gs)$/.test(f)).sort();
+  for (const f of names) {
     vm.runInContext(fs.readFileSync(path.join(srcDir, f), 'utf8'), ctx, { filename: f });
   }
-  return { ctx, fetchLog, lockLog, sleeps, lockState, cache, props, ui, spreadsheet };
+  /** Runs a trigger's function as Apps Script does on its schedule: no UI, a time-driven event. */
+  function runTrigger(trigger) {
+    const at = new Date(clock ? clock.now() : Date.now());
+    run.mode = 'trigger';
+    try {
+      return ctx[trigger.getHandlerFunction()]({
+        authMode: 'FULL',
+        triggerUid: trigger.getUniqueId(),
+        year: at.getUTCFullYear(),
+        month: at.getUTCMonth() + 1,
+        'day-of-month': at.getUTCDate(),
+        hour: at.getUTCHours(),
+        minute: at.getUTCMinutes(),
+        second: at.getUTCSeconds(),
+        timezone: 'UTC',
+      });
+    } finally {
+      run.mode = 'ui';
+    }
+  }
+  return { ctx, fetchLog, lockLog, sleeps, lockState, cache, props, ui, spreadsheet, triggers, runTrigger };
 }
 
 /** A JSON round trip: values made in the vm realm compare with deepStrictEqual afterwards. */
 const plain = (v) => JSON.parse(JSON.stringify(v));
 
-module.exports = { loadProject, plain, formatDate, SRC };
+module.exports = { loadProject, plain, formatDate, makeClock, SRC };

@@ -1,7 +1,12 @@
 'use strict';
 // An in-memory stand-in for the parts of SpreadsheetApp the add-on uses. It is
-// strict where Sheets is strict (range bounds, data shape) and records every
-// mutation so tests can prove which cells the add-on touched.
+// strict where Sheets is strict (range bounds, data shape, one filter per sheet)
+// and records every mutation so tests can prove which cells the add-on touched.
+// Conditional format rules are evaluated when a colour is read (as Sheets shows
+// them live); a filter hides rows when its criteria are set, and, as in Sheets,
+// does not re-filter rows whose values change later.
+
+const { formulaHolds } = require('./formula');
 
 function blank(v) {
   return v === '' || v === null || v === undefined;
@@ -101,6 +106,143 @@ class Range {
     this._each((r, c) => this.sheet._set(r, c, ''));
     return this;
   }
+  setBackground(colour) {
+    this.sheet._record('setBackground', this);
+    this._each((r, c) => {
+      if (colour === null) this.sheet.backgrounds.delete(`${r},${c}`);
+      else this.sheet.backgrounds.set(`${r},${c}`, colour);
+    });
+    return this;
+  }
+  getNote() {
+    return this.sheet.notes.get(`${this.row},${this.col}`) || '';
+  }
+  setNote(note) {
+    this.sheet._record('setNote', this);
+    this._each((r, c) => {
+      if (note === null || note === '') this.sheet.notes.delete(`${r},${c}`);
+      else this.sheet.notes.set(`${r},${c}`, String(note));
+    });
+    return this;
+  }
+  createFilter() {
+    if (this.sheet.filter) throw new Error("Exception: You can't create a filter in a sheet that already has a filter.");
+    this.sheet._record('createFilter', this);
+    this.sheet.filter = new Filter(this.sheet, this.row, this.col, this.numRows, this.numCols);
+    return this.sheet.filter;
+  }
+}
+
+/** SpreadsheetApp.newFilterCriteria(): only the custom-formula criterion is modelled. */
+class FilterCriteriaBuilder {
+  whenFormulaSatisfied(formula) {
+    this.formula = formula;
+    return this;
+  }
+  build() {
+    if (!this.formula) throw new Error('stand-in: only whenFormulaSatisfied criteria are modelled');
+    const formula = this.formula;
+    return { getCriteriaType: () => 'CUSTOM_FORMULA', getCriteriaValues: () => [formula], formula };
+  }
+}
+
+class Filter {
+  constructor(sheet, row, col, numRows, numCols) {
+    this.sheet = sheet;
+    this.range = { row, col, numRows, numCols };
+    this.criteria = new Map();
+    this.hidden = new Set();
+  }
+  getRange() {
+    const { row, col, numRows, numCols } = this.range;
+    return new Range(this.sheet, row, col, numRows, numCols);
+  }
+  getColumnFilterCriteria(columnPosition) {
+    this._checkColumn(columnPosition);
+    return this.criteria.get(columnPosition) || null;
+  }
+  setColumnFilterCriteria(columnPosition, criteria) {
+    this._checkColumn(columnPosition);
+    this.sheet.mutations.push({ op: 'setColumnFilterCriteria', col: columnPosition, row: 1, lastRow: 1, lastCol: columnPosition });
+    if (criteria === null) this.criteria.delete(columnPosition);
+    else this.criteria.set(columnPosition, criteria);
+    this._apply();
+    return this;
+  }
+  remove() {
+    this.sheet.mutations.push({ op: 'removeFilter' });
+    this.sheet.filter = null;
+  }
+  _checkColumn(c) {
+    if (c < this.range.col || c >= this.range.col + this.range.numCols) {
+      throw new Error('Exception: The column position is out of the range of the filter.');
+    }
+  }
+  /** Hides the data rows (below the filter's header row) that fail a criterion. */
+  _apply() {
+    this.hidden = new Set();
+    const first = this.range.row + 1;
+    const last = this.range.row + this.range.numRows - 1;
+    for (let r = first; r <= last; r++) {
+      for (const [c, criteria] of this.criteria) {
+        const holds = formulaHolds(criteria.formula, { row: r, col: c, anchorRow: first, anchorCol: c }, (rr, cc) =>
+          this.sheet._get(rr, cc),
+        );
+        if (!holds) this.hidden.add(r);
+      }
+    }
+  }
+}
+
+/** SpreadsheetApp.newConditionalFormatRule(): custom-formula rules with colours. */
+class ConditionalFormatRuleBuilder {
+  constructor() {
+    this.rule = { formula: null, background: null, fontColor: null, ranges: [] };
+  }
+  whenFormulaSatisfied(formula) {
+    this.rule.formula = formula;
+    return this;
+  }
+  setBackground(colour) {
+    this.rule.background = colour;
+    return this;
+  }
+  setFontColor(colour) {
+    this.rule.fontColor = colour;
+    return this;
+  }
+  setRanges(ranges) {
+    this.rule.ranges = [...ranges].map((r) => ({ row: r.row, col: r.col, numRows: r.numRows, numCols: r.numCols, sheet: r.sheet }));
+    return this;
+  }
+  build() {
+    if (!this.rule.formula) throw new Error('stand-in: only whenFormulaSatisfied rules are modelled');
+    if (!this.rule.ranges.length) throw new Error('Exception: A conditional format rule must have at least one range.');
+    return new ConditionalFormatRule({ ...this.rule, ranges: this.rule.ranges.map((r) => ({ ...r })) });
+  }
+}
+
+class ConditionalFormatRule {
+  constructor(data) {
+    Object.assign(this, data);
+  }
+  getRanges() {
+    return this.ranges.map((r) => new Range(r.sheet, r.row, r.col, r.numRows, r.numCols));
+  }
+  getBooleanCondition() {
+    const rule = this;
+    return {
+      getCriteriaType: () => 'CUSTOM_FORMULA',
+      getCriteriaValues: () => [rule.formula],
+      getBackground: () => rule.background,
+      getFontColor: () => rule.fontColor,
+    };
+  }
+  copy() {
+    const builder = new ConditionalFormatRuleBuilder();
+    builder.rule = { formula: this.formula, background: this.background, fontColor: this.fontColor, ranges: this.ranges.map((r) => ({ ...r })) };
+    return builder;
+  }
 }
 
 function columnLetter(n) {
@@ -119,7 +261,45 @@ class Sheet {
     this.maxCols = maxCols || Math.max(width, 26);
     this.backgrounds = new Map();
     this.fontWeights = new Map();
+    this.notes = new Map();
     this.mutations = [];
+    this.conditionalRules = [];
+    this.filter = null;
+    this.sheetId = spreadsheet.sheets.length ? Math.max(...spreadsheet.sheets.map((s) => s.sheetId)) + 1000 : 0;
+  }
+  getSheetId() {
+    return this.sheetId;
+  }
+  getFilter() {
+    return this.filter;
+  }
+  isRowHiddenByFilter(rowPosition) {
+    return Boolean(this.filter && this.filter.hidden.has(rowPosition));
+  }
+  getConditionalFormatRules() {
+    return this.conditionalRules.map((rule) => new ConditionalFormatRule({ ...rule, ranges: rule.ranges.map((r) => ({ ...r })) }));
+  }
+  setConditionalFormatRules(rules) {
+    this.mutations.push({ op: 'setConditionalFormatRules', count: rules.length });
+    for (const rule of rules) {
+      for (const r of rule.ranges) if (r.sheet !== this) throw new Error('Exception: The range is not on this sheet.');
+    }
+    this.conditionalRules = [...rules].map((rule) => new ConditionalFormatRule({ ...rule, ranges: rule.ranges.map((r) => ({ ...r })) }));
+  }
+  /**
+   * The colour Sheets shows: the first conditional rule (in list order) whose range holds the
+   * cell and whose formula is true there, else the cell's own background. Not an Apps Script API.
+   */
+  shownColours(r, c) {
+    for (const rule of this.conditionalRules) {
+      const inRange = rule.ranges.some((g) => r >= g.row && r < g.row + g.numRows && c >= g.col && c < g.col + g.numCols);
+      if (!inRange) continue;
+      const anchor = rule.ranges[0];
+      if (formulaHolds(rule.formula, { row: r, col: c, anchorRow: anchor.row, anchorCol: anchor.col }, (rr, cc) => this._get(rr, cc))) {
+        return { background: rule.background, font: rule.fontColor };
+      }
+    }
+    return { background: this.backgrounds.get(`${r},${c}`) || '#ffffff', font: null };
   }
   _record(op, range) {
     this.mutations.push({
@@ -178,6 +358,7 @@ class Sheet {
     this.mutations.push({ op: 'insertColumnsAfter', after, howMany });
     for (const row of this.cells) if (row.length > after) row.splice(after, 0, ...Array(howMany).fill(''));
     this._shiftFormats(after + 1, howMany);
+    this._moveColumnSpans(after + 1, 0, howMany);
     this.maxCols += howMany;
   }
   deleteColumns(start, howMany) {
@@ -191,7 +372,51 @@ class Sheet {
       }
     }
     this._shiftFormats(start + howMany, -howMany);
+    this._moveColumnSpans(start, howMany, 0);
     this.maxCols -= howMany;
+  }
+  /**
+   * Moves the column spans of conditional rules and the filter when `removed` columns from
+   * `at` are deleted or `added` columns are inserted before `at`, as Sheets does: spans shrink,
+   * grow or shift; a rule range (and a filter) wholly deleted goes, and so do filter criteria
+   * on deleted columns.
+   */
+  _moveColumnSpans(at, removed, added) {
+    const move = (span) => {
+      const last = span.col + span.numCols - 1;
+      const map = (c, edge) => {
+        if (c < at) return c;
+        if (removed && c < at + removed) return edge === 'first' ? at : at - 1;
+        return c - removed + added;
+      };
+      const first = map(span.col, 'first');
+      const end = map(last, 'last');
+      return end < first ? null : { ...span, col: first, numCols: end - first + 1 };
+    };
+    this.conditionalRules = this.conditionalRules
+      .map((rule) => new ConditionalFormatRule({ ...rule, ranges: rule.ranges.map(move).filter(Boolean) }))
+      .filter((rule) => rule.ranges.length);
+    for (const key of [...this.notes.keys()]) {
+      const [r, c] = key.split(',').map(Number);
+      const note = this.notes.get(key);
+      this.notes.delete(key);
+      if (removed && c >= at && c < at + removed) continue;
+      this.notes.set(`${r},${c >= at ? c - removed + added : c}`, note);
+    }
+    if (this.filter) {
+      const span = move(this.filter.range);
+      if (!span) {
+        this.filter = null;
+        return;
+      }
+      const criteria = new Map();
+      for (const [c, value] of this.filter.criteria) {
+        if (removed && c >= at && c < at + removed) continue;
+        criteria.set(c >= at ? c - removed + added : c, value);
+      }
+      this.filter.range = span;
+      this.filter.criteria = criteria;
+    }
   }
   deleteColumn(col) {
     this.deleteColumns(col, 1);
@@ -241,6 +466,17 @@ class Spreadsheet {
   getSheetByName(name) {
     return this.sheets.find((s) => s.name === name) || null;
   }
+  getSheets() {
+    return this.sheets.slice();
+  }
+  setActiveSheet(sheet) {
+    this.active = sheet;
+    return sheet;
+  }
+  deleteSheet(sheet) {
+    this.sheets = this.sheets.filter((s) => s !== sheet);
+    if (this.active === sheet) this.active = this.sheets[0] || null;
+  }
   getSpreadsheetTimeZone() {
     return this.timeZone;
   }
@@ -249,4 +485,4 @@ class Spreadsheet {
   }
 }
 
-module.exports = { Spreadsheet, Sheet, Range, columnLetter };
+module.exports = { Spreadsheet, Sheet, Range, columnLetter, FilterCriteriaBuilder, ConditionalFormatRuleBuilder };
