@@ -115,12 +115,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"错误：{exc.message}\nError: {exc.message_en}", file=sys.stderr)
             return 1
         except Stopped as exc:
-            return _stopped(exc.signum)
+            return stopped_exit_code(exc.signum)
         except KeyboardInterrupt:
-            return _stopped(signal.SIGINT)
+            return stopped_exit_code(signal.SIGINT)
 
 
-def _stopped(signum: int) -> int:
+def stopped_exit_code(signum: int) -> int:
     if signum == signal.SIGTERM:
         print("已停止（SIGTERM），未写入输出文件 / stopped (SIGTERM): no output written", file=sys.stderr)
         return 128 + signal.SIGTERM

@@ -12,7 +12,8 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 HOURS_AHEAD = 48
-SOONEST = 10
+SOONEST = 10  # listed by default
+SOONEST_KEPT = 50  # the most that can be asked for
 # Ship statuses in the order a merchant acts on them (the contract's ``ship.status`` values),
 # then orders without a ship deadline and orders the core could not read.
 STATUS_ORDER = ("overdue", "at_risk", "pending", "shipped_late", "shipped_on_time", "shipped_time_unknown",
@@ -26,10 +27,11 @@ class Tally:
     """Counts over orders; ``merge`` adds another part's counts (worker processes)."""
 
     as_of: datetime
-    soonest_kept: int = SOONEST
+    soonest_kept: int = SOONEST_KEPT
     by_status: Counter = field(default_factory=Counter)
     due_by_hour: list = field(default_factory=lambda: [0] * HOURS_AHEAD)
-    # A max-heap (negated timestamps) of the ``soonest_kept`` earliest deadlines still ahead.
+    # A max-heap of the ``soonest_kept`` earliest (deadline, order id) still ahead: its root is
+    # the latest of them, the one a sooner order replaces.
     _soonest: list = field(default_factory=list)
 
     def add(self, result: dict) -> None:
@@ -48,7 +50,7 @@ class Tally:
         hour = int(ahead / _HOUR)
         if hour < HOURS_AHEAD:
             self.due_by_hour[hour] += 1
-        self._keep((-deadline.timestamp(), str(result.get("order_id") or ""), ship["deadline"], status,
+        self._keep((_Latest(deadline.timestamp(), str(result.get("order_id") or "")), ship["deadline"], status,
                     _money_at_stake(result)))
 
     def _keep(self, entry) -> None:
@@ -69,12 +71,30 @@ class Tally:
 
     def soonest(self) -> list[dict]:
         """The orders due soonest, earliest first: order id, deadline (ISO), status, money at stake."""
-        return [{"order_id": order_id, "deadline": deadline, "status": status, "at_stake": at_stake}
-                for _, order_id, deadline, status, at_stake in sorted(self._soonest, reverse=True)]
+        return [{"order_id": key.order_id, "deadline": deadline, "status": status, "at_stake": at_stake}
+                for key, deadline, status, at_stake in sorted(self._soonest, reverse=True)]
 
     def hour_starts(self) -> list[datetime]:
         """The start of each ``due_by_hour`` bucket."""
         return [self.as_of + k * _HOUR for k in range(HOURS_AHEAD)]
+
+
+class _Latest:
+    """Orders the heap latest first: later deadline, then larger order id, is "smaller"."""
+
+    __slots__ = ("timestamp", "order_id")
+
+    def __init__(self, timestamp: float, order_id: str):
+        self.timestamp, self.order_id = timestamp, order_id
+
+    def __lt__(self, other: "_Latest") -> bool:
+        return (self.timestamp, self.order_id) > (other.timestamp, other.order_id)
+
+    def __eq__(self, other) -> bool:
+        return (self.timestamp, self.order_id) == (other.timestamp, other.order_id)
+
+    def __reduce__(self):
+        return _Latest, (self.timestamp, self.order_id)
 
 
 def _money_at_stake(result: dict) -> str:

@@ -1,0 +1,166 @@
+"""``python -m server digest``: an export's digest to a WeCom or DingTalk group robot, tested against
+local stand-ins of both webhooks over real HTTP (``webhook_standins``)."""
+import csv
+import io
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .webhook_standins import DINGTALK_SECRET, Robot
+
+ROOT = Path(__file__).resolve().parents[2]
+AS_OF = "2022-06-20 12:00:00"
+HEADER = ["订单号", "商品名称", "付款确认时间", "揽收时间", "应付金额", "满3免3"]
+# Jingxi 618 2022 (RULES.md SHIP-DEADLINE examples): paid 06-16 is a 96-hour day.
+OVERDUE = ["235711131701", "T恤", "2022-06-16 10:00:00", "", "59.00", ""]
+AT_RISK = ["235711131702", "凉席", "2022-06-16 13:00:00", "", "159.00", ""]
+PENDING = ["235711131703", "水杯", "2022-06-19 09:00:00", "", "29.00", ""]
+OWED = ["235711131704", "抽纸", "2022-06-16 10:00:00", "2022-06-16 12:00:00", "6.45", "是"]
+BAD = ["235711131705", "电风扇", "2022-06-31 25:00:00", "", "199.00", ""]
+
+
+def write_export(path, rows):
+    text = io.StringIO(newline="")
+    csv.writer(text).writerows([HEADER, *rows])
+    path.write_bytes(text.getvalue().encode("gbk"))
+    return path
+
+
+@pytest.fixture
+def export(tmp_path):
+    return write_export(tmp_path / "orders.csv", [OVERDUE, AT_RISK, PENDING, OWED, BAD])
+
+
+def run(command, source, *args):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "server", command, str(source), "--platform", "jingxi",
+                           "--as-of", AS_OF, *map(str, args)], capture_output=True, text=True, cwd=ROOT, env=env,
+                          timeout=60)
+
+
+def annotated(source, tmp_path):
+    """The same file through ``annotate``: the digest must agree with it."""
+    out = tmp_path / "copy.csv"
+    assert run("annotate", source, "-o", out).returncode == 0
+    rows = list(csv.reader(io.StringIO(out.read_bytes()[3:].decode("utf-8"), newline="")))
+    index = {title: i for i, title in enumerate(rows[0])}
+    return {row[0]: {"ship_by": row[index["JDPG 发货截止 Ship by"]], "owed": row[index["JDPG 应赔金额 Owed (¥)"]]}
+            for row in rows[1:]}
+
+
+def assert_failed(result, *words):
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "错误" in result.stderr and "Error" in result.stderr
+    for word in words:
+        assert word in result.stderr
+    assert "693a91f6" not in result.stderr and "e9a8118c" not in result.stderr, "the robot's key is never printed"
+
+
+def test_wecom_gets_a_markdown_digest_in_its_documented_shape(export, tmp_path):
+    with Robot("wecom") as robot:
+        result = run("digest", export, "--webhook", robot.url, "--kind", "wecom")
+    assert result.returncode == 0, result.stderr
+    assert "已发送到企业微信群" in result.stdout and "WeCom" in result.stdout
+    assert len(robot.messages) == 1
+    content = robot.messages[0]["markdown"]["content"]
+    assert len(content.encode("utf-8")) <= 4096
+    assert "已超时未发货 Overdue: <font color=\"warning\">1</font>" in content
+    assert "即将超时 At risk: <font color=\"warning\">1</font>" in content
+    assert "待发货 Pending: 1" in content
+    copy = annotated(export, tmp_path)
+    assert f"应付赔偿 Owed: ¥{copy[OWED[0]]['owed']}" in content and copy[OWED[0]]["owed"] != "0.00"
+    assert "无法读取的订单 Orders that could not be read: 1" in content
+    soonest = content.split("**最先到期 Due soonest**")[1].strip().splitlines()
+    assert [line.split(" · ")[0] for line in soonest] == [f"1. {AT_RISK[0]}", f"2. {PENDING[0]}"]
+    assert f"截止 due {copy[PENDING[0]]['ship_by'][5:16]}" in soonest[1]
+
+
+def test_dingtalk_gets_title_and_text_and_a_valid_signature(export):
+    with Robot("dingtalk", secret=DINGTALK_SECRET) as robot:
+        result = run("digest", export, "--webhook", robot.url, "--kind", "dingtalk", "--secret", DINGTALK_SECRET)
+        assert result.returncode == 0, result.stderr
+        message = robot.messages[0]["markdown"]
+        assert "已超时 1" in message["title"] and "即将超时 1" in message["title"]
+        assert "已超时未发货 Overdue: **1**" in message["text"] and "<font" not in message["text"]
+        wrong = run("digest", export, "--webhook", robot.url, "--kind", "dingtalk", "--secret", "SECwrong")
+    assert_failed(wrong, "310000", "sign not match", "钉钉机器人拒绝了消息", "DingTalk webhook refused", "--secret")
+    assert len(robot.messages) == 1
+
+
+@pytest.mark.parametrize("kind", ["wecom", "dingtalk"])
+@pytest.mark.parametrize("mode, words", [
+    ("errcode", ("errcode", "太频繁", "too many messages")),
+    ("http500", ("HTTP 500", "消息未送达", "not delivered")),
+    ("not-json", ("JSON", "errcode/errmsg")),
+    ("slow", ("1 秒内没有应答", "did not answer within 1 s")),
+])
+def test_a_robot_that_refuses_fails_or_does_not_answer_is_said_clearly(export, kind, mode, words):
+    with Robot(kind) as robot:
+        robot.mode = mode
+        result = run("digest", export, "--webhook", robot.url, "--kind", kind, "--timeout", "1")
+    assert_failed(result, *words)
+
+
+@pytest.mark.parametrize("kind", ["wecom", "dingtalk"])
+def test_a_wrong_key_is_the_robots_own_errcode(export, kind):
+    with Robot(kind) as robot:
+        url = robot.url.replace("693a91f6", "00000000").replace("e9a8118c", "00000000")
+        result = run("digest", export, "--webhook", url, "--kind", kind)
+    assert_failed(result, "93000" if kind == "wecom" else "300001")
+
+
+def test_a_robot_that_cannot_be_reached_is_said_clearly(export):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # closed again: nothing listens there
+    result = run("digest", export, "--webhook", f"http://127.0.0.1:{port}/cgi-bin/webhook/send?key=693a91f6",
+                 "--kind", "wecom")
+    assert_failed(result, "无法连接企业微信机器人", "cannot reach the WeCom webhook")
+
+
+def test_the_kind_comes_from_the_host_and_an_unknown_host_needs_kind(export):
+    wecom = run("digest", export, "--webhook", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=x", "--dry-run")
+    assert wecom.returncode == 0 and '<font color="warning">1</font>' in wecom.stdout
+    dingtalk = run("digest", export, "--webhook", "https://oapi.dingtalk.com/robot/send?access_token=x", "--dry-run")
+    assert dingtalk.returncode == 0 and "Overdue: **1**" in dingtalk.stdout
+    unknown = run("digest", export, "--webhook", "https://hooks.example.com/x", "--dry-run")
+    assert unknown.returncode == 2 and "--kind" in unknown.stderr
+
+
+def test_a_plain_http_webhook_elsewhere_is_refused_and_the_secret_is_dingtalk_only(export):
+    plain = run("digest", export, "--webhook", "http://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=x")
+    assert_failed(plain, "https://")
+    wecom_secret = run("digest", export, "--webhook", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=x",
+                       "--secret", "SECx")
+    assert wecom_secret.returncode == 2 and "--secret" in wecom_secret.stderr
+
+
+def test_the_digest_takes_annotates_input_options_and_refuses_the_same_way(export, tmp_path):
+    url = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=x"
+    bad_map = run("digest", export, "--webhook", url, "--map", "揽收时间=pickup_time")
+    assert bad_map.returncode == 2 and "picked_up_at" in bad_map.stderr
+    missing = run("digest", tmp_path / "nope.csv", "--webhook", url)
+    assert_failed(missing, "找不到文件", "no such file")
+    renamed = write_export(tmp_path / "renamed.csv", [[*OVERDUE[:3], "2022-06-20 11:00:00", *OVERDUE[4:]]])
+    text = renamed.read_bytes().decode("gbk").replace("揽收时间", "快递揽收", 1)
+    renamed.write_bytes(text.encode("gbk"))
+    without = run("digest", renamed, "--webhook", url, "--dry-run")
+    with_map = run("digest", renamed, "--webhook", url, "--dry-run", "--map", "快递揽收=picked_up_at")
+    assert "Overdue: <font" in without.stdout and "Overdue: 0" in with_map.stdout
+
+
+def test_a_long_list_is_cut_to_what_wecom_takes(tmp_path):
+    rows = [[f"2357{n:08d}", "商品", f"2022-06-19 {n % 24:02d}:00:00", "", "9.90", ""] for n in range(300)]
+    source = write_export(tmp_path / "many.csv", rows)
+    with Robot("wecom") as robot:
+        result = run("digest", source, "--webhook", robot.url, "--kind", "wecom", "--top", "50")
+    assert result.returncode == 0, result.stderr
+    content = robot.messages[0]["markdown"]["content"]
+    assert len(content.encode("utf-8")) <= 4096
+    listed = [line for line in content.splitlines() if line[:1].isdigit()]
+    assert 10 < len(listed) <= 50
