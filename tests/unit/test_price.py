@@ -12,7 +12,17 @@ def match(annotate, as_of="2023-03-02T12:00:00+08:00", placed_at="2023-03-01 10:
                     price_match={**CLAIM, **claim}, as_of=as_of)
 
 
-def test_rules_md_example_tmall_109_vs_jd_129_owes_40(annotate):
+@pytest.mark.parametrize("claim, owed", [
+    pytest.param({"claimed_at": "2023-03-01 20:00:00"}, "40.00", id="rules-md-jd-129-tmall-109-owes-40"),
+    pytest.param({"claimed_at": "2023-03-02 00:00:01"}, "0.00", id="rules-md-claim-at-00:00:01-next-day-is-not-owed"),
+    pytest.param({"claimed_at": "2023-03-01 20:00:00", "competitor_platform": "拼多多百亿补贴",
+                  "competitor_paid_amount": "99.90"}, "58.20", id="rules-md-listed-platform-pdd-billion-subsidy"),
+])
+def test_rules_md_price_match_examples(annotate, claim, owed):
+    assert match(annotate, **claim)["compensation"]["total"] == owed
+
+
+def test_an_owed_price_match_names_payer_payee_and_the_claim_deadline(annotate):
     result = match(annotate, claimed_at="2023-03-01 20:00:00")
     assert result["compensation"]["total"] == "40.00"
     item = result["compensation"]["items"][0]
