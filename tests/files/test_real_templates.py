@@ -149,3 +149,16 @@ def test_a_jos_error_response_file_is_refused_with_jds_message(tmp_path, capsys)
     source.write_text(json.dumps({"error_response": {"code": "19", "zh_desc": "无效的access_token"}}), encoding="utf-8")
     assert main([str(source), "-o", str(tmp_path / "out.csv")]) == 1
     assert "无效的access_token" in capsys.readouterr().err and not (tmp_path / "out.csv").exists()
+
+
+def test_every_real_status_word_through_the_export_command(tmp_path):
+    from tests.api.test_real_data import STATUS_WORDS_SEEN
+
+    header = TEMPLATES["detail-2026"]["headers"]
+    rows = [row(header, 订单号=str(235711300000 + i), 订购数量="1", 商家应收="10.00", 订单状态=word,
+                下单时间="2022-06-16 09:58:00", 付款确认时间=PAID) for i, word in enumerate(STATUS_WORDS_SEEN)]
+    table, col = annotate(tmp_path, "statuses.csv", header, rows)
+    shown = {r[col["订单状态"]]: r[col["JDPG 发货状态 Ship status"]] for r in table[1:]}
+    expected = {word: (f"{'已超时未发货' if status == 'overdue' else '已发货（时间未知）'} {status}" if status else "")
+                for word, status in STATUS_WORDS_SEEN.items()}
+    assert shown == expected
