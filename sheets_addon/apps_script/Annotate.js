@@ -179,15 +179,14 @@ function writeAnnotation_(sheet, header, own, lastCol, table) {
     .sort(function (a, b) {
       return a.col - b.col;
     });
-  var rowRuns = columnRuns_(
-    table.done
-      .map(function (done, i) {
-        return done ? i : -1;
-      })
-      .filter(function (i) {
-        return i >= 0;
-      })
-  );
+  var doneRows = table.done
+    .map(function (done, i) {
+      return done ? i : -1;
+    })
+    .filter(function (i) {
+      return i >= 0;
+    });
+  var rowRuns = columnRuns_(doneRows);
   columnRuns_(
     order.map(function (o) {
       return o.col;
@@ -208,14 +207,13 @@ function writeAnnotation_(sheet, header, own, lastCol, table) {
       sheet.getRange(2, run.start, table.rows.length, js.length).setBackground(null);
     }
     rowRuns.forEach(function (rows) {
-      var first = rows.start;
       var block = rows.items.map(function (k) {
-        var row = table.rows[first + k];
+        var row = table.rows[doneRows[k]];
         return js.map(function (j) {
           return row[j];
         });
       });
-      sheet.getRange(first + 2, run.start, block.length, js.length).setValues(block);
+      sheet.getRange(rows.start + 2, run.start, block.length, js.length).setValues(block);
     });
   });
   return columns;
