@@ -10,7 +10,12 @@
   const R = root.JdpgRead;
 
   const REQUESTED_LABELS = ["申请时间", "提交时间", "申请售后时间"];
-  const WAYBILL_LABELS = ["运单上传时间", "上传运单时间", "回寄时间", "寄回时间"];
+  const WAYBILL_LABELS = [
+    "运单上传时间",
+    "上传运单时间",
+    "回寄时间",
+    "寄回时间",
+  ];
 
   /**
    * Each service order: a card (badge row after its header) or a table row (in its first cell).

@@ -226,7 +226,11 @@
           "2022-06-21 20:00:00",
           "等待境外出库",
           [],
-          one("Kleenex 舒洁 湿厕纸 40片*4包（海外直采）", "¥45.00", "100014870752"),
+          one(
+            "Kleenex 舒洁 湿厕纸 40片*4包（海外直采）",
+            "¥45.00",
+            "100014870752",
+          ),
           "¥45.00",
         ),
         o(
@@ -364,7 +368,11 @@
           "2022-06-20 10:00:00",
           "等待出库",
           [],
-          one("Kleenex 舒洁 湿厕纸 40片*4包（海外直采）", "¥45.00", "100014870752"),
+          one(
+            "Kleenex 舒洁 湿厕纸 40片*4包（海外直采）",
+            "¥45.00",
+            "100014870752",
+          ),
           "¥45.00",
         ),
         o(
@@ -476,7 +484,10 @@
       .replaceChildren(...x.skus.map(skuItem));
     card
       .querySelector('[prop="receivables"]')
-      .replaceChildren(configItem("", x.receivable), configItem("运费", "¥0.00"));
+      .replaceChildren(
+        configItem("", x.receivable),
+        configItem("运费", "¥0.00"),
+      );
     card.querySelector('[prop="orderStatus"] .order-status span').textContent =
       x.status;
     card.querySelector(".jd-only-child__content").textContent =
