@@ -5,6 +5,7 @@ import re
 import secrets
 import threading
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
@@ -80,16 +81,26 @@ def redis_server(tmp_path):
         yield server
 
 
+BATCH = {"as_of": "2022-06-20T12:00:00+08:00",
+         "orders": [{"order_id": str(i), "platform": "jingxi", "paid_at": "2022-06-16 10:00:00",
+                     "picked_up_at": "2022-06-20 11:00:00", "paid_amount": "129.00"} for i in range(300)]}
+
+
 def test_one_limit_holds_across_four_gunicorn_workers_with_redis(tmp_path, redis_server):
+    annotate = "/api/v1/orders/annotate"
     with Gunicorn(tmp_path, workers=4, JDPG_RATE_LIMIT="20 per minute",
                   JDPG_RATE_LIMIT_STORAGE=redis_server.url) as server:
-        statuses = Counter(get(server.url).status_code for _ in range(60))
+        # eight clients at once, each batch some milliseconds of work: busy workers leave the next
+        # connection to the others, so the requests are spread over the workers
+        with ThreadPoolExecutor(8) as clients:
+            statuses = Counter(clients.map(
+                lambda _: requests.post(server.url + annotate, json=BATCH, timeout=30).status_code, range(60)))
         log = server.log_text()
     assert statuses == {200: 20, 429: 40}
     # the app's own request lines are written under gunicorn, each with its worker's pid
-    lines = [line for line in log.splitlines() if f"GET {RULES} " in line]
+    lines = [line for line in log.splitlines() if f"POST {annotate} " in line]
     assert len(lines) == 60
-    workers = {re.search(r"\[(\d+)\] \[INFO\]", line).group(1) for line in lines}
+    workers = {re.search(r"\[(\d+)\] \[INFO\]", line).group(1) for line in lines if " 200 " in line}
     assert len(workers) >= 2, "the requests should have been spread over the workers"
 
 
