@@ -1,12 +1,13 @@
 """Invariants over generated orders (hypothesis)."""
 from datetime import datetime, timedelta, timezone
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from shared import BEIJING, default_engine
 from shared.beijing_time import after, elapsed, hours_between, hours_down, hours_up, iso, sheet_time
+from shared.money import money_str, to_money
 
 ENGINE = default_engine()
 START = datetime(2021, 5, 1, tzinfo=BEIJING)
@@ -147,3 +148,25 @@ def test_a_ship_deadline_is_48_real_hours_after_payment_in_any_year(paid, second
     assert ship["status"] == ("shipped_on_time" if seconds <= 48 * 3600 else "shipped_late")
     if seconds > 48 * 3600:
         assert ship["late_by_hours"] >= (seconds - 48 * 3600) / 3600 > ship["late_by_hours"] - 0.01
+
+
+@given(st.decimals(min_value=0, max_value=10**9, places=4, allow_nan=False, allow_infinity=False))
+def test_an_amount_is_read_exactly_as_written_with_or_without_thousands_separators(amount):
+    assert to_money(str(amount)) == amount
+    assert to_money(f"{amount:,}") == amount
+    assert money_str(to_money(f"¥{amount:,}")) == str(amount.quantize(Decimal("0.01"), ROUND_HALF_UP))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.decimals(min_value=1, max_value=100000, places=3, allow_nan=False, allow_infinity=False),
+       st.decimals(min_value=0, max_value=100000, places=3, allow_nan=False, allow_infinity=False))
+def test_price_match_owes_the_exact_difference_doubled_rounded_once(jd_paid, other_paid):
+    result = ENGINE.annotate_raw({"order_id": "1", "platform": "jd", "placed_at": "2023-03-01 10:00:00",
+                                  "paid_amount": str(jd_paid),
+                                  "price_match": {"competitor_platform": "tmall", "competitor_paid_amount": str(other_paid),
+                                                  "same_product": True, "service_mark": True, "proof": True,
+                                                  "on_sale": True, "competitor_monthly_sales": 100,
+                                                  "claimed_at": "2023-03-01 12:00:00"}},
+                                 as_of=datetime(2023, 3, 2, tzinfo=BEIJING))
+    expected = ((jd_paid - other_paid) * 2).quantize(Decimal("0.01"), ROUND_HALF_UP) if jd_paid > other_paid else Decimal("0.00")
+    assert result["compensation"]["total"] == str(expected)
