@@ -1,12 +1,37 @@
 /**
- * The service worker: the only part that talks to the network. One message router keyed
- * on JDPG.MSG; an unknown message throws. Settings come from chrome.storage.local.
+ * The service worker: the only part that talks to the network and reads the API key. One
+ * message router keyed on JDPG.MSG that checks who sent each message; an unknown message
+ * throws. It keeps the triage list (common/triage.js) from the results it fetched, and turns
+ * it into alerts on a chrome.alarms tick and a count on the toolbar icon.
  */
-importScripts("../common/constants.js");
+importScripts(
+  "../common/vocabulary.js",
+  "../common/money.js",
+  "../common/constants.js",
+  "../common/triage.js",
+);
 
-const { MSG, normalizeSettings } = self.JDPG;
+const {
+  MSG,
+  SENDERS,
+  SETTINGS_CHANGED,
+  DEFAULT_SETTINGS,
+  SERVER_DEFAULT_AT_RISK_HOURS,
+  normalizeSettings,
+  enabledFamilies,
+  apiBaseProblem,
+  senderAllowed,
+} = self.JDPG;
+const VOCAB = self.JDPG_VOCAB;
+const Triage = self.JdpgTriage;
 
 const REQUEST_TIMEOUT_MS = 15 * 1000;
+const SETTING_KEYS = Object.keys(DEFAULT_SETTINGS);
+/** Settings whose change makes every open list ask the API again. */
+const API_KEYS = ["apiBase", "apiKey", "atRiskHours", "asOf", "platform", "families"];
+const TRIAGE_KEY = "triage";
+const ALARM = "jdpg-triage";
+const ALARM_MINUTES = 1;
 
 /** Counters for tests and the popup: how often the API was actually called. */
 self.jdpgStats = {
@@ -14,87 +39,104 @@ self.jdpgStats = {
   ordersSent: 0,
   lastError: null,
   lastApiMs: null,
+  lastPayload: null,
 };
 
 let settingsCache = null;
 let settingsGeneration = 0;
 
+// Content scripts get their settings from here, never from storage (which holds the key).
+chrome.storage.local
+  .setAccessLevel({ accessLevel: "TRUSTED_CONTEXTS" })
+  .catch(() => {});
+
 chrome.storage.onChanged.addListener((changes, area) => {
   if (area !== "local") return;
+  const keys = Object.keys(changes).filter((k) => SETTING_KEYS.includes(k));
+  if (!keys.length) return;
   settingsGeneration += 1;
   settingsCache = null;
+  broadcastSettings_(keys.some((k) => API_KEYS.includes(k)));
 });
 
 /** Settings, read from storage once and kept until they change (one read less per request). */
 async function loadSettings_() {
   if (settingsCache) return settingsCache;
   const generation = settingsGeneration;
-  const settings = normalizeSettings(await chrome.storage.local.get(null));
+  const settings = normalizeSettings(await chrome.storage.local.get(SETTING_KEYS));
   if (generation === settingsGeneration) settingsCache = settings;
   return settings;
 }
 
-function apiError_(code, message, messageEn, extra) {
-  return Object.assign({ code, message, message_en: messageEn }, extra || {});
+/** What a content script may know of the settings: no address, no key. */
+function pageSettings_(s) {
+  return { lang: s.lang, platform: s.platform, families: s.families, asOf: s.asOf };
+}
+
+/** Tells every tab's content script that the settings changed (tabs without one ignore it). */
+async function broadcastSettings_(reannotate) {
+  const settings = pageSettings_(await loadSettings_());
+  const tabs = await chrome.tabs.query({});
+  for (const tab of tabs) {
+    chrome.tabs
+      .sendMessage(tab.id, { type: SETTINGS_CHANGED, settings, reannotate })
+      .catch(() => {});
+  }
+}
+
+/** "Now" for the triage list and alerts: the hidden asOf when set (demos, tests), else the clock. */
+function now_(settings) {
+  const fixed = settings.asOf ? Date.parse(settings.asOf) : NaN;
+  return Number.isFinite(fixed) ? fixed : Date.now();
+}
+
+function apiError_(code, words, values, extra) {
+  return Object.assign(
+    {
+      code,
+      message: VOCAB.fill(words.zh, values || {}),
+      message_en: VOCAB.fill(words.en, values || {}),
+    },
+    extra || {},
+  );
 }
 
 /**
  * Calls the API and turns every failure into one error object the page can show.
- * @param {Object<string, any>} settings
+ * @param {{apiBase: string, apiKey: string}} target where to, with which key
  * @param {string} path e.g. "/api/v1/orders/annotate"
  * @param {RequestInit} init
  * @return {Promise<{ok: boolean, data?: any, error?: any}>}
  */
-async function callApi_(settings, path, init) {
-  const base = settings.apiBase;
-  let origin;
-  try {
-    origin = new URL(base).origin;
-  } catch (e) {
+async function callApi_(target, path, init) {
+  const ui = VOCAB.ui;
+  const base = target.apiBase;
+  const problem = apiBaseProblem(base);
+  if (problem) {
     return {
       ok: false,
-      error: apiError_(
-        "bad_url",
-        `API 地址无效：${base}`,
-        `The API address is not a URL: ${base}`,
-      ),
+      error: apiError_(problem, problem === "not_https" ? ui.api_not_https : ui.api_bad_url, { base }),
     };
   }
-  const headers = Object.assign(
-    { Accept: "application/json" },
-    init.headers || {},
-  );
-  if (settings.apiKey) headers["X-API-Key"] = settings.apiKey;
+  const origin = new URL(base).origin;
+  const headers = Object.assign({ Accept: "application/json" }, init.headers || {});
+  if (target.apiKey) headers["X-API-Key"] = target.apiKey;
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
   let response;
   try {
     response = await fetch(
       base + path,
-      Object.assign({}, init, { headers, signal: controller.signal }),
+      Object.assign({}, init, { headers, signal: controller.signal, credentials: "omit" }),
     );
   } catch (e) {
     const granted = await chrome.permissions
       .contains({ origins: [`${origin}/*`] })
       .catch(() => true);
-    if (!granted) {
-      return {
-        ok: false,
-        error: apiError_(
-          "permission",
-          `未授权访问 ${origin}：请在设置页保存该地址并允许访问。`,
-          `No permission to reach ${origin}: save the address in Options and allow access.`,
-        ),
-      };
-    }
+    if (!granted) return { ok: false, error: apiError_("permission", ui.api_permission, { origin }) };
     return {
       ok: false,
-      error: apiError_(
-        "unreachable",
-        `无法连接 JD Promo Guard 服务（${base}）：请确认服务已启动，或在设置页修改地址。`,
-        `Cannot reach the JD Promo Guard API at ${base}: start it or change the address in Options.`,
-        { detail: String(e && e.message) },
-      ),
+      error: apiError_("unreachable", ui.api_unreachable, { base }, { detail: String(e && e.message) }),
     };
   } finally {
     clearTimeout(timer);
@@ -105,58 +147,33 @@ async function callApi_(settings, path, init) {
   } catch (e) {
     body = null;
   }
-  if (response.status === 401 || response.status === 403) {
-    return {
-      ok: false,
-      error: apiError_(
-        "auth",
-        "API 密钥缺失或错误（401）：请在设置页填写正确的密钥。",
-        "The API key is missing or wrong (401): set it in Options.",
-        { status: response.status },
-      ),
-    };
-  }
-  if (response.status === 429) {
-    return {
-      ok: false,
-      error: apiError_(
-        "rate_limited",
-        "请求过于频繁，请稍后再试（429）。",
-        "Too many requests; try again shortly (429).",
-        {
-          status: 429,
-        },
-      ),
-    };
-  }
+  const status = response.status;
+  if (status === 401 || status === 403)
+    return { ok: false, error: apiError_("auth", ui.api_auth, { status }, { status }) };
+  if (status === 429)
+    return { ok: false, error: apiError_("rate_limited", ui.api_rate_limited, {}, { status }) };
   if (!response.ok || body === null) {
-    const detail =
-      body && body.error ? body.error.message || body.error.code : "";
+    const detail = body && body.error ? body.error.message || body.error.code : "";
     return {
       ok: false,
-      error: apiError_(
-        "http",
-        `服务返回错误 ${response.status}${detail ? "：" + detail : ""}`,
-        `The API answered ${response.status}${detail ? ": " + detail : ""}`,
-        { status: response.status },
-      ),
+      error: apiError_("http", ui.api_http, { status, detail: detail ? `: ${detail}` : "" }, { status }),
     };
   }
   return { ok: true, data: body };
 }
 
-/** ANNOTATE_ORDERS: {orders: [...]} → the API's {as_of, results, summary}. */
-async function annotateOrders_(message) {
-  if (!Array.isArray(message.orders))
-    throw new Error("orders must be an array");
+/** ANNOTATE_ORDERS: {orders: [...]} → the API's {as_of, results, summary}; the list learns them. */
+async function annotateOrders_(message, sender) {
+  if (!Array.isArray(message.orders)) throw new Error("orders must be an array");
   const settings = await loadSettings_();
-  const payload = {
-    orders: message.orders,
-    options: { at_risk_hours: settings.atRiskHours },
-  };
+  const options = { families: enabledFamilies(settings.families) };
+  // Only a threshold the merchant chose: otherwise the API's JDPG_AT_RISK_HOURS applies.
+  if (settings.atRiskHours != null) options.at_risk_hours = settings.atRiskHours;
+  const payload = { orders: message.orders, options };
   if (settings.asOf) payload.as_of = settings.asOf;
   self.jdpgStats.annotateCalls += 1;
   self.jdpgStats.ordersSent += message.orders.length;
+  self.jdpgStats.lastPayload = { options, as_of: payload.as_of || null };
   const started = performance.now();
   const reply = await callApi_(settings, "/api/v1/orders/annotate", {
     method: "POST",
@@ -165,76 +182,191 @@ async function annotateOrders_(message) {
   });
   self.jdpgStats.lastApiMs = Math.round(performance.now() - started);
   self.jdpgStats.lastError = reply.ok ? null : reply.error.code;
+  if (reply.ok && Array.isArray(reply.data.results))
+    await learn_(message.orders, reply.data.results, sender.url, settings);
   return reply;
 }
 
-/** TEST_CONNECTION: {apiBase?, apiKey?} (unsaved form values) → GET /healthz. */
-async function testConnection_(message) {
-  const saved = await loadSettings_();
-  const settings = normalizeSettings(
-    Object.assign({}, saved, {
-      apiBase: message.apiBase || saved.apiBase,
-      apiKey: message.apiKey != null ? message.apiKey : saved.apiKey,
-    }),
-  );
-  const started = Date.now();
-  const reply = await callApi_(settings, "/healthz", { method: "GET" });
-  return Object.assign(reply, {
-    ms: Date.now() - started,
-    apiBase: settings.apiBase,
-  });
+/** Adds what a list page showed to the triage list, then refreshes alerts and the icon. */
+async function learn_(orders, results, pageUrl, settings) {
+  const now = now_(settings);
+  const ctx = {
+    seenAt: now,
+    pageUrl,
+    atRiskHours: settings.atRiskHours != null ? settings.atRiskHours : SERVER_DEFAULT_AT_RISK_HOURS,
+    vocab: VOCAB,
+    toFen: self.JdpgMoney.toFen,
+  };
+  const changes = results.map((result, i) => Triage.fromResult(orders[i] || {}, result, ctx));
+  await updateTriage_((list) => Triage.merge(list, changes, now));
+  await checkAlerts_();
 }
 
-/** PAGE_SUMMARY from a content script: kept per tab for the popup, late count on the icon. */
+/** One read-modify-write of the stored list at a time. */
+let triageChain = Promise.resolve();
+function updateTriage_(change) {
+  const run = triageChain.then(async () => {
+    const stored = await chrome.storage.local.get(TRIAGE_KEY);
+    const next = change(stored[TRIAGE_KEY] || {});
+    await chrome.storage.local.set({ [TRIAGE_KEY]: next });
+    return next;
+  });
+  triageChain = run.catch(() => {});
+  return run;
+}
+
+/**
+ * The alarm's work: a notification for each known order that has turned at risk or overdue
+ * since (at most one per order per state), outside quiet hours; the icon's count.
+ */
+async function checkAlerts_() {
+  const settings = await loadSettings_();
+  const now = now_(settings);
+  const ui = VOCAB.ui;
+  const lang = settings.lang;
+  const quiet = !settings.alerts || Triage.inQuietHours(now, settings.quietFrom, settings.quietTo);
+  const list = await updateTriage_((current) => {
+    const pruned = Triage.prune(current, now);
+    if (quiet) return pruned;
+    const due = Triage.dueAlerts(pruned, now);
+    for (const { id, state } of due) {
+      const entry = pruned[id];
+      const title = state === "overdue" ? ui.alert_overdue_title : ui.alert_at_risk_title;
+      const body = {
+        zh: VOCAB.fill(ui.alert_body.zh, { id, at: shortBeijing_(entry.deadline) }),
+        en: VOCAB.fill(ui.alert_body.en, { id, at: shortBeijing_(entry.deadline) }),
+      };
+      chrome.notifications.create(`jdpg:${id}:${state}`, {
+        type: "basic",
+        iconUrl: chrome.runtime.getURL("icons/icon-128.png"),
+        title: say_(title, lang),
+        message: say_(body, lang),
+        priority: state === "overdue" ? 2 : 1,
+      });
+    }
+    return Triage.markAlerted(pruned, due, now);
+  });
+  const count = Triage.urgentCount(list, now);
+  await chrome.action.setBadgeText({ text: count ? String(count) : "" });
+  await chrome.action.setBadgeBackgroundColor({ color: "#b3261e" });
+}
+
+/** A word in the merchant's language (both, one after the other, for "zh-en"). */
+function say_(entry, lang) {
+  return lang === "zh" ? entry.zh : lang === "en" ? entry.en : `${entry.zh} · ${entry.en}`;
+}
+
+/** An instant as Beijing "MM-DD HH:MM". */
+function shortBeijing_(ms) {
+  const iso = new Date(ms + 8 * 3600 * 1000).toISOString();
+  return `${iso.slice(5, 10)} ${iso.slice(11, 16)}`;
+}
+
+/**
+ * TEST_CONNECTION: {apiBase?, apiKey?} from the options form (unsaved values) or nothing
+ * (the popup: the saved ones) → GET /healthz. The saved key only ever goes to the saved address.
+ */
+async function testConnection_(message) {
+  const saved = await loadSettings_();
+  const given = typeof message.apiBase === "string" && message.apiBase.trim();
+  const apiBase = given ? message.apiBase.trim().replace(/\/+$/, "") : saved.apiBase;
+  const formKey = typeof message.apiKey === "string" ? message.apiKey.trim() : null;
+  const apiKey = apiBase === saved.apiBase ? (formKey != null ? formKey : saved.apiKey) : formKey || "";
+  const started = Date.now();
+  const reply = await callApi_({ apiBase, apiKey }, "/healthz", { method: "GET" });
+  return Object.assign(reply, { ms: Date.now() - started, apiBase });
+}
+
+/** PAGE_SUMMARY from a content script: kept per tab for the popup. */
 async function pageSummary_(message, sender) {
-  const tabId = sender.tab && sender.tab.id;
-  if (tabId == null) throw new Error("PAGE_SUMMARY must come from a tab");
   const entry = {
     summary: message.summary,
     error: message.error || null,
-    url: message.url,
+    url: sender.url,
     at: Date.now(),
   };
-  await chrome.storage.session.set({ [`tab:${tabId}`]: entry });
-  const late = message.summary ? message.summary.late : 0;
-  await chrome.action.setBadgeText({ tabId, text: late ? String(late) : "" });
-  await chrome.action.setBadgeBackgroundColor({ tabId, color: "#b3261e" });
+  await chrome.storage.session.set({ [`tab:${sender.tab.id}`]: entry });
   return { ok: true };
 }
 
 /** GET_TAB_SUMMARY: {tabId} → what that tab's content script last reported, or null. */
 async function getTabSummary_(message) {
-  const key = `tab:${message.tabId}`;
+  const key = `tab:${Number(message.tabId)}`;
   const stored = await chrome.storage.session.get(key);
   return { ok: true, data: stored[key] || null };
 }
 
+/** GET_TRIAGE → the list by time left, and "now" as the service worker sees it. */
+async function getTriage_() {
+  const settings = await loadSettings_();
+  const stored = await chrome.storage.local.get(TRIAGE_KEY);
+  const now = now_(settings);
+  const list = Triage.prune(stored[TRIAGE_KEY] || {}, now);
+  return { ok: true, data: { now, fixedNow: Boolean(settings.asOf), lang: settings.lang, entries: Triage.sorted(list) } };
+}
+
+/** GET_PAGE_SETTINGS from a content script: the settings a page may know. */
+async function getPageSettings_() {
+  return { ok: true, data: pageSettings_(await loadSettings_()) };
+}
+
 const HANDLERS = {
   [MSG.ANNOTATE_ORDERS]: annotateOrders_,
-  [MSG.TEST_CONNECTION]: testConnection_,
   [MSG.PAGE_SUMMARY]: pageSummary_,
+  [MSG.GET_PAGE_SETTINGS]: getPageSettings_,
+  [MSG.TEST_CONNECTION]: testConnection_,
   [MSG.GET_TAB_SUMMARY]: getTabSummary_,
+  [MSG.GET_TRIAGE]: getTriage_,
 };
 
-chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
-  const handler = HANDLERS[message && message.type];
-  if (!handler)
-    throw new Error(
-      `JD Promo Guard: unknown message ${JSON.stringify(message && message.type)}`,
-    );
-  handler(message, sender).then(sendResponse, (e) =>
-    sendResponse({
+/**
+ * The router: an unknown type throws; a known one from a sender not allowed to send it is
+ * refused without running. Exposed as self.jdpgRoute for tests that play other senders.
+ * @return {Promise<any>}
+ */
+function route_(message, sender) {
+  const type = message && message.type;
+  const handler = Object.prototype.hasOwnProperty.call(HANDLERS, type) ? HANDLERS[type] : null;
+  if (!handler) throw new Error(`JD Promo Guard: unknown message ${JSON.stringify(type)}`);
+  if (!senderAllowed(type, sender, chrome.runtime.id)) {
+    return Promise.resolve({
       ok: false,
-      error: apiError_(
-        "internal",
-        `扩展内部错误：${e.message}`,
-        `Extension error: ${e.message}`,
-      ),
-    }),
-  );
+      error: { code: "forbidden", message: `not allowed from this sender: ${type}`, message_en: `not allowed from this sender: ${type}` },
+    });
+  }
+  return handler(message, sender).catch((e) => ({
+    ok: false,
+    error: apiError_("internal", VOCAB.ui.api_internal, { message: e.message }),
+  }));
+}
+self.jdpgRoute = route_;
+
+chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
+  route_(message, sender).then(sendResponse);
   return true;
+});
+
+chrome.alarms.onAlarm.addListener((alarm) => {
+  if (alarm.name === ALARM) checkAlerts_();
+});
+
+chrome.notifications.onClicked.addListener(async (notificationId) => {
+  const [, id] = notificationId.split(":");
+  const stored = await chrome.storage.local.get(TRIAGE_KEY);
+  const entry = (stored[TRIAGE_KEY] || {})[id];
+  if (entry) chrome.tabs.create({ url: entry.url });
+  chrome.notifications.clear(notificationId);
+});
+
+chrome.alarms.get(ALARM).then((alarm) => {
+  if (!alarm) chrome.alarms.create(ALARM, { periodInMinutes: ALARM_MINUTES });
 });
 
 chrome.tabs.onRemoved.addListener((tabId) => {
   chrome.storage.session.remove(`tab:${tabId}`);
 });
+
+// The sender table and the handlers must name the same messages.
+for (const type of Object.keys(SENDERS)) {
+  if (!HANDLERS[type]) throw new Error(`no handler for ${type}`);
+}

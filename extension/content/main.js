@@ -12,9 +12,14 @@
   if (globalThis.__jdpgContentStarted) return;
   globalThis.__jdpgContentStarted = true;
 
-  const { MSG, normalizeSettings } = globalThis.JDPG;
+  const { MSG, SETTINGS_CHANGED, normalizeSettings } = globalThis.JDPG;
   const R = globalThis.JdpgRender;
+  const Sum = globalThis.JdpgSummary;
   const X = globalThis.JdpgExtract;
+  const UI = globalThis.JDPG_VOCAB.ui;
+  /** The try-it page the API serves (GET /demo/try/order-list): read as the card order list. */
+  const TRY_PATH = "/demo/try/order-list";
+  const LOOPBACK = ["127.0.0.1", "localhost", "[::1]"];
   const html = document.documentElement;
 
   const RETRY_AFTER_ERROR_MS = 30 * 1000;
@@ -54,7 +59,16 @@
   }
 
   function renderOpts_() {
-    return { lang: settings.lang, families: settings.families, asOf: lastAsOf };
+    return { lang: settings.lang, asOf: lastAsOf };
+  }
+
+  /** Which list this page is: a JD page by its URL, or the API's try-it page. */
+  function pageKind_() {
+    const kind = X.pageKind(location.href);
+    if (kind) return kind;
+    return LOOPBACK.includes(location.hostname) && location.pathname === TRY_PATH
+      ? "orders"
+      : null;
   }
 
   /**
@@ -88,7 +102,7 @@
       if (bar) bar.remove();
       return;
     }
-    bar = R.renderSummaryBar(bar, summary, {
+    bar = Sum.renderSummaryBar(bar, summary, {
       lang: settings.lang,
       notice: apiError && summary.unavailable ? noticeFor_(apiError) : null,
     });
@@ -122,7 +136,7 @@
   function scan() {
     scanTimer = 0;
     if (!ready || stopped) return;
-    const kind = X.pageKind(location.href);
+    const kind = pageKind_();
     if (!kind) return;
     const started = performance.now();
     const reading = readList_(kind);
@@ -150,10 +164,7 @@
           `${v}|r|${ex.key}|${results.get(ex.key).__jdpgSerial}`,
           () => R.buildBadgeRow(result, opts),
         );
-        entries.push({
-          state: "result",
-          result: R.filterResult(result, settings.families),
-        });
+        entries.push({ state: "result", result });
         if (stale.has(ex.key) && wanted && !apiDown) {
           needKeys.add(ex.key);
           need.push({ key: ex.key, order: ex.order });
@@ -162,7 +173,7 @@
         place_(unit, `${v}|x|${apiError.code}`, () =>
           R.buildStatusRow(
             "unavailable",
-            Object.assign({}, opts, noticeFor_(apiError)),
+            Object.assign({}, opts, { notice: noticeFor_(apiError) }),
           ),
         );
         entries.push({ state: "unavailable" });
@@ -179,7 +190,7 @@
       }
     }
 
-    const summary = R.summarize(entries);
+    const summary = Sum.summarize(entries);
     placeBar_(kind, summary);
     if (need.length) request_(need);
     if (inflight.size) setState_("requesting");
@@ -232,9 +243,8 @@
         ok: false,
         error: {
           code: "extension",
-          message: "扩展已重新加载或停用，请刷新页面。",
-          message_en:
-            "The extension was reloaded or disabled; refresh the page.",
+          message: UI.reload_page.zh,
+          message_en: UI.reload_page.en,
         },
       };
     }
@@ -254,8 +264,8 @@
     } else {
       apiError = (reply && reply.error) || {
         code: "bad_reply",
-        message: "服务返回的结果无法识别。",
-        message_en: "The API's reply could not be understood.",
+        message: UI.bad_reply.zh,
+        message_en: UI.bad_reply.en,
       };
       apiErrorAt = Date.now();
       clearTimeout(retryTimer);
@@ -318,26 +328,19 @@
     schedule_();
   }, REFRESH_OPEN_MS);
 
-  chrome.storage.onChanged.addListener((changes, area) => {
-    if (area !== "local") return;
-    chrome.storage.local.get(null).then((stored) => {
-      const before = settings;
-      settings = normalizeSettings(stored);
-      settingsVersion += 1;
-      const affectsApi = [
-        "apiBase",
-        "apiKey",
-        "atRiskHours",
-        "asOf",
-        "platform",
-      ].some((k) => before[k] !== settings[k]);
-      if (affectsApi) {
-        results.clear();
-        stale.clear();
-        apiError = null;
-      }
-      schedule_();
-    });
+  // Settings come from the service worker (this script never reads storage, where the key
+  // is): once at start, then whenever they change.
+  chrome.runtime.onMessage.addListener((message, sender) => {
+    if (sender.id !== chrome.runtime.id || sender.tab) return;
+    if (!message || message.type !== SETTINGS_CHANGED) return;
+    settings = normalizeSettings(message.settings);
+    settingsVersion += 1;
+    if (message.reannotate) {
+      results.clear();
+      stale.clear();
+      apiError = null;
+    }
+    schedule_();
   });
 
   observer.observe(document.body || html, {
@@ -345,9 +348,13 @@
     subtree: true,
     characterData: true,
   });
-  chrome.storage.local.get(null).then((stored) => {
-    settings = normalizeSettings(stored);
-    ready = true;
-    scan();
-  });
+  send_({ type: MSG.GET_PAGE_SETTINGS })
+    .then((reply) => {
+      if (reply && reply.ok) settings = normalizeSettings(reply.data);
+    })
+    .catch(() => {})
+    .finally(() => {
+      ready = true;
+      scan();
+    });
 })();

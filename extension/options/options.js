@@ -6,13 +6,20 @@
 (function () {
   "use strict";
 
-  const { MSG, FAMILIES, normalizeSettings, isBuiltInApiOrigin } =
+  const { MSG, FAMILIES, normalizeSettings, isBuiltInApiOrigin, apiBaseProblem } =
     globalThis.JDPG;
+  const V = globalThis.JDPG_VOCAB;
+  const UI = V.ui;
   const form = document.getElementById("jdpg-options-form");
   const status = document.getElementById("status");
   /** @type {(id: string) => HTMLInputElement} */
   const field = (id) =>
     /** @type {HTMLInputElement} */ (document.getElementById(id));
+
+  /** Both languages: the options page is read before any language is chosen. */
+  function both_(entry, values) {
+    return `${V.fill(entry.zh, values || {})} · ${V.fill(entry.en, values || {})}`;
+  }
 
   function showStatus_(text, kind) {
     status.textContent = text;
@@ -22,36 +29,36 @@
   function fill_(settings) {
     field("apiBase").value = settings.apiBase;
     field("apiKey").value = settings.apiKey;
-    field("atRiskHours").value = String(settings.atRiskHours);
+    field("atRiskHours").value =
+      settings.atRiskHours == null ? "" : String(settings.atRiskHours);
     field("lang").value = settings.lang;
     field("platform").value = settings.platform;
     for (const name of FAMILIES)
       field(`family-${name}`).checked = settings.families[name];
+    field("alerts").checked = settings.alerts;
+    field("quietFrom").value = settings.quietFrom;
+    field("quietTo").value = settings.quietTo;
   }
 
   /** The form's values, or an error message for the first invalid one. */
   function read_() {
     const apiBase = field("apiBase").value.trim().replace(/\/+$/, "");
-    let url;
-    try {
-      url = new URL(apiBase);
-    } catch (e) {
-      return { error: "API 地址无效 · The API base URL is not valid" };
-    }
-    if (url.protocol !== "http:" && url.protocol !== "https:") {
-      return {
-        error: "API 地址须以 http:// 或 https:// 开头 · Use an http(s) URL",
-      };
-    }
-    const hours = Number(field("atRiskHours").value);
-    if (!Number.isFinite(hours) || hours < 0 || hours > 240) {
-      return {
-        error: "阈值须在 0–240 小时之间 · Threshold must be 0–240 hours",
-      };
-    }
+    const problem = apiBaseProblem(apiBase);
+    if (problem === "not_https") return { error: both_(UI.api_not_https) };
+    if (problem) return { error: both_(UI.bad_api_base) };
+    const raw = field("atRiskHours").value.trim();
+    const hours = raw === "" ? null : Number(raw);
+    if (hours !== null && (!Number.isFinite(hours) || hours < 0 || hours > 240))
+      return { error: both_(UI.bad_threshold) };
+    const quietFrom = field("quietFrom").value;
+    const quietTo = field("quietTo").value;
+    const hhmm = /^([01]\d|2[0-3]):[0-5]\d$/;
+    if ((quietFrom && !hhmm.test(quietFrom)) || (quietTo && !hhmm.test(quietTo)))
+      return { error: both_(UI.bad_quiet_hours) };
     const families = {};
     for (const name of FAMILIES)
       families[name] = field(`family-${name}`).checked;
+    const url = new URL(apiBase);
     return {
       values: {
         apiBase,
@@ -60,6 +67,9 @@
         lang: field("lang").value,
         platform: field("platform").value,
         families,
+        alerts: field("alerts").checked,
+        quietFrom,
+        quietTo,
       },
       origin: `${url.protocol}//${url.hostname}/*`,
     };
@@ -78,16 +88,18 @@
         .request({ origins: [origin] })
         .catch(() => false);
       if (!granted) {
-        showStatus_(
-          `未获得访问 ${origin} 的权限，未保存 · Permission for ${origin} was not granted; not saved`,
-          "error",
-        );
+        showStatus_(both_(UI.not_saved_permission, { origin }), "error");
         return;
       }
     }
-    await chrome.storage.local.set(values);
-    showStatus_("已保存 · Saved", "ok");
+    await chrome.storage.local.set(normalizeSettings(Object.assign(await saved_(), values)));
+    showStatus_(both_(UI.saved), "ok");
   });
+
+  /** The settings as stored, hidden ones (asOf) included, so a save keeps them. */
+  async function saved_() {
+    return chrome.storage.local.get(Object.keys(globalThis.JDPG.DEFAULT_SETTINGS));
+  }
 
   field("test-connection").addEventListener("click", async () => {
     const { values, error } = read_();
@@ -95,7 +107,7 @@
       showStatus_(error, "error");
       return;
     }
-    showStatus_("连接中… · Connecting…");
+    showStatus_(both_(UI.connecting));
     const reply = await chrome.runtime
       .sendMessage({
         type: MSG.TEST_CONNECTION,
@@ -104,23 +116,18 @@
       })
       .catch((e) => ({
         ok: false,
-        error: { message: String(e.message), message_en: "" },
+        error: { message: String(e.message), message_en: String(e.message) },
       }));
     if (reply && reply.ok) {
-      showStatus_(
-        `连接正常 · Connected (${reply.apiBase}, ${reply.ms} ms)`,
-        "ok",
-      );
+      showStatus_(both_(UI.connected, { base: reply.apiBase, ms: reply.ms }), "ok");
     } else {
       const e = (reply && reply.error) || {};
       showStatus_(
-        `连接失败 · Failed: ${e.message || ""} ${e.message_en || ""}`.trim(),
+        `${V.fill(UI.connect_failed.zh, { message: e.message || "" })} · ${V.fill(UI.connect_failed.en, { message: e.message_en || "" })}`,
         "error",
       );
     }
   });
 
-  chrome.storage.local
-    .get(null)
-    .then((stored) => fill_(normalizeSettings(stored)));
+  saved_().then((stored) => fill_(normalizeSettings(stored)));
 })();

@@ -19,6 +19,12 @@ def index():
     return send_from_directory(HERE / "static", "index.html")
 
 
+@bp.get("/demo/try/order-list")
+def try_order_list():
+    """Try-it mode: the sample orders as a JD-like order list the extension reads (extension/README.md)."""
+    return send_from_directory(HERE / "static", "try-order-list.html")
+
+
 @bp.get("/demo/sample-orders.json")
 def sample_orders():
     return send_from_directory(HERE, "sample_orders.json")

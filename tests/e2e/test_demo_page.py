@@ -61,35 +61,40 @@ def test_the_demo_page_annotates_every_sample_order_with_the_extensions_badges(d
     # RULES.md's example: paid 2022-06-16 10:00 on Jingxi (a 96 h day) → ship by 06-20 10:00.
     late = orders["248736120451"]
     assert by_kind(late, "ship-late")["zh"] == "发货超时 1.0 小时（截止 06-20 10:00）"
-    assert by_kind(late, "subsidy-forfeited")["zh"] == "补贴作废 ¥12.00"
-    assert "SHIP-SUBSIDY" in by_kind(late, "subsidy-forfeited")["tip"]
+    # The money badge carries its flag's words (group "money"): one badge, not two.
+    assert [b["kind"] for b in late] == ["ship-late", "loss"]
+    assert by_kind(late, "loss")["zh"] == "补贴作废 ¥12.00"
+    assert "SHIP-SUBSIDY" in by_kind(late, "loss")["tip"] and "补贴活动" in by_kind(late, "loss")["tip"]
     # 2022-06-19 00:00:00 is no longer a 96 h day: 48 h.
     assert by_kind(orders["248736120454"], "ship-pending")["zh"] == "发货截止 06-21 00:00 · 剩 12.0 小时"
     assert by_kind(orders["248736120453"], "ship-pending")["zh"] == "发货截止 06-22 23:59 · 剩 60.0 小时"
     assert by_kind(orders["248736120455"], "ship-at-risk")["zh"] == "即将超时 · 剩 3.0 小时（06-20 15:00 前发货）"
     assert by_kind(orders["248736120459"], "ship-overdue")["zh"] == "已超时 190.0 小时未发货（截止 06-12 14:00）"
     assert by_kind(orders["248736120460"], "ship-shown-differs")["zh"] == "京东显示截止 06-18 21:00 ≠ 规则 06-20 21:00"
-    # (129.00 − 109.00) × 2 = 40.00, claimable until 23:59:59 of the order's day.
-    owed = by_kind(orders["248736120463"], "compensation-owed")
-    assert owed["zh"] == "应赔 ¥40.00 · 买贵双倍赔" and "PRICE-MATCH" in owed["tip"]
-    assert by_kind(orders["248736120463"], "deadline-price-match-claim-by")["zh"].startswith("索赔截止 03-08 23:59")
+    # (129.00 − 109.00) × 2 = 40.00 if the claim's proof holds, claimable until 23:59:59 of the
+    # order's day. The tooltip names the facts in words, never as raw keys or codes.
+    owed = by_kind(orders["248736120463"], "compensation-if-claimed")
+    assert owed["zh"] == "若索赔 ¥40.00 · 买贵双倍赔" and "PRICE-MATCH" in owed["tip"]
+    assert "比价平台实付" in owed["tip"] and "天猫" in owed["tip"] and "商家" in owed["tip"]
+    assert by_kind(orders["248736120463"], "deadline-price-match-claim-by")["zh"].startswith("买贵双倍赔申请截止 03-08 23:59")
     # 满3免3: min(paid, 10) / 2.
     assert by_kind(orders["248736120473"], "compensation-owed")["zh"] == "应赔 ¥5.00 · 满3免3红包分摊"
     assert by_kind(orders["248736120474"], "compensation-owed")["zh"] == "应赔 ¥3.20 · 满3免3红包分摊"
     assert by_kind(orders["248736120466"], "compensation-if-claimed")["zh"] == "若索赔 ¥20.00 · 价格承诺"
-    assert by_kind(orders["248736120469"], "deadline-return-by")["zh"] == "退货截止 06-23 23:59"
+    assert by_kind(orders["248736120469"], "deadline-return-by")["zh"] == "7天无理由退货截止 06-23 23:59"
     assert [b["kind"] for b in orders["248736120476"]] == ["data-error"]
     assert "2022-06-31" in orders["248736120476"][0]["tip"]
 
     bar = demo.evaluate("""() => { const b = document.querySelector('.jdpg-bar');
                                    return [b.dataset.jdpgLate, b.dataset.jdpgAtRisk, b.dataset.jdpgOwed]; }""")
-    assert bar == ["4", "2", "48.20"]
+    # Late: 2 shipped late + 3 overdue (one of them also has an unreadable value: still counted).
+    assert bar == ["5", "2", "8.20"]
 
-    assert owed["tip"].count("买贵双倍赔应赔") == 1  # the item and its flag say it once
+    assert owed["tip"].count("买贵双倍赔申请待核实") == 1  # the item and its flag say it once
 
     shot = tmp_path / "demo.png"
     demo.set_viewport_size({"width": 1360, "height": 1180})
-    demo.click('tbody[data-order-id="248736120451"] .jdpg-badge[data-jdpg-kind="subsidy-forfeited"]')
+    demo.click('tbody[data-order-id="248736120451"] .jdpg-badge[data-jdpg-kind="loss"]')
     demo.mouse.move(0, 0)
     demo.screenshot(path=str(shot), full_page=False)
     assert shot.stat().st_size > 10_000
@@ -106,6 +111,15 @@ def test_moving_the_as_of_time_re_annotates_the_list(demo):
     orders = demo.evaluate(ORDERS_JS)
     assert by_kind(orders["248736120455"], "ship-overdue")["zh"] == "已超时 1.0 小时未发货（截止 06-20 15:00）"
     assert by_kind(orders["248736120456"], "ship-at-risk")["zh"] == "即将超时 · 剩 0.5 小时（06-20 16:30 前发货）"
+    # 中文 only: every word we put on the page is Chinese, tooltips included (no raw keys).
+    demo.select_option("#lang", "zh")
+    demo.wait_for_function("() => !document.querySelector('#orders .jdpg-badge__en')")
+    tip = by_kind(demo.evaluate(ORDERS_JS)["248736120463"], "compensation-if-claimed")["tip"]
+    assert "比价平台实付" in tip and "付款方商家" in tip and "天猫" in tip
+    for raw in ("competitor_paid_amount", "merchant", "payer", "Tmall", "If claimed"):
+        assert raw not in tip
+    bar_text = demo.locator(".jdpg-bar").text_content()
+    assert "超时" in bar_text and "Late" not in bar_text and "Owed" not in bar_text
     demo.select_option("#lang", "en")
     demo.wait_for_function("() => !document.querySelector('#orders .jdpg-badge__zh')")
     assert demo.locator("#orders .jdpg-badge__en", has_text="Overdue 1.0 h (due 06-20 15:00)").count() == 1

@@ -1,12 +1,13 @@
 /**
  * The demo page: shows the sample order list as a merchant's table and annotates it live
  * through POST /api/v1/orders/annotate (same origin), rendering with the extension's own
- * render.js and badges.css. State for tests: <html data-demo-state="requesting|done|error">.
+ * badge files (badge-specs, tooltip, badge-row, summary-bar) and badges.css. State for tests: <html data-demo-state="requesting|done|error">.
  */
 (function () {
   "use strict";
 
   const R = window.JdpgRender;
+  const Sum = window.JdpgSummary;
   const html = document.documentElement;
   const table = document.getElementById("orders");
   const summarySlot = document.getElementById("summary-slot");
@@ -108,13 +109,10 @@
         message_en: `Could not annotate: ${e.message}`,
       };
       showRows(() =>
-        R.buildStatusRow(
-          "unavailable",
-          Object.assign({ lang: c.lang }, notice),
-        ),
+        R.buildStatusRow("unavailable", { lang: c.lang, notice }),
       );
-      const summary = R.summarize(rows.map(() => ({ state: "unavailable" })));
-      bar = R.renderSummaryBar(bar, summary, { lang: c.lang, notice });
+      const summary = Sum.summarize(rows.map(() => ({ state: "unavailable" })));
+      bar = Sum.renderSummaryBar(bar, summary, { lang: c.lang, notice });
       summarySlot.replaceChildren(bar);
       html.dataset.demoState = "error";
       return;
@@ -124,10 +122,10 @@
     showRows((i) =>
       R.buildBadgeRow(reply.results[i], { lang: c.lang, asOf: reply.as_of }),
     );
-    const summary = R.summarize(
+    const summary = Sum.summarize(
       reply.results.map((result) => ({ state: "result", result })),
     );
-    bar = R.renderSummaryBar(bar, summary, { lang: c.lang });
+    bar = Sum.renderSummaryBar(bar, summary, { lang: c.lang });
     if (!bar.isConnected) summarySlot.replaceChildren(bar);
     document.getElementById("timing").textContent =
       `${reply.results.length} 单，${ms.toFixed(0)} ms · as of ${reply.as_of.replace("T", " ")}`;
