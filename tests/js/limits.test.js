@@ -168,6 +168,29 @@ describe('the 30 s limit of a custom function', () => {
   });
 });
 
+describe('per-order formulas past the row limit', () => {
+  test('a range bigger than one call takes calls of at most the limit, answered in order', () => {
+    const { gas, calls } = setup({ maxRows: 2 });
+    const paid = ['2022-06-16 10:00:00', '2022-06-02 23:30:00', '', 'later', '2022-06-18 23:59:59', '2022-06-16 10:00:00'];
+    const out = plain(gas.ctx.JD_SHIP_BY(paid.map((p) => [p]), 'jingxi'));
+    const posts = calls.filter((c) => c.method === 'POST').map((c) => JSON.parse(c.body).orders.length);
+    assert.deepEqual(posts, [2, 2, 1], 'five cells (one blank) in calls of two');
+    assert.deepEqual(out.map((r) => r[0].slice(0, 19)), [
+      '2022-06-20 10:00:00',
+      '2022-06-04 23:30:00',
+      '',
+      '错误 error: paid_at: ',
+      '2022-06-22 23:59:59',
+      '2022-06-20 10:00:00',
+    ]);
+  });
+
+  test('calls that cannot finish within 30 s stop with a message', () => {
+    const { gas } = setup({ maxRows: 1, callMs: 10 * 1000 });
+    assert.throws(() => gas.ctx.JD_RETURN_BY([['2022-06-16 10:00:00'], ['2022-06-17 10:00:00'], ['2022-06-18 10:00:00']]), /30 秒上限.*30 s custom-function limit/);
+  });
+});
+
 describe('API address: https, http only for loopback', () => {
   test('https and loopback http are accepted', () => {
     const gas = loadProject();

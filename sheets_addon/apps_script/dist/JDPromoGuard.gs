@@ -775,10 +775,11 @@ function uiText_(key, values) {
 
 // ---- Formulas.js ----
 /**
- * @fileoverview The custom formulas. Each takes ranges, makes at most one
- * annotate call to the API per recalculation (never one per cell), and returns
- * a 2D array of the first argument's shape. A row the API cannot evaluate gets
- * the API's error text in its cell; the other rows are answered as usual.
+ * @fileoverview The custom formulas. Each takes ranges, makes one annotate call to
+ * the API per recalculation (never one per cell; more only past the API's row or
+ * payload limit per call), and returns a 2D array of the first argument's shape.
+ * A row the API cannot evaluate gets the API's error text in its cell; the other
+ * rows are answered as usual.
  */
 
 /**
@@ -794,6 +795,7 @@ function uiText_(key, values) {
  * @return {Array<Array<*>>} The cells.
  */
 function perOrderFormula_(name, args, asOf, toOrder, toCell) {
+  var budget = timeBudget_(CUSTOM_FUNCTION_LIMIT_MS, CUSTOM_FUNCTION_RESERVE_MS);
   var view = alignArgs_(args);
   var zone = sheetTimeZone_();
   var primary = Object.keys(args)[0];
@@ -823,10 +825,32 @@ function perOrderFormula_(name, args, asOf, toOrder, toCell) {
   var asOfText = cellText_(asOf, zone);
   if (asOfText) body.as_of = asOfText;
   var cells = cachedCall_(name, body, Boolean(asOfText), function () {
-    var response = apiCall_('post', '/api/v1/orders/annotate', body);
-    return response.results.map(function (result) {
-      return result.errors && result.errors.length ? errorText_(result.errors) : cellValue_(toCell(result));
+    var base = JSON.parse(JSON.stringify(body));
+    base.orders = [];
+    var groups = orders.map(function (_, i) {
+      return [i];
     });
+    var calls = planCalls_(orders, groups, utf8Length_(JSON.stringify(base)), MAX_ROWS_PER_CALL, MAX_PAYLOAD_BYTES);
+    /** @type {Array<*>} */
+    var answers = [];
+    calls.forEach(function (call) {
+      if (!budget.allowsCall()) {
+        throw new Error(
+          '区域太大，无法在自定义函数 30 秒上限内算完：请分成较小的区域。' +
+            ' / Too many cells to finish within the 30 s custom-function limit: split the range.'
+        );
+      }
+      base.orders = call.indexes.map(function (i) {
+        return orders[i];
+      });
+      var response = budget.timed(function () {
+        return apiCall_('post', '/api/v1/orders/annotate', base);
+      });
+      response.results.forEach(function (result) {
+        answers.push(result.errors && result.errors.length ? errorText_(result.errors) : cellValue_(toCell(result)));
+      });
+    });
+    return answers;
   });
   orders.forEach(function (order, i) {
     var index = Number(order.order_id);
