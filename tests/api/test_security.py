@@ -1,5 +1,7 @@
 """Keys, rate limits, host names and request ids, on real servers: the in-process Flask server, and
 gunicorn with 4 workers sharing one limit through Debian's redis-server on a loopback port."""
+import http.client
+import json
 import logging
 import re
 import secrets
@@ -131,3 +133,41 @@ def test_an_unreachable_redis_at_start_does_not_stop_the_api(caplog):
     client = create_app(Settings.from_env(env={}, rate_limit="3 per minute", rate_limit_storage=storage)).test_client()
     with caplog.at_level(logging.WARNING):
         assert [client.get(RULES).status_code for _ in range(4)] == [200, 200, 200, 429]
+
+
+def _chunked_post(port, body: bytes):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.putrequest("POST", "/api/v1/orders/annotate")
+        connection.putheader("Content-Type", "application/json")
+        connection.putheader("Transfer-Encoding", "chunked")
+        connection.endheaders()
+        for start in range(0, len(body), 500):
+            part = body[start:start + 500]
+            connection.send(b"%x\r\n%s\r\n" % (len(part), part))
+        connection.send(b"0\r\n\r\n")
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize("kind", ["werkzeug", "waitress"])
+def test_a_chunked_body_over_the_limit_is_a_413_never_a_cut_body_answered(kind):
+    """gunicorn: tests/hostile. A valid JSON start followed by more than the limit allows."""
+    app = create_app(Settings.from_env(env={}, max_body_bytes=2000))
+    if kind == "waitress":
+        import waitress
+        server = waitress.create_server(app, host="127.0.0.1", port=0, threads=2)
+        port, run, stop = server.effective_port, server.run, server.close
+    else:
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        port, run, stop = server.server_port, server.serve_forever, lambda: (server.shutdown(), server.server_close())
+    threading.Thread(target=run, daemon=True).start()
+    try:
+        valid = json.dumps({"orders": [{"order_id": "1"}]}).encode()
+        assert _chunked_post(port, valid)[0] == 200
+        status, answer = _chunked_post(port, valid + b" " * 5000)
+        assert status == 413 and json.loads(answer)["error"]["code"] == "too_large"
+    finally:
+        stop()
