@@ -180,6 +180,18 @@
   }
 
   /**
+   * The text that follows one of the labels, up to the next space or separator, else null
+   * ("承诺发货时间：当日24点前" gives "当日24点前"): what a label shows when it is not a time.
+   * @param {string} text
+   * @param {string[]} labels
+   * @return {string|null}
+   */
+  function labeledValue(text, labels) {
+    const m = labelRe_(labels, "([^\\s，,;；]+)").exec(text);
+    return m ? m[1] : null;
+  }
+
+  /**
    * The first full date and time in a text ("2022-06-20 10:00[:00]"), else null. A time
    * without its date or year ("06-20 10:00", "今天 18:00") is not read: the year would be a guess.
    * @param {string} text
@@ -443,6 +455,7 @@
     isPlaceholder,
     eventTimes,
     labeledTime,
+    labeledValue,
     firstTime,
     fillLabeledTimes,
     addTimes,

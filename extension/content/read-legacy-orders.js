@@ -94,7 +94,10 @@
     else fatal.push("order_status");
 
     const promise = R.labeledTime(text, R.PROMISE_LABELS);
+    const promiseShown = R.labeledValue(text, R.PROMISE_LABELS);
     if (promise) order.shown_ship_by = promise;
+    else if (promiseShown && !R.isPlaceholder(promiseShown))
+      notes.push(R.unreadNote("shown_ship_by", promiseShown));
 
     const amount = R.labeledMoney(text, R.AMOUNT_LABELS);
     if (amount) order.paid_amount = amount;

@@ -153,9 +153,12 @@
       const shown = R.clean(R.ownText(el));
       return { shown, time: R.firstTime(shown) };
     }
-    // No promise element (a renamed class): a labelled time, or nothing shown.
-    const labelled = R.labeledTime(text, R.PROMISE_LABELS);
-    return { shown: labelled || "", time: labelled };
+    // No promise element (a renamed class): a labelled time, or what the label shows.
+    const time = R.labeledTime(text, R.PROMISE_LABELS);
+    return {
+      shown: time || R.labeledValue(text, R.PROMISE_LABELS) || "",
+      time,
+    };
   }
 
   function status_(card, text) {

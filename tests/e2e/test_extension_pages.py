@@ -233,6 +233,9 @@ def test_a_legacy_order_without_times_or_status_says_so(b):
       t.querySelectorAll('.order-time, .order-state').forEach(e => e.remove());
       const u = document.querySelectorAll('div.shopweb-table')[2];
       u.querySelector('.order-state').textContent = '订单状态：售后处理中';
+      const v = document.querySelectorAll('div.shopweb-table')[4];
+      v.querySelector('.order-time').after(Object.assign(document.createElement('span'),
+        {textContent: '承诺发货时间：当日24点前'}));
     }""")
     read = {u["orderId"]: u for u in read_plain(page, "legacy", LEGACY_URL)}
     bare = read["235711132002"]
@@ -240,6 +243,10 @@ def test_a_legacy_order_without_times_or_status_says_so(b):
     assert "order_status" not in bare["order"] and "paid_at" not in bare["order"]
     # A labelled word we do not know is still sent as it is shown.
     assert read["235711132003"]["ok"] and read["235711132003"]["order"]["order_status"] == "售后处理中"
+    # A labelled promise that is not a time: reported, and the order still checked without it.
+    promise = read["235711132005"]
+    assert promise["ok"] and promise["problems"] == ["shown_ship_by"]
+    assert promise["notes"][0]["shown"] == "当日24点前" and "shown_ship_by" not in promise["order"]
 
 
 # ---- the whole extension -----------------------------------------------------------------------

@@ -31,6 +31,9 @@ test('a promise text is read only when it holds a full date and time', () => {
   assert.equal(R.firstTime('06-20 10:00'), null);
   assert.equal(R.firstTime('当日24:00前发货'), null);
   assert.equal(R.firstTime('请尽快发货'), null);
+  // What a label shows when it is not a time, so it can be reported as such.
+  assert.equal(R.labeledValue('承诺发货时间：当日24点前 付款时间：…', R.PROMISE_LABELS), '当日24点前');
+  assert.equal(R.labeledValue('付款时间：2022-06-16 09:00:00', R.PROMISE_LABELS), null);
 });
 
 test('placeholders are "nothing shown", not "unreadable"', () => {
