@@ -12,6 +12,8 @@ from openpyxl import load_workbook
 from server.app import create_app
 from server.config import Settings
 
+from tests.files.webhook_standins import Robot
+
 from .conftest import ROOT, demo_request, post_json, running
 
 pytestmark = pytest.mark.packaging
@@ -77,6 +79,17 @@ def test_jdpg_annotate_writes_an_annotated_copy_outside_the_repo(installed):
     assert len(rows) == len(before.decode("gbk").splitlines())
 
 
+def test_jdpg_digest_posts_the_export_files_digest_to_a_group_robot(installed):
+    source = installed.workdir / "digest.csv"
+    shutil.copyfile(ROOT / "samples" / "jd_orders_export.csv", source)
+    with Robot("wecom") as robot:
+        done = installed.run("digest", source.name, "--webhook", robot.url, "--kind", "wecom", "--platform", "jingxi",
+                             "--as-of", AS_OF)
+    assert done.returncode == 0, done.stderr
+    (message,) = robot.messages
+    assert "超时" in message["markdown"]["content"]
+
+
 def test_jdpg_serve_answers_health_the_demo_page_and_an_annotation(installed):
     with running([str(installed.jdpg), "serve", "--port", "0"], cwd=installed.workdir, env=installed.env()) as url:
         health = json.loads(_get(f"{url}/healthz"))
@@ -106,7 +119,7 @@ WITHOUT_LINUX = ("import os, signal, sys\n"
                  "sys.exit(main(sys.argv[1:]))\n")
 
 
-@pytest.mark.parametrize("command", [c for c in COMMANDS if c != "digest"] + ["keys new"])
+@pytest.mark.parametrize("command", [*COMMANDS, "keys new"])
 def test_every_command_starts_without_linux_only_functions(installed, command):
     done = subprocess.run([str(installed.python), "-c", WITHOUT_LINUX, *command.split(), "--help"],
                           cwd=installed.workdir, env=installed.env(), capture_output=True, text=True, timeout=60)
