@@ -1,6 +1,6 @@
 """Writes the JavaScript vocabulary modules from shared/data/vocabulary.toml and shared/data/fields.toml.
 
-    .venv/bin/python scripts/gen_vocabulary.py          # regenerate
+    .venv/bin/python scripts/gen_vocabulary.py          # regenerate (and the Apps Script bundle that holds it)
     .venv/bin/python scripts/gen_vocabulary.py --check  # exit 1 when a generated file is stale
 
 The extension loads ``extension/common/vocabulary.js`` (``globalThis.JDPG_VOCAB``); Apps Script
@@ -9,6 +9,8 @@ the same data and the same ``fill(template, values)`` as ``shared.vocabulary.fil
 """
 import argparse
 import json
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -84,7 +86,13 @@ def main() -> int:
     if stale:
         print("stale (run scripts/gen_vocabulary.py): " + ", ".join(map(str, stale)), file=sys.stderr)
         return 1
-    return 0
+    # The no-clasp Apps Script bundle holds Vocabulary.js: it is rebuilt (or checked) with it.
+    node = shutil.which("node")
+    if node is None:
+        print("node not found: the Apps Script bundle was not rebuilt (scripts/bundle_apps_script.js)", file=sys.stderr)
+        return 1
+    return subprocess.run([node, str(ROOT / "scripts" / "bundle_apps_script.js"), *(["--check"] if args.check else [])],
+                          cwd=ROOT).returncode
 
 
 if __name__ == "__main__":
