@@ -16,6 +16,9 @@ import re
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
+from shared import BEIJING
+from shared.vocabulary import ROW_COLOURS as VOCAB_ROW_COLOURS
+
 from .reader import cell_text
 
 XLSX_MAX_ROWS = 1_048_576
@@ -30,17 +33,12 @@ OUTPUT_NOTES = {
 # OWASP's CSV injection guidance: cells starting with these are read as formulas by spreadsheets.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 WRITE_BUFFER = 1 << 20
-# Excel's own "Bad" / "Neutral" cell styles, so the colours read as they do in Excel.
-ROW_COLOURS = {
-    "late": {"bg_color": "#FFC7CE", "font_color": "#9C0006"},
-    "at_risk": {"bg_color": "#FFEB9C", "font_color": "#9C5700"},
-    "owed": {"bg_color": "#FCE4D6", "font_color": "#833C0B"},
-    "error": {"bg_color": "#E7E6E6", "font_color": "#7F0000"},
-}
-# How the annotation columns are typed in a spreadsheet, so merchants can sort and sum them.
-COLUMN_KINDS = {"ship_by": "datetime", "late_by_hours": "number", "compensation": "money", "if_claimed": "money"}
-COLUMN_WIDTHS = {"ship_by": 19, "ship_status": 22, "late_by_hours": 10, "flags": 24, "compensation": 12,
-                 "if_claimed": 12, "deadlines": 40, "explanation": 60, "errors": 40}
+# The one palette of row colours (shared/data/vocabulary.toml), as xlsxwriter formats.
+ROW_COLOURS = {status: {"bg_color": background, "font_color": font} for status, (background, font) in
+               VOCAB_ROW_COLOURS.items()}
+# Our columns are typed by their kind in the vocabulary (datetime, number, money, text), so that
+# merchants can sort and sum them: a number or an amount is written as an Excel number.
+TYPED_KINDS = ("datetime", "number", "money")
 _FORMATS = {"datetime": {"num_format": "yyyy-mm-dd hh:mm:ss"}, "money": {"num_format": "0.00"}}
 # The seller backend protects long numbers as ="235711131719": Excel shows that formula's
 # text. Written back as the same constant formula it stays both byte-identical and readable.
@@ -122,7 +120,7 @@ class XlsxOutput:
                               f"sheet's {XLSX_MAX_COLUMNS:,}; use --format csv")
         self._book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
         self._sheet = self._book.add_worksheet("订单 Orders")
-        self._kinds = [COLUMN_KINDS.get(c.key, "value") for c in columns]
+        self._kinds = [c.kind if c.kind in TYPED_KINDS else "value" for c in columns]
         self._errors_at = next(i for i, c in enumerate(columns) if c.key == "errors")
         self._formats = _cell_formats(self._book)
         self._row = self._header_row = len(preamble)
@@ -136,7 +134,7 @@ class XlsxOutput:
         if self._width:
             sheet.set_column(0, self._width - 1, 14)
         for i, column in enumerate(columns, start=self._width):
-            sheet.set_column(i, i, COLUMN_WIDTHS.get(column.key, 16))
+            sheet.set_column(i, i, column.width)
         for i, title in enumerate(header):
             sheet.write_string(self._header_row, i, title[:XLSX_MAX_CHARS], original_title)
         for i, column in enumerate(columns, start=self._width):
@@ -204,10 +202,14 @@ class XlsxOutput:
         sheet = self._sheet
         if kind == "datetime" and isinstance(value, str):
             try:
-                sheet.write_datetime(row, col, datetime.fromisoformat(value), fmt)
-                return
+                moment = datetime.fromisoformat(value)
             except ValueError:
                 pass
+            else:
+                if moment.tzinfo is not None:  # Excel has no time zones: Beijing time, as the sheet shows
+                    moment = moment.astimezone(BEIJING).replace(tzinfo=None)
+                sheet.write_datetime(row, col, moment, fmt)
+                return
         elif kind == "money":
             try:
                 amount = Decimal(value)
