@@ -22,7 +22,6 @@ import re
 import sys
 import time
 import uuid
-from urllib.parse import urlsplit
 
 from flask import g, request
 from flask_cors import CORS
@@ -35,6 +34,7 @@ from .errors import ApiError, clip
 log = logging.getLogger("jdpg.server")
 
 REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+_HOST = re.compile(r"(?P<name>localhost|[0-9.]+|\[[0-9a-f:.]+\])(?::[0-9]{1,5})?", re.ASCII)
 PROXY_HEADERS = ("Forwarded", "X-Forwarded-For", "X-Real-IP", "X-Forwarded-Host", "X-Forwarded-Proto")
 STORAGE_TIMEOUT_SECONDS = 0.5
 
@@ -68,11 +68,10 @@ def request_id() -> str:
     return presented if REQUEST_ID.fullmatch(presented) else uuid.uuid4().hex
 
 
-def _host_name() -> str | None:
-    try:
-        return urlsplit("//" + request.host).hostname
-    except ValueError:
-        return None
+def _loopback_host(host: str) -> bool:
+    """``Host`` names a loopback interface: localhost, 127.x.y.z or [::1] (any case, optional port)."""
+    match = _HOST.fullmatch(host.lower())
+    return match is not None and is_loopback(match["name"].strip("[]"))
 
 
 def _origin_allowed(origin: str, settings) -> bool:
@@ -106,8 +105,7 @@ def _refuse_unless_loopback_host(settings) -> None:
     """Without keys: loopback host names only, and no reverse proxy in front."""
     if settings.api_keys:
         return
-    name = _host_name()
-    if name is None or not is_loopback(name):
+    if not _loopback_host(request.host):
         raise ApiError(421, "host_not_allowed",
                        f"未设置 JDPG_API_KEYS 时只接受本机地址（localhost、127.0.0.1、[::1]），收到 Host {clip(request.host)}",
                        "without JDPG_API_KEYS only loopback host names (localhost, 127.0.0.1, [::1]) are served, "

@@ -265,6 +265,8 @@ HOST_CASES = [
     pytest.param({"Host": "localhost.evil.example"}, id="host-localhost-prefix"),
     pytest.param({"Host": "127.0.0.1.nip.io"}, id="host-loopback-address-prefix"),
     pytest.param({"Host": "[::1"}, id="host-broken-ipv6"),
+    pytest.param({"Host": "evil.example@127.0.0.1"}, id="host-userinfo-before-loopback"),
+    pytest.param({"Host": "0.0.0.0"}, id="host-any-address"),
     pytest.param({"Host": "x" * 4000}, id="host-4000-chars"),
 ]
 
