@@ -53,7 +53,7 @@ class Engine:
         A named campaign (``order.campaign``, rows' ``defaults.campaign``, the export's
         ``--campaign``) applies only to an order concluded inside its window: outside it the order
         gets the campaign in force at its own time (usually none: the platform default), as if no
-        campaign had been named, and ``shipping.named_campaign`` says so with an info flag."""
+        campaign had been named, and SHIP-DEADLINE says so with an info flag (``CAMPAIGN_OUTSIDE_WINDOW``)."""
         at = order.concluded_at or order.ordered_at
         if order.campaign is not None:
             campaign = self.calendar.get(order.campaign)

@@ -17,13 +17,10 @@ _NO_TIME = timedelta(0)
 _SAME_MINUTE = timedelta(minutes=1)
 
 
-@rule("SHIP-DEADLINE", reads=())
-def named_campaign(order, ctx, out) -> None:
+def _named_campaign_not_applied(order, ctx, out) -> None:
     """A named campaign applies only inside its window (``Engine.resolve_campaign``): an order
     concluded outside it is worked out without that campaign's rules, and this says so."""
     named = order.campaign
-    if named is None or (ctx.campaign is not None and ctx.campaign.id == named):
-        return
     campaign = ctx.calendar.get(named)
     at = order.concluded_at or order.ordered_at
     if campaign is None or campaign.platform != order.platform or at is None:
@@ -42,6 +39,8 @@ def named_campaign(order, ctx, out) -> None:
 @rule("SHIP-DEADLINE", reads=("order_status", "paid_at", "placed_at", "payment_method", "promised_ship_by", "shown_ship_by", "picked_up_at", "shipped_at", "platform", "campaign"))
 def ship_deadline(order, ctx, out) -> None:
     """SHIP-DEADLINE: 96 h on a campaign's 96 h days, else the campaign's or default hours."""
+    if order.campaign is not None and (ctx.campaign is None or ctx.campaign.id != order.campaign):
+        _named_campaign_not_applied(order, ctx, out)
     status = order.order_status
     if status is not None:
         meaning = STATUS_MEANINGS.get(status)
@@ -211,4 +210,4 @@ def surcharge(order, ctx, out) -> None:
          weight_kg=str(order.weight_kg), low=money_str(low), high=money_str(high), campaign=campaign.id)
 
 
-RULES = (named_campaign, ship_deadline, subsidy, surcharge)
+RULES = (ship_deadline, subsidy, surcharge)
