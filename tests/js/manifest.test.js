@@ -72,3 +72,56 @@ test('the scripts use no Node or browser APIs, nor modules', () => {
     assert.doesNotMatch(code, /\brequire\(|\bimport\s|\bexport\s|\bprocess\.|(?<![.\w])fetch\(|\bwindow\.|\bdocument\./, file);
   }
 });
+
+// ---- the browser extension's manifest and files ------------------------------------------------
+
+const EXT = path.resolve(__dirname, '../../extension');
+const extManifest = JSON.parse(fs.readFileSync(path.join(EXT, 'manifest.json'), 'utf8'));
+const contentScripts = extManifest.content_scripts.flatMap((c) => c.js);
+const extSource = (file) => fs.readFileSync(path.join(EXT, file), 'utf8');
+const code = (text) => text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+
+test('the extension asks for storage, alarms and notifications only, and loopback hosts', () => {
+  assert.deepEqual([...extManifest.permissions].sort(), ['alarms', 'notifications', 'storage']);
+  assert.deepEqual(extManifest.host_permissions, ['http://127.0.0.1/*', 'http://localhost/*']);
+  assert.equal(extManifest.manifest_version, 3);
+});
+
+test('every file the manifest names exists; the icons are PNGs of their size', () => {
+  const files = [extManifest.background.service_worker, extManifest.action.default_popup,
+    extManifest.options_ui.page, ...contentScripts, ...extManifest.content_scripts.flatMap((c) => c.css)];
+  for (const f of files) assert.ok(fs.existsSync(path.join(EXT, f)), f);
+  for (const icons of [extManifest.icons, extManifest.action.default_icon]) {
+    assert.deepEqual(Object.keys(icons).sort(), ['128', '16', '32', '48']);
+    for (const [size, file] of Object.entries(icons)) {
+      const png = fs.readFileSync(path.join(EXT, file));
+      assert.equal(png.subarray(1, 4).toString(), 'PNG', file);
+      assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [Number(size), Number(size)], file);
+    }
+  }
+});
+
+test('the try-it page is matched on loopback at its one path only', () => {
+  const matches = extManifest.content_scripts.flatMap((c) => c.matches);
+  const local = matches.filter((m) => m.startsWith('http://'));
+  assert.deepEqual(local, ['http://127.0.0.1/demo/try/order-list*', 'http://localhost/demo/try/order-list*']);
+  for (const m of matches.filter((x) => x.startsWith('https://'))) assert.match(m, /^https:\/\/(shop|porder\.shop)\.jd\.com\//);
+});
+
+test('the content scripts never read storage (where the key is) nor name the key', () => {
+  for (const file of contentScripts) {
+    const text = code(extSource(file));
+    assert.doesNotMatch(text, /chrome\.storage/, file);
+    if (file.startsWith('content/')) assert.doesNotMatch(text, /apiKey|X-API-Key/, file);
+  }
+});
+
+test('no word users see is written in the extension or demo scripts: they come from the vocabulary', () => {
+  const scripts = [
+    ...contentScripts.filter((f) => f !== 'common/vocabulary.js' && !/content\/(read-|extract)/.test(f)),
+    'background/service-worker.js', 'popup/popup.js', 'options/options.js', 'common/triage.js',
+  ];
+  for (const file of scripts) {
+    assert.doesNotMatch(code(extSource(file)), /\p{Script=Han}/u, file);
+  }
+});
