@@ -162,7 +162,7 @@
         place_(
           unit,
           `${v}|r|${ex.key}|${results.get(ex.key).__jdpgSerial}`,
-          () => R.buildBadgeRow(result, opts),
+          () => R.buildBadgeRow(withPageNotes_(result, ex.notes), opts),
         );
         entries.push({ state: "result", result });
         if (stale.has(ex.key) && wanted && !apiDown) {
@@ -200,6 +200,17 @@
     // Whatever we just wrote must not wake the observer up again.
     observer.takeRecords();
     html.dataset.jdpgScanMs = (performance.now() - started).toFixed(1);
+  }
+
+  /**
+   * The result with the values the page shows but the reader could not read (a promise text
+   * that is not a time) among its errors: the row marks them like the API's own.
+   */
+  function withPageNotes_(result, notes) {
+    if (!notes || !notes.length) return result;
+    return Object.assign({}, result, {
+      errors: (result.errors || []).concat(notes),
+    });
   }
 
   /** Each unit with what was read from it; re-read only when the list changed since. */

@@ -299,6 +299,10 @@ def test_the_promise_time_shown_is_sent_when_it_is_a_time_and_reported_when_not(
     kind, text = expected_ship_badge("2022-06-19 11:00:00", "jd", "等待出库")
     assert badge(units["235711131824"], kind)["zh"] == text
     assert "ship-shown-differs" not in kinds(units["235711131824"])
+    # The row says what it could not read, beside the results.
+    problem = badge(units["235711131824"], "data-problem")
+    assert "当日24:00前发货" in problem["tip"], problem["tip"]
+    assert "data-problem" not in kinds(units["235711131825"])
 
 
 def test_the_legacy_list_gets_one_row_per_order_in_the_header_cell(b, recording_api):
