@@ -117,7 +117,7 @@ def reverse_value_protection(order, ctx, out) -> None:
         return
     params = ctx.params
     covered = order.paid_amount < params.reverse_value_threshold or at >= params.reverse_value_high_from
-    facts = {"paid_amount": money_str(order.paid_amount), "threshold": money_str(params.reverse_value_threshold),
+    facts = {"paid_amount": str(order.paid_amount), "threshold": money_str(params.reverse_value_threshold),
              "return_at": ctx.as_of_iso if at is ctx.as_of else iso(at)}
     if covered:
         flag(out, "REVERSE_VALUE_PROTECTED", "info", "REVERSE-VALUE-PROTECTION",

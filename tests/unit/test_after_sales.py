@@ -79,6 +79,7 @@ def test_free_pickup_return_needs_both_services(annotate):
 
 @pytest.mark.parametrize("paid, requested, code", [
     ("2999.99", "2024-08-20 10:00:00", "REVERSE_VALUE_PROTECTED"),
+    ("2999.995", "2024-08-20 10:00:00", "REVERSE_VALUE_PROTECTED"),  # under 3,000 exactly, though it rounds to it
     ("3000.00", "2024-08-20 10:00:00", "REVERSE_VALUE_NOT_COVERED"),
     ("3000.00", "2024-08-31 00:00:00", "REVERSE_VALUE_PROTECTED"),
 ])
