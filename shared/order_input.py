@@ -14,7 +14,7 @@ from .errors import InputError, InvalidNumber, UnknownValue
 from .fields import BY_PATH, GROUP_MEMBERS, TOP_LEVEL
 from .model import GROUP_TYPES, Order
 from .money import to_money
-from .vocabulary import STATUS_MEANINGS, STATUS_PREFIXES, STATUS_WORDS
+from .vocabulary import STATUS_MEANINGS, STATUS_PLATFORMS, STATUS_PREFIXES, STATUS_WORDS
 
 # JD's words (and JOS's) for the codes the contract uses.
 CODE_WORDS = {
@@ -289,6 +289,11 @@ def parse_order(raw, *, defaults=None) -> tuple[Order | None, list]:
             if parsed is not None:
                 parts[key] = parsed
         values[name] = kind(**parts)
+    status_word = present.get("order_status")
+    if "platform" not in values and "platform" not in invalid and isinstance(status_word, str):
+        platform = STATUS_PLATFORMS.get(clean_cell(status_word))
+        if platform:  # 等待境外出库 is JD International's word
+            values["platform"] = platform
     if invalid:
         values["invalid"] = frozenset(invalid)
     if warnings:

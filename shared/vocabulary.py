@@ -71,6 +71,7 @@ ROW_COLOURS = MappingProxyType({name: (entry["background"], entry["font"])
 STATUS_MEANINGS = MappingProxyType(VOCAB["order_status"]["meanings"])
 STATUS_WORDS = MappingProxyType(VOCAB["order_status"]["words"])
 STATUS_PREFIXES = MappingProxyType(VOCAB["order_status"]["prefixes"])
+STATUS_PLATFORMS = MappingProxyType(VOCAB["order_status"]["platforms"])
 
 
 def both(entry: dict, zh: str = "zh", en: str = "en") -> str:

@@ -1057,6 +1057,11 @@
           "zh": "未付款"
         }
       },
+      "platforms": {
+        "WAIT_SELLER_DELIVERY": "jd_international",
+        "等待境内发货": "jd_international",
+        "等待境外出库": "jd_international"
+      },
       "prefixes": {
         "(删除)": "deleted",
         "(暂停)": "paused",

@@ -55,6 +55,14 @@ def test_a_status_word_decides_whether_the_order_can_be_late(live_api, word, sta
         assert not any(f["code"] in ("SHIP_OVERDUE", "SHIP_AT_RISK") for f in result["flags"])
 
 
+@pytest.mark.parametrize("word", ["等待境外出库", "等待境内发货", "WAIT_SELLER_DELIVERY"])
+def test_jd_internationals_own_status_words_say_the_platform_when_none_is_given(live_api, word):
+    orders = [{"order_id": "1", "paid_at": PAID, "order_status": word},
+              {"order_id": "2", "paid_at": PAID, "order_status": word, "platform": "jd"}]
+    first, second = post(live_api, {"as_of": AS_OF, "orders": orders}).json()["results"]
+    assert first["campaign"] == "jd_intl_618_2022" and second["campaign"] is None
+
+
 def test_an_unknown_status_word_is_quoted_and_never_taken_as_to_ship(live_api):
     result = post(live_api, {"as_of": AS_OF, "orders": [{"order_id": "1", "paid_at": PAID, "order_status": "待审核"}]}
                   ).json()["results"][0]
