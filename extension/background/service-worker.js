@@ -264,7 +264,8 @@ function shortBeijing_(ms) {
 
 /**
  * TEST_CONNECTION: {apiBase?, apiKey?} from the options form (unsaved values) or nothing
- * (the popup: the saved ones) → GET /healthz. The saved key only ever goes to the saved address.
+ * (the popup: the saved ones) → GET /healthz, then GET /api/v1/rules for the key. The saved
+ * key only ever goes to the saved address.
  */
 async function testConnection_(message) {
   const saved = await loadSettings_();
@@ -273,8 +274,10 @@ async function testConnection_(message) {
   const formKey = typeof message.apiKey === "string" ? message.apiKey.trim() : null;
   const apiKey = apiBase === saved.apiBase ? (formKey != null ? formKey : saved.apiKey) : formKey || "";
   const started = Date.now();
-  const reply = await callApi_({ apiBase, apiKey }, "/healthz", { method: "GET" });
-  return Object.assign(reply, { ms: Date.now() - started, apiBase });
+  let reply = await callApi_({ apiBase, apiKey }, "/healthz", { method: "GET" });
+  // /healthz answers anyone: a call the key must open says whether the key is right.
+  if (reply.ok) reply = await callApi_({ apiBase, apiKey }, "/api/v1/rules", { method: "GET" });
+  return { ok: reply.ok, error: reply.error, ms: Date.now() - started, apiBase };
 }
 
 /** PAGE_SUMMARY from a content script: kept per tab for the popup. */

@@ -1,0 +1,99 @@
+"""Hostile senders and addresses against the browser extension, in real Chromium with the unpacked
+extension: messages from senders that may not send them, a key sent where it must not go, plain
+http to another machine, a web page reaching for the extension.
+"""
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.extension_browser import ORDERS_URL, extension_browser
+
+ANNOTATE = "jdpg/annotate-orders"
+ORDER = {"order_id": "235711131721", "paid_at": "2022-06-19 09:00:00", "order_status": "等待出库"}
+
+
+@pytest.fixture(scope="module")
+def ext(tmp_path_factory):
+    with extension_browser(tmp_path_factory.mktemp("hostile-profile")) as browser:
+        yield browser
+
+
+@pytest.fixture
+def b(ext, live_api):
+    ext.configure(apiBase=live_api, apiKey="saved-key")
+    yield ext
+    for page in ext.ctx.pages:
+        page.close()
+
+
+def route(b, message, sender_js):
+    """The service worker's own router, called with a sender as Chrome would describe it."""
+    return b.sw.evaluate(f"m => self.jdpgRoute(m, ({sender_js}))", message)
+
+
+OTHER_EXTENSION = "({id: 'aaaabbbbccccddddeeeeffffgggghhhh', url: 'chrome-extension://aaaabbbbccccddddeeeeffffgggghhhh/x.html'})"
+OTHER_EXTENSION_TAB = f"({{id: 'aaaabbbbccccddddeeeeffffgggghhhh', url: '{ORDERS_URL}', tab: {{id: 5}}}})"
+CONTENT = f"({{id: chrome.runtime.id, url: '{ORDERS_URL}', tab: {{id: 5}}}})"
+NO_TAB = f"({{id: chrome.runtime.id, url: '{ORDERS_URL}'}})"
+
+
+@pytest.mark.parametrize("message, sender", [
+    ({"type": ANNOTATE, "orders": [ORDER]}, OTHER_EXTENSION_TAB),
+    ({"type": "jdpg/test-connection"}, OTHER_EXTENSION),
+    ({"type": "jdpg/get-triage"}, OTHER_EXTENSION),
+    ({"type": "jdpg/test-connection", "apiBase": "https://evil.example"}, CONTENT),
+    ({"type": "jdpg/get-triage"}, CONTENT),
+    ({"type": "jdpg/get-tab-summary", "tabId": 1}, CONTENT),
+    ({"type": ANNOTATE, "orders": [ORDER]}, NO_TAB),
+], ids=["annotate-from-another-extension", "test-from-another-extension", "triage-from-another-extension",
+        "test-connection-from-a-content-script", "triage-from-a-content-script",
+        "tab-summary-from-a-content-script", "annotate-from-no-tab"])
+def test_a_message_from_a_sender_that_may_not_send_it_is_refused_unrun(b, message, sender):
+    reply = route(b, message, sender)
+    assert reply["ok"] is False and reply["error"]["code"] == "forbidden"
+    assert b.api_calls() == 0
+
+
+@pytest.mark.parametrize("message_type", [ANNOTATE, "jdpg/page-summary", "jdpg/get-page-settings"])
+def test_an_extension_page_cannot_send_what_only_content_scripts_send(b, message_type):
+    options = b.page("options/options.html")
+    reply = options.evaluate("t => chrome.runtime.sendMessage({type: t, orders: [], summary: {}})", message_type)
+    assert reply["ok"] is False and reply["error"]["code"] == "forbidden"
+    assert b.api_calls() == 0
+
+
+def test_the_saved_key_never_goes_to_an_address_the_caller_chooses(b, live_server_factory):
+    # A server that would accept the saved key: asked at an unsaved address, it never sees it.
+    keyed = live_server_factory(api_keys=("saved-key",))
+    options = b.page("options/options.html")
+    unsaved = options.evaluate("u => chrome.runtime.sendMessage({type: 'jdpg/test-connection', apiBase: u})", keyed.url)
+    assert unsaved["ok"] is False and unsaved["error"]["code"] == "auth"
+    # The same server once it is the saved address: the saved key goes, and is accepted.
+    b.sw.evaluate("u => chrome.storage.local.set({apiBase: u})", keyed.url)
+    saved = options.evaluate("() => chrome.runtime.sendMessage({type: 'jdpg/test-connection'})")
+    assert saved["ok"] is True and saved["apiBase"] == keyed.url
+
+
+@pytest.mark.parametrize("address", ["http://api.example.com", "http://192.168.1.20:8000", "http://127.0.0.1.nip.io:8000"])
+def test_plain_http_to_another_machine_is_refused_before_any_request(b, address):
+    options = b.page("options/options.html")
+    reply = options.evaluate("u => chrome.runtime.sendMessage({type: 'jdpg/test-connection', apiBase: u, apiKey: 'k'})", address)
+    assert reply["ok"] is False and reply["error"]["code"] == "not_https"
+    assert "https://" in reply["error"]["message"]
+    # The options page will not save it either.
+    options.fill("#apiBase", address)
+    options.click("#save")
+    expect(options.locator("#status.error")).to_contain_text("https://")
+    assert b.sw.evaluate("() => chrome.storage.local.get('apiBase')")["apiBase"] != address
+
+
+def test_a_web_page_cannot_reach_the_extension(b, live_api):
+    page = b.open(live_api + "/demo/try/order-list")
+    page.wait_for_selector(".jdpg-row")
+    reachable = page.evaluate("""id => new Promise(done => {
+      if (!(window.chrome && chrome.runtime && chrome.runtime.sendMessage)) return done('no runtime');
+      try { chrome.runtime.sendMessage(id, {type: 'jdpg/test-connection'}, r => done(r ? 'answered' : 'no answer')); }
+      catch (e) { done('refused'); }
+    })""", b.ext_id)
+    assert reachable in ("no runtime", "refused", "no answer")
+    # Nor read what the extension keeps: storage is not the page's.
+    assert page.evaluate("() => Object.keys(localStorage).filter(k => /jdpg|apiKey/i.test(k))") == []
