@@ -52,6 +52,14 @@ def lightning_refund(order, ctx, out) -> None:
     request = order.return_request
     if request is None or request.no_reason_excluded:
         return
+    if request.lightning_order:  # the after-sales export's 是否闪退订单 = 是: JD has already refunded
+        amount = request.refund_amount if request.refund_amount is not None else order.paid_amount
+        refunded = f" ¥{money_str(amount)}" if amount is not None else ""
+        flag(out, "LIGHTNING_REFUNDED", "info", "LIGHTNING-REFUND",
+             f"闪退订单：京东已先行退款{refunded}，退货寄回后请及时验收",
+             f"Lightning-refund order: JD refunded{refunded} before the goods come back; inspect them on arrival",
+             refund_amount=money_str(amount) if amount is not None else None)
+        return
     if all(v is None for v in (request.user_level, request.in_lightning_scope, request.credit_limit)):
         return
     missing = tuple(name for name, value in (

@@ -324,6 +324,10 @@ var JDPG_VOCAB = (function () {
         "en": "received at",
         "zh": "签收时间"
       },
+      "refund_amount": {
+        "en": "refund amount",
+        "zh": "退款金额"
+      },
       "refunded_at": {
         "en": "refunded at",
         "zh": "退款时间"
@@ -861,6 +865,11 @@ var JDPG_VOCAB = (function () {
         "en": "Shipped late",
         "group": "ship",
         "zh": "发货超时"
+      },
+      "LIGHTNING_REFUNDED": {
+        "en": "Lightning-refunded",
+        "group": "own",
+        "zh": "闪退订单已退款"
       },
       "LIGHTNING_REFUND_DUE": {
         "en": "Lightning refund due",

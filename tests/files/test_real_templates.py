@@ -123,6 +123,7 @@ def test_the_after_sales_export_with_its_two_row_header_feeds_the_return_rules(t
     table, col = annotate(tmp_path, "after-sales" + suffix, AFTER_SALES, rows, above=[AFTER_SALES_GROUPS])
     assert table[0][:len(AFTER_SALES_GROUPS)] == AFTER_SALES_GROUPS  # the group row is kept as it was
     assert "签收时间" in table[2][col["JDPG 说明 Explanation"]]  # the 7-day window needs the receipt time
+    assert "LIGHTNING_REFUNDED" in table[2][col["JDPG 标记 Flags"]]  # 是否闪退订单 = 是: JD has refunded
     columns, _ = map_header(AFTER_SALES)
     assert {"return_request.requested_at", "return_request.pickup", "return_request.lightning_order",
             "return_request.refund_amount", "return_request.merchant_received_at"} <= set(columns.values())
