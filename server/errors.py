@@ -18,7 +18,6 @@ _MESSAGES = {
     404: ("not_found", "没有这个地址", "no such endpoint"),
     405: ("method_not_allowed", "不支持该请求方法", "method not allowed"),
     413: ("too_large", "请求体过大", "request body too large"),
-    421: ("host_not_allowed", "不接受该主机名", "host name not served"),
     415: ("unsupported_media_type", "需要 application/json", "application/json expected"),
     422: ("invalid_request", "请求内容不符合要求", "the request does not validate"),
     429: ("rate_limited", "请求过于频繁，请稍后再试", "too many requests; slow down"),
