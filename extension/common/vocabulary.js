@@ -1456,6 +1456,22 @@
         "en": "Some data unreadable",
         "zh": "部分数据有误"
       },
+      "demo_failed": {
+        "en": "Could not annotate: {message}",
+        "zh": "无法获取标注：{message}"
+      },
+      "demo_load_failed": {
+        "en": "Could not load the sample orders: {message}",
+        "zh": "示例订单加载失败：{message}"
+      },
+      "demo_timing": {
+        "en": "{n} orders, {ms} ms · as of {as_of}",
+        "zh": "{n} 单，{ms} ms · 截至 {as_of}"
+      },
+      "demo_title": {
+        "en": "{store} · {campaign} orders",
+        "zh": "{store} · {campaign} 订单列表"
+      },
       "hours": {
         "en": "h",
         "zh": "小时"

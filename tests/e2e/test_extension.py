@@ -265,7 +265,8 @@ def test_paging_tabs_and_rerenders_keep_one_current_row_per_card_and_ask_only_fo
     # No tag, but the overseas tab: JD International's 618 calendar applies.
     overdue = badge(units["235711131901"], "ship-overdue")
     assert overdue["zh"] == expected_ship_badge("2022-06-18 10:00:00", "jd_international", "等待出库")[1]
-    assert "jd_intl_618_2022" in overdue["tip"]
+    # The campaign it used (by its title once the vocabulary carries campaign titles).
+    assert "jd_intl_618_2022" in overdue["tip"] or "京东国际 2022 年 618" in overdue["tip"]
     assert bar(page)["count"] == 1 and bar(page)["late"] == "1"
     assert page.problems == []
 
@@ -641,4 +642,23 @@ def test_try_it_mode_annotates_the_order_list_the_api_serves(b, live_api):
     popup = open_popup(b)
     href = popup.evaluate(TRIAGE_JS)[0]["href"]
     assert href.startswith(live_api + "/demo/try/order-list?orderId=")
+    assert page.problems == []
+
+
+def test_chinese_only_changes_every_word_the_extension_puts_on_the_page(b, live_api):
+    b.configure(apiBase=live_api, asOf=AS_OF, lang="zh")
+    page = b.open(ORDERS_URL)
+    units = settle(page)
+    assert page.locator(".jdpg-badge__en").count() == 0
+    tips = " ".join(x["tip"] for u in units.values() for x in u["badges"])
+    assert "付款时间" in tips and "截止时间" in tips and "平台规则" in tips
+    for english in ("paid_at", "hours_allowed", "deadline", "basis", "platform rule", "Rule ", "Shipped", "Overdue"):
+        assert english not in tips, english
+    text = bar(page)["text"].replace("JD Promo Guard", "")
+    assert "超时" in text and not any(w in text for w in ("Late", "orders", "Owed", "At risk"))
+    # A notice too: the API down, said in Chinese only.
+    b.sw.evaluate("() => chrome.storage.local.set({apiBase: 'http://127.0.0.1:9'})")
+    page.wait_for_function("document.documentElement.dataset.jdpgState === 'error'")
+    notice = page.locator(".jdpg-notice").text_content()
+    assert "无法连接" in notice and "Cannot" not in notice
     assert page.problems == []

@@ -7,6 +7,7 @@
   "use strict";
 
   const R = window.JdpgRender;
+  const V = window.JDPG_VOCAB;
   const Sum = window.JdpgSummary;
   const html = document.documentElement;
   const table = document.getElementById("orders");
@@ -51,8 +52,11 @@
       id,
       item,
       el("td", "num", o.paid_amount ? `¥${o.paid_amount}` : "—"),
-      timeLines(["下单", o.placed_at], ["付款", o.paid_at]),
-      timeLines(["揽收", o.picked_up_at], ["签收", o.received_at]),
+      timeLines([V.facts.placed_at.zh, o.placed_at], [V.facts.paid_at.zh, o.paid_at]),
+      timeLines(
+        [V.facts.picked_up_at.zh, o.picked_up_at],
+        [V.facts.received_at.zh, o.received_at],
+      ),
       el("td", "", o.shown_ship_by || o.promised_ship_by || "—"),
       el("td", "", d.status || o.order_status || "—"),
     );
@@ -105,8 +109,8 @@
     } catch (e) {
       if (mine !== generation) return;
       const notice = {
-        message: `无法获取标注：${e.message}`,
-        message_en: `Could not annotate: ${e.message}`,
+        message: V.fill(V.ui.demo_failed.zh, { message: e.message }),
+        message_en: V.fill(V.ui.demo_failed.en, { message: e.message }),
       };
       showRows(() =>
         R.buildStatusRow("unavailable", { lang: c.lang, notice }),
@@ -127,8 +131,13 @@
     );
     bar = Sum.renderSummaryBar(bar, summary, { lang: c.lang });
     if (!bar.isConnected) summarySlot.replaceChildren(bar);
+    const timing = {
+      n: reply.results.length,
+      ms: ms.toFixed(0),
+      as_of: reply.as_of.replace("T", " "),
+    };
     document.getElementById("timing").textContent =
-      `${reply.results.length} 单，${ms.toFixed(0)} ms · as of ${reply.as_of.replace("T", " ")}`;
+      `${V.fill(V.ui.demo_timing.zh, timing)} · ${V.fill(V.ui.demo_timing.en, timing)}`;
     html.dataset.demoState = "done";
   }
 
@@ -139,14 +148,15 @@
       sample = await response.json();
     } catch (e) {
       const box = document.getElementById("load-error");
-      box.textContent = `示例订单加载失败 · Could not load the sample orders: ${e.message}`;
+      box.textContent = `${V.fill(V.ui.demo_load_failed.zh, { message: e.message })} · ${V.fill(V.ui.demo_load_failed.en, { message: e.message })}`;
       box.hidden = false;
       html.dataset.demoState = "error";
       return;
     }
     const store = sample.store || {};
+    const title = { store: store.name || "", campaign: store.campaign || "" };
     document.getElementById("store-name").textContent =
-      `${store.name || "示例店铺"} · ${store.campaign || ""} 订单列表 · Orders`;
+      `${V.fill(V.ui.demo_title.zh, title)} · ${V.fill(V.ui.demo_title.en, title)}`;
     document.getElementById("about").textContent = sample.about || "";
     if (sample.as_of)
       document.getElementById("as-of").value = sample.as_of.slice(0, 16);
