@@ -24,7 +24,8 @@ KINDS = {
     "id": "order id: text or a whole number",
     "text": "text",
     "status": "an order status word or JOS orderState code (docs/supported-inputs.md)",
-    "time": "a time: ISO 8601, 2022-06-01 10:15:00, 2022/6/1 10:15, epoch milliseconds; Beijing time without an offset",
+    "time": "a time: ISO 8601, 2022-06-01 10:15:00, 2022/6/1 10:15, 2022年6月1日 10:15 (JOS payloads: also epoch "
+            "milliseconds); Beijing time without an offset",
     "money": "yuan: a JSON string or number (\"129.00\", 129.5, \"¥1,299.00\")",
     "decimal": "a non-negative decimal number",
     "count": "a non-negative whole number",

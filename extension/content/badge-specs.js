@@ -60,8 +60,13 @@
     return m ? `${m[1]} ${m[2]}` : iso;
   }
 
-  function hours_(h) {
-    return Number(h || 0).toFixed(1);
+  /**
+   * Hours with one decimal, rounded the way the status reads: hours late up, hours left down,
+   * so an order at risk never reads "6.0 h left" under a 6 h threshold, nor one second late "0.0".
+   */
+  function hours_(h, up) {
+    const tenths = Number(h || 0) * 10;
+    return ((up ? Math.ceil(tenths - 1e-9) : Math.floor(tenths + 1e-9)) / 10).toFixed(1);
   }
 
   /** A fact's value as a merchant reads it: times, code words, yes/no, ranges. */
@@ -194,7 +199,7 @@
       const pendingLike = ship.status === "pending" || ship.status === "at_risk";
       const values = {
         at: shortTime(ship.deadline),
-        h: hours_(pendingLike ? ship.hours_left : ship.late_by_hours),
+        h: pendingLike ? hours_(ship.hours_left, false) : hours_(ship.late_by_hours, true),
       };
       const shipFacts = {};
       for (const key of SHIP_FACTS)

@@ -152,6 +152,19 @@ function JD_SHIP_BY(paid_at, platform) {
 }
 
 /**
+ * Hours with one decimal, rounded the way the status reads: hours late up, hours left down, so
+ * an at-risk order never reads "6.0 h left" under a 6 h threshold, nor one second late "0.0 h".
+ *
+ * @param {number} hours The API's hours.
+ * @param {boolean} up True to round up (hours late).
+ * @return {string} e.g. "0.1".
+ */
+function tenthsOfHours_(hours, up) {
+  var tenths = Number(hours || 0) * 10;
+  return ((up ? Math.ceil(tenths - 1e-9) : Math.floor(tenths + 1e-9)) / 10).toFixed(1);
+}
+
+/**
  * 发货状态: shipped on time, shipped late, pending, at risk or overdue, with the hours late or left.
  *
  * @param {Date|string|Array<Array<Date|string>>} paid_at 付款确认时间 payment confirmed, a cell or range.
@@ -178,10 +191,10 @@ function JD_SHIP_STATUS(paid_at, picked_up_at, platform, as_of) {
       if (!ship) return '';
       var label = shipStatusLabel_(ship.status);
       if (ship.late_by_hours !== null && ship.late_by_hours !== undefined) {
-        return label + '（' + uiText_('late_by', { h: Number(ship.late_by_hours).toFixed(1) }) + '）';
+        return label + '（' + uiText_('late_by', { h: tenthsOfHours_(ship.late_by_hours, true) }) + '）';
       }
       if (ship.hours_left !== null && ship.hours_left !== undefined) {
-        return label + '（' + uiText_('time_left', { h: Number(ship.hours_left).toFixed(1) }) + '）';
+        return label + '（' + uiText_('time_left', { h: tenthsOfHours_(ship.hours_left, false) }) + '）';
       }
       return label;
     }

@@ -1,0 +1,29 @@
+'use strict';
+// Hours on a badge and in a formula never contradict the status (issue 12 item 7): hours late are
+// rounded up and hours left down, so an at-risk order never reads "6.0 h left" under a 6 h
+// threshold, and one second late never reads "late by 0.0 h".
+
+const { test } = require('node:test');
+const assert = require('node:assert/strict');
+const { load } = require('./harness/extension');
+const { loadProject } = require('./harness/gas');
+
+const { JdpgSpecs: S, JDPG_VOCAB: V } = load('common/money.js', 'content/badge-specs.js');
+const ship = (status, extra) =>
+  Object.assign({ deadline: '2022-06-20T10:00:00+08:00', status, rule: 'SHIP-DEADLINE' }, extra);
+const shipBadge = (s) =>
+  S.badgeSpecs({ order_id: '1', errors: [], ship: s, flags: [], deadlines: {}, compensation: { items: [] },
+                 losses: { items: [] }, skipped: [] }, { vocab: V, lang: 'zh' })[0].zh;
+
+test('a badge rounds hours left down and hours late up', () => {
+  assert.match(shipBadge(ship('at_risk', { hours_left: 5.99 })), /剩 5\.9 小时/);
+  assert.match(shipBadge(ship('overdue', { late_by_hours: 0.01 })), /已超时 0\.1 小时/);
+  assert.match(shipBadge(ship('pending', { hours_left: 12 })), /剩 12\.0 小时/);
+});
+
+test('the Apps Script formula rounds the same way', () => {
+  const gas = loadProject();
+  assert.equal(gas.ctx.tenthsOfHours_(5.99, false), '5.9');
+  assert.equal(gas.ctx.tenthsOfHours_(0.01, true), '0.1');
+  assert.equal(gas.ctx.tenthsOfHours_(3, true), '3.0');
+});
