@@ -21,12 +21,18 @@ const MENU_ENTRY_POINTS = [
   'saveSettings',
   'annotateActiveSheet',
   'clearAnnotations',
+  'addTodoFilter',
+  'installHourlyRefresh',
+  'removeHourlyRefresh',
+  'refreshAnnotations', // the hourly trigger's handler
 ];
 
 test('the manifest asks for the minimum scopes only', () => {
+  // script.scriptapp: the hourly refresh's time-driven trigger (ScriptApp.newTrigger).
   assert.deepEqual([...manifest.oauthScopes].sort(), [
     'https://www.googleapis.com/auth/script.container.ui',
     'https://www.googleapis.com/auth/script.external_request',
+    'https://www.googleapis.com/auth/script.scriptapp',
     'https://www.googleapis.com/auth/spreadsheets.currentonly',
   ]);
   assert.equal(manifest.runtimeVersion, 'V8');
@@ -39,7 +45,8 @@ test('UrlFetchApp may reach only allowlisted https prefixes', () => {
 
 test('clasp pushes only the manifest, the scripts and the HTML', () => {
   const ignore = fs.readFileSync(path.join(SRC, '.claspignore'), 'utf8').trim().split('\n');
-  assert.deepEqual(ignore, ['**/**', '!appsscript.json', '!*.js', '!*.html']);
+  // dist/ is the paste-in copy of the same files (scripts/bundle_apps_script.js): never pushed too.
+  assert.deepEqual(ignore, ['**/**', '!appsscript.json', '!*.js', '!*.html', 'dist/**']);
   const example = JSON.parse(fs.readFileSync(path.join(SRC, '.clasp.json.example'), 'utf8'));
   assert.equal(example.rootDir, '.');
   assert.ok(!fs.existsSync(path.join(SRC, '.clasp.json')), 'the real .clasp.json (a script id) is not committed');
