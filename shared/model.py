@@ -60,7 +60,7 @@ class Findings:
     returned, instead of being built as objects and converted; money totals run alongside."""
 
     __slots__ = ("ship", "deadlines", "flags", "compensation", "owed", "if_claimed", "losses", "lost",
-                 "skipped", "skipped_reasons")
+                 "skipped", "skipped_reasons", "lean")
 
     def __init__(self):
         self.ship = None
@@ -71,3 +71,4 @@ class Findings:
         self.skipped = []
         self.skipped_reasons = {}
         self.owed = self.if_claimed = self.lost = ZERO
+        self.lean = False  # options.detail "lean": items carry their words, not sentences (rules.context)

@@ -8,6 +8,7 @@ from ..beijing_time import beijing, iso
 from ..campaigns import Calendar, Campaign
 from ..catalog import Catalog, Params
 from ..model import Findings
+from ..messages import phrase, say, sentences
 from ..money import money_str
 from ..fields import BY_PATH
 from ..vocabulary import FLAGS
@@ -42,32 +43,45 @@ class Context:
         self.at_risk_window = timedelta(hours=params.at_risk_hours)
 
 
-def skip(out: Findings, rule: str, missing: tuple, message: str, message_en: str) -> None:
+def _words(out: Findings, item: dict, said, said_en) -> dict:
+    """``item`` with what it says: its sentences (detail "full"), else its words (detail "lean").
+    ``said_en`` is set only by a rule still passing sentences, not words."""
+    if said_en is not None:
+        item["message"], item["message_en"] = said, said_en
+    elif out.lean:
+        item["words"] = said
+    else:
+        item["message"], item["message_en"] = sentences(said)
+    return item
+
+
+def skip(out: Findings, rule: str, missing: tuple, said, said_en=None) -> None:
+    """The rule is not evaluated; ``missing`` names the fields it needed."""
     out.skipped.append(rule)
-    out.skipped_reasons[rule] = {"message": message, "message_en": message_en, "missing": list(missing)}
+    out.skipped_reasons[rule] = _words(out, {"missing": list(missing)}, said, said_en)
 
 
-def flag(out: Findings, code: str, severity: str, rule_id: str, message: str, message_en: str, **facts) -> None:
-    out.flags.append({"code": code, "severity": severity, "rule": rule_id, "group": FLAGS[code]["group"],
-                      "message": message, "message_en": message_en, "facts": facts})
+def flag(out: Findings, code: str, severity: str, rule_id: str, said, said_en=None, **facts) -> None:
+    """A flag; ``said`` is its words (``shared.messages.say``)."""
+    out.flags.append(_words(out, {"code": code, "severity": severity, "rule": rule_id, "group": FLAGS[code]["group"],
+                                  "facts": facts}, said, said_en))
 
 
-def owe(out: Findings, rule: str, amount, message: str, message_en: str, facts: dict, *,
+def owe(out: Findings, rule: str, amount, said, said_en=None, facts=None, *,
         payee: str = "consumer", status: str = "owed") -> None:
     """Compensation the merchant pays: ``owed`` now, or ``if_claimed`` should the consumer claim."""
     if status == "owed":
         out.owed += amount
     else:
         out.if_claimed += amount
-    out.compensation.append({"rule": rule, "amount": money_str(amount), "payer": "merchant", "payee": payee,
-                             "status": status, "message": message, "message_en": message_en, "facts": facts})
+    out.compensation.append(_words(out, {"rule": rule, "amount": money_str(amount), "payer": "merchant",
+                                         "payee": payee, "status": status, "facts": facts}, said, said_en))
 
 
-def lose(out: Findings, rule: str, amount, message: str, message_en: str, facts: dict) -> None:
+def lose(out: Findings, rule: str, amount, said, said_en=None, facts=None) -> None:
     """Money the merchant does not receive (a forfeited subsidy)."""
     out.lost += amount
-    out.losses.append({"rule": rule, "amount": money_str(amount), "message": message, "message_en": message_en,
-                       "facts": facts})
+    out.losses.append(_words(out, {"rule": rule, "amount": money_str(amount), "facts": facts}, said, said_en))
 
 
 def _named(path: str) -> str:
@@ -76,6 +90,12 @@ def _named(path: str) -> str:
     if field is None:
         return path
     return f"{path}（{field.headers[0] if field.headers else field.zh}）"
+
+
+def wanting(subject: str, fields: tuple) -> dict:
+    """The words of a rule skipped for want of ``fields``; ``subject`` names what it cannot
+    judge (``phrases.subject.<subject>``)."""
+    return say("skip_missing", names=", ".join(_named(p) for p in fields), subject=phrase("subject." + subject))
 
 
 def missing_fields(message_rule_zh: str, message_rule_en: str, missing: tuple) -> tuple[str, str]:

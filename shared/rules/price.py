@@ -3,9 +3,11 @@ PRICE-RAISE-THEN-CUT (先涨后降), PRICE-PROTECTION (价保)."""
 
 from ..beijing_time import end_of_day, end_of_day_after, iso, rule_iso, sheet_time
 from ..money import ZERO, fen, money_str
-from .context import ONE_SECOND, flag, missing_fields, owe, rule, skip
+from ..messages import listed, phrase, say, term
+from ..vocabulary import VOCAB
+from .context import ONE_SECOND, flag, owe, rule, skip, wanting
 
-COMPETITOR_NAMES = {"pdd_billion_subsidy": ("拼多多百亿补贴", "PDD ten-billion subsidy"), "tmall": ("天猫", "Tmall")}
+COMPETITORS = VOCAB["values"]["competitor_platform"]
 
 
 def _unit_price(explicit, order):
@@ -27,26 +29,21 @@ def price_match(order, ctx, out) -> None:
     if ordered is not None and not rule.in_force(ordered):
         if claim is not None:
             flag(out, "PRICE_MATCH_NOT_IN_FORCE", "info", "PRICE-MATCH",
-                 f"下单时买贵双倍赔尚未生效（{rule.effective_from.date()} 起）",
-                 f"Price match was not in force when the order was placed (from {rule.effective_from.date()})",
-                 ordered_at=iso(ordered))
+                 say("PRICE_MATCH_NOT_IN_FORCE", since=f"{rule.effective_from.date()}"), ordered_at=iso(ordered))
         return
     if order.platform not in ctx.params.price_match_platforms:
         if claim is not None:
-            flag(out, "PRICE_MATCH_NOT_APPLICABLE", "info", "PRICE-MATCH",
-                 "买贵双倍赔仅适用于京东开放平台（JD.COM）第三方商家", "Price match applies to JD.COM open-platform merchants only",
+            flag(out, "PRICE_MATCH_NOT_APPLICABLE", "info", "PRICE-MATCH", say("PRICE_MATCH_NOT_APPLICABLE"),
                  platform=order.platform)
         return
     if claim is None:
-        skip(out, "PRICE-MATCH", ("price_match",), "无比价信息，未判断买贵双倍赔", "no price-match claim data given")
+        skip(out, "PRICE-MATCH", ("price_match",), say("skip_no_price_match"))
         return
     rival = claim.competitor_platform
-    if rival is not None and rival not in COMPETITOR_NAMES:
+    if rival is not None and rival not in COMPETITORS:
         named = rival if len(rival) <= 40 else rival[:40] + "…"
-        flag(out, "PRICE_MATCH_NOT_ELIGIBLE", "info", "PRICE-MATCH",
-             f"不适用买贵双倍赔：{named} 不是特定平台（仅拼多多百亿补贴、天猫）",
-             f"No price match: {named} is not a listed platform (only PDD ten-billion subsidy and Tmall)",
-             competitor_platform=named, listed_platforms=list(COMPETITOR_NAMES))
+        flag(out, "PRICE_MATCH_NOT_ELIGIBLE", "info", "PRICE-MATCH", say("price_match_unlisted_platform", platform=named),
+             competitor_platform=named, listed_platforms=list(COMPETITORS))
         return
     jd_paid = claim.jd_paid_amount if claim.jd_paid_amount is not None else order.paid_amount
     missing = tuple(name for name, value in (
@@ -54,43 +51,43 @@ def price_match(order, ctx, out) -> None:
         ("price_match.competitor_platform", claim.competitor_platform),
         ("price_match.competitor_paid_amount", claim.competitor_paid_amount)) if value is None)
     if missing:
-        skip(out, "PRICE-MATCH", missing, *missing_fields("买贵双倍赔", "the price match", missing))
+        skip(out, "PRICE-MATCH", missing, wanting("price_match", missing))
         return
     claim_by = end_of_day(ordered)
     out.deadlines["price_match_claim_by"] = iso(claim_by)
-    rival_zh, rival_en = COMPETITOR_NAMES[claim.competitor_platform]
+    competitor = term("values.competitor_platform." + claim.competitor_platform)
     # Amounts as given (exact when given with more than 2 decimals), as the formula uses them.
     facts = {"ordered_at": iso(ordered), "jd_paid_amount": str(jd_paid), "competitor_platform": claim.competitor_platform,
              "competitor_paid_amount": str(claim.competitor_paid_amount), "claim_by": iso(claim_by)}
     failures = []
     if claim.merchant_type == "jd_xiaodian":
-        failures.append(("京东小店不适用", "not for JD Xiaodian stores"))
+        failures.append(phrase("price_match.jd_xiaodian"))
     if claim.service_mark is False:
-        failures.append(("商品无买贵双倍赔标识", "the item carries no price-match mark"))
+        failures.append(phrase("price_match.no_service_mark"))
     if claim.custom_product:
-        failures.append(("定制商品不适用", "custom-made goods are excluded"))
+        failures.append(phrase("price_match.custom_product"))
     if claim.same_product is False:
-        failures.append(("非同款商品", "not the same item"))
+        failures.append(phrase("price_match.not_same_product"))
     if claim.on_sale is False:
-        failures.append(("比价商品未在售或不可售", "the other item is not on sale and available"))
+        failures.append(phrase("price_match.not_on_sale"))
     if claim.proof is False:
-        failures.append(("无有效凭证", "no valid proof"))
+        failures.append(phrase("price_match.no_proof"))
     sales = claim.competitor_monthly_sales
     if sales is not None and sales < ctx.params.price_match_min_monthly_sales:
-        failures.append((f"同款月销 {sales} 件，不足 {ctx.params.price_match_min_monthly_sales} 件",
-                         f"the other item sold {sales} a month, under {ctx.params.price_match_min_monthly_sales}"))
+        failures.append(phrase("price_match.low_sales", sales=f"{sales}",
+                               minimum=f"{ctx.params.price_match_min_monthly_sales}"))
     if claim.exited_at is not None and ordered > claim.exited_at:
-        failures.append(("下单时商家已退出活动", "the merchant had left the activity when the order was placed"))
+        failures.append(phrase("price_match.exited"))
     if jd_paid <= claim.competitor_paid_amount:
-        failures.append((f"京东实付 ¥{jd_paid} 不高于{rival_zh} ¥{claim.competitor_paid_amount}",
-                         f"JD paid ¥{jd_paid} is not above {rival_en} ¥{claim.competitor_paid_amount}"))
+        failures.append(phrase("price_match.not_dearer", jd_paid=f"{jd_paid}", competitor=competitor,
+                               competitor_paid=f"{claim.competitor_paid_amount}"))
     if failures:
         flag(out, "PRICE_MATCH_NOT_ELIGIBLE", "info", "PRICE-MATCH",
-             "不适用买贵双倍赔：" + "；".join(z for z, _ in failures),
-             "No price match: " + "; ".join(e for _, e in failures), **facts)
+             say("PRICE_MATCH_NOT_ELIGIBLE", reasons=listed(failures, "semicolon")), **facts)
         return
     amount = fen((jd_paid - claim.competitor_paid_amount) * ctx.params.price_match_multiplier)
-    formula = f"(¥{jd_paid} − ¥{claim.competitor_paid_amount}) × {ctx.params.price_match_multiplier} = ¥{amount}"
+    formula = phrase("price_match.formula", jd_paid=f"{jd_paid}", competitor_paid=f"{claim.competitor_paid_amount}",
+                     multiplier=f"{ctx.params.price_match_multiplier}", amount=f"{amount}")
     facts["amount"] = money_str(amount)
     unverified = tuple(name for name, value in (
         ("price_match.same_product", claim.same_product), ("price_match.service_mark", claim.service_mark),
@@ -100,28 +97,24 @@ def price_match(order, ctx, out) -> None:
         facts["claimed_at"] = iso(claim.claimed_at)
         if claim.claimed_at >= claim_by + ONE_SECOND:
             flag(out, "PRICE_MATCH_CLAIM_EXPIRED", "info", "PRICE-MATCH",
-                 f"申请时间 {sheet_time(claim.claimed_at)} 已过下单当天 23:59:59，无需赔付",
-                 f"Claimed at {sheet_time(claim.claimed_at)}, after 23:59:59 of the order day: nothing owed", **facts)
+                 say("price_match_claimed_late", claimed_at=sheet_time(claim.claimed_at)), **facts)
             return
         if not unverified:
-            zh, en = f"买贵双倍赔应赔 {formula}（比价{rival_zh}）", f"Price match owed: {formula} (vs {rival_en})"
-            flag(out, "PRICE_MATCH_OWED", "warning", "PRICE-MATCH", zh, en, **facts)
-            owe(out, "PRICE-MATCH", amount, zh, en, facts)
+            said = say("PRICE_MATCH_OWED", formula=formula, rival=competitor)
+            flag(out, "PRICE_MATCH_OWED", "warning", "PRICE-MATCH", said, **facts)
+            owe(out, "PRICE-MATCH", amount, said, facts=facts)
             return
-        zh = f"买贵双倍赔申请待核实（{', '.join(unverified)}），成立则赔 {formula}"
-        en = f"Price-match claim to verify ({', '.join(unverified)}); if upheld: {formula}"
-        flag(out, "PRICE_MATCH_POSSIBLE", "warning", "PRICE-MATCH", zh, en, **facts, unverified=list(unverified))
-        owe(out, "PRICE-MATCH", amount, zh, en, facts, status="if_claimed")
+        said = say("price_match_to_verify", unverified=", ".join(unverified), formula=formula)
+        flag(out, "PRICE_MATCH_POSSIBLE", "warning", "PRICE-MATCH", said, **facts, unverified=list(unverified))
+        owe(out, "PRICE-MATCH", amount, said, facts=facts, status="if_claimed")
         return
     if ctx.as_of >= claim_by + ONE_SECOND:
         flag(out, "PRICE_MATCH_CLAIM_EXPIRED", "info", "PRICE-MATCH",
-             f"买贵双倍赔申请期已于 {sheet_time(claim_by)} 结束，未申请，无需赔付",
-             f"The claim window closed at {sheet_time(claim_by)} with no claim: nothing owed", **facts)
+             say("PRICE_MATCH_CLAIM_EXPIRED", claim_by=sheet_time(claim_by)), **facts)
         return
-    zh = f"消费者可在 {sheet_time(claim_by)} 前申请买贵双倍赔：{formula}"
-    en = f"The consumer may claim until {sheet_time(claim_by)}: {formula}"
-    flag(out, "PRICE_MATCH_POSSIBLE", "warning", "PRICE-MATCH", zh, en, **facts)
-    owe(out, "PRICE-MATCH", amount, zh, en, facts, status="if_claimed")
+    said = say("PRICE_MATCH_POSSIBLE", claim_by=sheet_time(claim_by), formula=formula)
+    flag(out, "PRICE_MATCH_POSSIBLE", "warning", "PRICE-MATCH", said, **facts)
+    owe(out, "PRICE-MATCH", amount, said, facts=facts, status="if_claimed")
 
 
 @rule("PRICE-COMMITMENT", reads=("price_commitment", "paid_amount", "quantity", "unit_price", "platform", "campaign", "paid_at", "placed_at"))
@@ -137,7 +130,7 @@ def price_commitment(order, ctx, out) -> None:
     missing = tuple(name for name, value in (("price_commitment.unit_price", unit),
                                              ("price_commitment.post_window_lowest_price", lowest)) if value is None)
     if missing:
-        skip(out, "PRICE-COMMITMENT", missing, *missing_fields("价格承诺", "the price commitment", missing))
+        skip(out, "PRICE-COMMITMENT", missing, wanting("price_commitment", missing))
         return
     quantity = order.quantity or 1
     exposure = fen((unit - lowest) * quantity)
@@ -147,12 +140,10 @@ def price_commitment(order, ctx, out) -> None:
     if exposure <= ZERO:
         return
     claimed = bool(commitment and commitment.claimed)
-    zh = (f"活动价 ¥{money_str(unit)} 高于活动后 15 日最低价 ¥{lowest}：" +
-          ("消费者已申请差价，商家承担" if claimed else "如消费者申请差价，商家承担") + f" ¥{exposure}")
-    en = (f"Window price ¥{money_str(unit)} above the post-window low ¥{lowest}: merchant " +
-          ("bears" if claimed else "bears, if the consumer claims,") + f" ¥{exposure}")
-    flag(out, "PRICE_COMMITMENT_BREACH", "warning", "PRICE-COMMITMENT", zh, en, **facts, exposure=money_str(exposure))
-    owe(out, "PRICE-COMMITMENT", exposure, zh, en, facts, status="owed" if claimed else "if_claimed")
+    said = say("price_commitment_breach_claimed" if claimed else "PRICE_COMMITMENT_BREACH",
+               unit_price=facts["unit_price"], lowest=f"{lowest}", exposure=f"{exposure}")
+    flag(out, "PRICE_COMMITMENT_BREACH", "warning", "PRICE-COMMITMENT", said, **facts, exposure=money_str(exposure))
+    owe(out, "PRICE-COMMITMENT", exposure, said, facts=facts, status="owed" if claimed else "if_claimed")
 
 
 @rule("PRICE-RAISE-THEN-CUT", reads=("price_history",))
@@ -164,13 +155,13 @@ def raise_then_cut(order, ctx, out) -> None:
     missing = tuple(f"price_history.{name}" for name in ("baseline_price", "peak_price", "activity_price")
                     if getattr(history, name) is None)
     if missing:
-        skip(out, "PRICE-RAISE-THEN-CUT", missing, *missing_fields("先涨后降", "raise-then-cut", missing))
+        skip(out, "PRICE-RAISE-THEN-CUT", missing, wanting("raise_then_cut", missing))
         return
     tolerance = ctx.params.raise_tolerance
     if history.peak_price > history.baseline_price * (1 + tolerance) and history.activity_price >= history.baseline_price:
         flag(out, "PRICE_RAISE_THEN_CUT", "warning", "PRICE-RAISE-THEN-CUT",
-             f"疑似先涨后降：基准价 ¥{history.baseline_price}，预售期最高 ¥{history.peak_price}，活动价 ¥{history.activity_price} 并未低于基准价（可能被警告、扣分、下架）",
-             f"Looks like raise-then-cut: baseline ¥{history.baseline_price}, presale peak ¥{history.peak_price}, activity price ¥{history.activity_price} not below the baseline (warning, deduction, delisting risk)",
+             say("PRICE_RAISE_THEN_CUT", baseline=f"{history.baseline_price}", peak=f"{history.peak_price}",
+                 activity=f"{history.activity_price}"),
              baseline_price=money_str(history.baseline_price), peak_price=money_str(history.peak_price),
              activity_price=money_str(history.activity_price), raise_tolerance=str(tolerance))
 
@@ -182,7 +173,7 @@ def price_protection(order, ctx, out) -> None:
     if protection is None:
         return
     if order.paid_at is None:
-        skip(out, "PRICE-PROTECTION", ("paid_at",), *missing_fields("价保", "price protection", ("paid_at",)))
+        skip(out, "PRICE-PROTECTION", ("paid_at",), wanting("price_protection", ("paid_at",)))
         return
     days = protection.days or ctx.params.price_protection_days
     until = end_of_day_after(order.paid_at, days)
@@ -197,10 +188,10 @@ def price_protection(order, ctx, out) -> None:
              "lowest_price_after": money_str(lowest), "quantity": quantity}
     if ctx.as_of >= until + ONE_SECOND:
         return
-    zh = f"价保期内降价：单价 ¥{money_str(unit)} → ¥{lowest}，{sheet_time(until)} 前消费者可申请 ¥{exposure}"
-    en = f"Price drop within price protection: ¥{money_str(unit)} → ¥{lowest}; claimable until {sheet_time(until)}: ¥{exposure}"
-    flag(out, "PRICE_PROTECTION_EXPOSURE", "warning", "PRICE-PROTECTION", zh, en, **facts)
-    owe(out, "PRICE-PROTECTION", exposure, zh, en, facts, status="if_claimed")
+    said = say("PRICE_PROTECTION_EXPOSURE", unit_price=facts["unit_price"], lowest=f"{lowest}",
+               until=sheet_time(until), exposure=f"{exposure}")
+    flag(out, "PRICE_PROTECTION_EXPOSURE", "warning", "PRICE-PROTECTION", said, **facts)
+    owe(out, "PRICE-PROTECTION", exposure, said, facts=facts, status="if_claimed")
 
 
 RULES = (price_match, price_commitment, raise_then_cut, price_protection)

@@ -2913,6 +2913,72 @@ var JDPG_VOCAB = (function () {
         "zh": "补贴作废"
       }
     },
+    "messages": {
+      "PRICE_COMMITMENT_BREACH": {
+        "en": "Window price ¥{unit_price} above the post-window low ¥{lowest}: merchant bears, if the consumer claims, ¥{exposure}",
+        "zh": "活动价 ¥{unit_price} 高于活动后 15 日最低价 ¥{lowest}：如消费者申请差价，商家承担 ¥{exposure}"
+      },
+      "PRICE_MATCH_CLAIM_EXPIRED": {
+        "en": "The claim window closed at {claim_by} with no claim: nothing owed",
+        "zh": "买贵双倍赔申请期已于 {claim_by} 结束，未申请，无需赔付"
+      },
+      "PRICE_MATCH_NOT_APPLICABLE": {
+        "en": "Price match applies to JD.COM open-platform merchants only",
+        "zh": "买贵双倍赔仅适用于京东开放平台（JD.COM）第三方商家"
+      },
+      "PRICE_MATCH_NOT_ELIGIBLE": {
+        "en": "No price match: {reasons}",
+        "zh": "不适用买贵双倍赔：{reasons}"
+      },
+      "PRICE_MATCH_NOT_IN_FORCE": {
+        "en": "Price match was not in force when the order was placed (from {since})",
+        "zh": "下单时买贵双倍赔尚未生效（{since} 起）"
+      },
+      "PRICE_MATCH_OWED": {
+        "en": "Price match owed: {formula} (vs {rival})",
+        "zh": "买贵双倍赔应赔 {formula}（比价{rival}）"
+      },
+      "PRICE_MATCH_POSSIBLE": {
+        "en": "The consumer may claim until {claim_by}: {formula}",
+        "zh": "消费者可在 {claim_by} 前申请买贵双倍赔：{formula}"
+      },
+      "PRICE_PROTECTION_EXPOSURE": {
+        "en": "Price drop within price protection: ¥{unit_price} → ¥{lowest}; claimable until {until}: ¥{exposure}",
+        "zh": "价保期内降价：单价 ¥{unit_price} → ¥{lowest}，{until} 前消费者可申请 ¥{exposure}"
+      },
+      "PRICE_RAISE_THEN_CUT": {
+        "en": "Looks like raise-then-cut: baseline ¥{baseline}, presale peak ¥{peak}, activity price ¥{activity} not below the baseline (warning, deduction, delisting risk)",
+        "zh": "疑似先涨后降：基准价 ¥{baseline}，预售期最高 ¥{peak}，活动价 ¥{activity} 并未低于基准价（可能被警告、扣分、下架）"
+      },
+      "price_commitment_breach_claimed": {
+        "en": "Window price ¥{unit_price} above the post-window low ¥{lowest}: merchant bears ¥{exposure}",
+        "zh": "活动价 ¥{unit_price} 高于活动后 15 日最低价 ¥{lowest}：消费者已申请差价，商家承担 ¥{exposure}"
+      },
+      "price_match_claimed_late": {
+        "en": "Claimed at {claimed_at}, after 23:59:59 of the order day: nothing owed",
+        "zh": "申请时间 {claimed_at} 已过下单当天 23:59:59，无需赔付"
+      },
+      "price_match_to_verify": {
+        "en": "Price-match claim to verify ({unverified}); if upheld: {formula}",
+        "zh": "买贵双倍赔申请待核实（{unverified}），成立则赔 {formula}"
+      },
+      "price_match_unlisted_platform": {
+        "en": "No price match: {platform} is not a listed platform (only PDD ten-billion subsidy and Tmall)",
+        "zh": "不适用买贵双倍赔：{platform} 不是特定平台（仅拼多多百亿补贴、天猫）"
+      },
+      "skip_missing": {
+        "en": "missing {names}; cannot evaluate {subject}",
+        "zh": "缺少 {names}，无法判断{subject}"
+      },
+      "skip_no_price_match": {
+        "en": "no price-match claim data given",
+        "zh": "无比价信息，未判断买贵双倍赔"
+      },
+      "skip_unreadable": {
+        "en": "{names} could not be read (see errors); {rule} not evaluated",
+        "zh": "{names} 的值无法读取（见错误），未判断{rule}"
+      }
+    },
     "order_status": {
       "meanings": {
         "cancelled": {
@@ -3034,6 +3100,88 @@ var JDPG_VOCAB = (function () {
         "订单取消": "cancelled",
         "锁定": "locked",
         "锁定订单": "locked"
+      }
+    },
+    "phrases": {
+      "duration": {
+        "hours": {
+          "en": "{n} h",
+          "zh": "{n} 小时"
+        },
+        "minutes": {
+          "en": "{n} min",
+          "zh": "{n} 分钟"
+        }
+      },
+      "price_match": {
+        "custom_product": {
+          "en": "custom-made goods are excluded",
+          "zh": "定制商品不适用"
+        },
+        "exited": {
+          "en": "the merchant had left the activity when the order was placed",
+          "zh": "下单时商家已退出活动"
+        },
+        "formula": {
+          "en": "(¥{jd_paid} − ¥{competitor_paid}) × {multiplier} = ¥{amount}",
+          "zh": "(¥{jd_paid} − ¥{competitor_paid}) × {multiplier} = ¥{amount}"
+        },
+        "jd_xiaodian": {
+          "en": "not for JD Xiaodian stores",
+          "zh": "京东小店不适用"
+        },
+        "low_sales": {
+          "en": "the other item sold {sales} a month, under {minimum}",
+          "zh": "同款月销 {sales} 件，不足 {minimum} 件"
+        },
+        "no_proof": {
+          "en": "no valid proof",
+          "zh": "无有效凭证"
+        },
+        "no_service_mark": {
+          "en": "the item carries no price-match mark",
+          "zh": "商品无买贵双倍赔标识"
+        },
+        "not_dearer": {
+          "en": "JD paid ¥{jd_paid} is not above {competitor} ¥{competitor_paid}",
+          "zh": "京东实付 ¥{jd_paid} 不高于{competitor} ¥{competitor_paid}"
+        },
+        "not_on_sale": {
+          "en": "the other item is not on sale and available",
+          "zh": "比价商品未在售或不可售"
+        },
+        "not_same_product": {
+          "en": "not the same item",
+          "zh": "非同款商品"
+        }
+      },
+      "sep": {
+        "comma": {
+          "en": ", ",
+          "zh": "、"
+        },
+        "semicolon": {
+          "en": "; ",
+          "zh": "；"
+        }
+      },
+      "subject": {
+        "price_commitment": {
+          "en": "the price commitment",
+          "zh": "价格承诺"
+        },
+        "price_match": {
+          "en": "the price match",
+          "zh": "买贵双倍赔"
+        },
+        "price_protection": {
+          "en": "price protection",
+          "zh": "价保"
+        },
+        "raise_then_cut": {
+          "en": "raise-then-cut",
+          "zh": "先涨后降"
+        }
       }
     },
     "prefix": "JDPG ",
