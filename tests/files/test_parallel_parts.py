@@ -97,3 +97,32 @@ def test_summaries_of_parts_add_up_exactly():
     parts = [{"orders": 2, "late": 1, "compensation_total": "0.10", "losses_total": "5.00"},
              {"orders": 3, "late": 0, "compensation_total": "0.20", "losses_total": "0.00"}]
     assert merge_summaries(parts) == {"orders": 5, "late": 1, "compensation_total": "0.30", "losses_total": "5.00"}
+
+
+def test_records_over_the_limits_are_bad_rows_in_every_part_and_the_rest_go_on(tmp_path):
+    from server.export_files.reader import MAX_CELL_CHARS
+
+    lines = export_text(16_000).split("\r\n")
+    huge = [f'23571199900{k},"{"x" * (MAX_CELL_CHARS + 1)}",2022-06-16 10:00:00,1.00,,' for k in range(2)]
+    for k, at in enumerate((len(lines) // 6, len(lines) * 5 // 6)):  # one in each part
+        while lines[at].count('"') % 2:  # never inside a quoted note
+            at += 1
+        lines.insert(at, huge[k])
+    path = tmp_path / "orders.csv"
+    path.write_bytes("\r\n".join(lines).encode("gb18030"))
+    source = open_export(path)
+    source.close()
+    parts = plan_parts(path, source.encoding, 0, 2)
+    assert len(parts) == 2
+    job = Job(source=path, kind="csv", encoding=source.encoding, header=source.header, as_of=AS_OF,
+              defaults={"platform": "jingxi"})
+    heard = {1: [], 2: []}
+    outcomes = {n: annotate_file(job, tmp_path / f"out{n}.csv", "csv", jobs=n, listed_bad_rows=1000,
+                                 on_bad_row=heard[n].append, on_progress=lambda done: None) for n in (1, 2)}
+    assert (tmp_path / "out2.csv").read_bytes() == (tmp_path / "out1.csv").read_bytes()
+    assert outcomes[2] == outcomes[1] and heard[2] == heard[1]
+    text = "\r\n".join(lines)
+    physical = [text.count("\n", 0, text.index(line)) + 1 for line in huge]
+    assert [bad.line for bad in heard[1] if "not read" in bad.reason] == physical
+    assert parts[0].end < text.encode("gb18030").index(huge[1].encode()), "the second is in the second part"
+    assert outcomes[1].rows == len(lines) - 2, "every other row is written (all but the header and the end)"
