@@ -1008,6 +1008,46 @@ var JDPG_VOCAB = (function () {
       }
     },
     "messages": {
+      "ASSESSMENT_EXEMPT": {
+        "en": "Delayed after-sales report approved: this service order is removed from assessment data",
+        "zh": "延迟售后报备已通过：该服务单从考核数据中剔除"
+      },
+      "DELAY_REPORT_OTHER_SERVICE_ORDER": {
+        "en": "The delay report names service order {reported}, not this one ({service_id}): not removed from assessment",
+        "zh": "延迟售后报备的服务单号 {reported} 不是本服务单 {service_id}：不从考核数据中剔除"
+      },
+      "DELAY_REPORT_PENDING": {
+        "en": "Delayed after-sales report filed: once approved, this service order leaves assessment data",
+        "zh": "延迟售后报备待审核：通过后该服务单从考核数据中剔除"
+      },
+      "FREE_PICKUP_RETURN": {
+        "en": "Free pickup return: the consumer chose pickup; freight insurance pays the return",
+        "zh": "免费上门取退：消费者选择上门取件，退货运费由运费险承担"
+      },
+      "FREIGHT_INSURANCE_REQUIRED": {
+        "en": "{campaign} requires return-freight insurance during the window",
+        "zh": "{campaign} 活动期间须开通运费险"
+      },
+      "LIGHTNING_REFUNDED": {
+        "en": "Lightning-refund order: JD refunded ¥{amount} before the goods come back; inspect them on arrival",
+        "zh": "闪退订单：京东已先行退款 ¥{amount}，退货寄回后请及时验收"
+      },
+      "LIGHTNING_REFUND_DUE": {
+        "en": "Lightning refund: the {user_level} user has {done}; ¥{paid_amount} is refunded before the goods return",
+        "zh": "闪电退款：{user_level} 用户已{done}，¥{paid_amount} 将先行退款"
+      },
+      "LIGHTNING_REFUND_ELIGIBLE": {
+        "en": "Lightning refund applies once the user uploads a valid waybill",
+        "zh": "符合闪电退款：用户上传有效运单后即先行退款"
+      },
+      "LIGHTNING_REFUND_REQUIRED": {
+        "en": "{campaign} requires lightning refund during the window",
+        "zh": "{campaign} 活动期间须开通闪电退款"
+      },
+      "NEGOTIATION_SETTLED": {
+        "en": "Settled by friendly negotiation: the after-sales governance rules do not hit this order",
+        "zh": "友好协商成功：该服务单不会被售后治理规则命中"
+      },
       "PRICE_COMMITMENT_BREACH": {
         "en": "Window price ¥{unit_price} above the post-window low ¥{lowest}: merchant bears, if the consumer claims, ¥{exposure}",
         "zh": "活动价 ¥{unit_price} 高于活动后 15 日最低价 ¥{lowest}：如消费者申请差价，商家承担 ¥{exposure}"
@@ -1044,6 +1084,42 @@ var JDPG_VOCAB = (function () {
         "en": "Looks like raise-then-cut: baseline ¥{baseline}, presale peak ¥{peak}, activity price ¥{activity} not below the baseline (warning, deduction, delisting risk)",
         "zh": "疑似先涨后降：基准价 ¥{baseline}，预售期最高 ¥{peak}，活动价 ¥{activity} 并未低于基准价（可能被警告、扣分、下架）"
       },
+      "RETURN_NO_REASON_EXCLUDED": {
+        "en": "This item is excluded from 7-day no-reason returns",
+        "zh": "该商品不适用 7 天无理由退货"
+      },
+      "RETURN_REQUEST_IN_WINDOW": {
+        "en": "Return requested within the 7-day window (until {until}): accept it",
+        "zh": "退货申请在 7 天无理由期内（截止 {until}），须受理"
+      },
+      "RETURN_WINDOW_CLOSED": {
+        "en": "The 7-day return window closed at {until}",
+        "zh": "7 天无理由退货期已于 {until} 结束"
+      },
+      "RETURN_WINDOW_OPEN": {
+        "en": "7-day no-reason returns open until {until}",
+        "zh": "7 天无理由退货期至 {until}"
+      },
+      "REVERSE_VALUE_NOT_COVERED": {
+        "en": "Paid ¥{paid_amount} ≥ ¥{threshold}: not covered before {covered_from}",
+        "zh": "实付 ¥{paid_amount} ≥ ¥{threshold}，{covered_from} 前不在逆向保价范围"
+      },
+      "REVERSE_VALUE_PROTECTED": {
+        "en": "Return value protection: damage found at pickup is paid to you in advance",
+        "zh": "逆向保价：揽收时发现货损由平台先行赔付商家"
+      },
+      "assessment_exempt_lacking": {
+        "en": "Delayed after-sales report approved: this service order is removed from assessment data (report content not given: {lacking})",
+        "zh": "延迟售后报备已通过：该服务单从考核数据中剔除（报备内容未提供：{lacking}）"
+      },
+      "delay_report_pending_lacking": {
+        "en": "Delayed after-sales report filed: once approved, this service order leaves assessment data; the report still needs: {lacking}",
+        "zh": "延迟售后报备待审核：通过后该服务单从考核数据中剔除；报备还需：{lacking}"
+      },
+      "lightning_refunded_no_amount": {
+        "en": "Lightning-refund order: JD refunded before the goods come back; inspect them on arrival",
+        "zh": "闪退订单：京东已先行退款，退货寄回后请及时验收"
+      },
       "price_commitment_breach_claimed": {
         "en": "Window price ¥{unit_price} above the post-window low ¥{lowest}: merchant bears ¥{exposure}",
         "zh": "活动价 ¥{unit_price} 高于活动后 15 日最低价 ¥{lowest}：消费者已申请差价，商家承担 ¥{exposure}"
@@ -1059,6 +1135,10 @@ var JDPG_VOCAB = (function () {
       "price_match_unlisted_platform": {
         "en": "No price match: {platform} is not a listed platform (only PDD ten-billion subsidy and Tmall)",
         "zh": "不适用买贵双倍赔：{platform} 不是特定平台（仅拼多多百亿补贴、天猫）"
+      },
+      "return_requested_late": {
+        "en": "Return requested after the 7-day window closed ({until})",
+        "zh": "退货申请晚于 7 天无理由期（截止 {until}）"
       },
       "skip_missing": {
         "en": "missing {names}; cannot evaluate {subject}",
@@ -1197,6 +1277,24 @@ var JDPG_VOCAB = (function () {
       }
     },
     "phrases": {
+      "delay_report": {
+        "delay_report_delayed_to": {
+          "en": "delay time",
+          "zh": "延迟时间"
+        },
+        "delay_report_proof": {
+          "en": "proof pictures",
+          "zh": "证明图片"
+        },
+        "delay_report_reason": {
+          "en": "reason",
+          "zh": "报备原因"
+        },
+        "delay_report_service_id": {
+          "en": "service order number",
+          "zh": "服务单号"
+        }
+      },
       "duration": {
         "hours": {
           "en": "{n} h",
@@ -1205,6 +1303,16 @@ var JDPG_VOCAB = (function () {
         "minutes": {
           "en": "{n} min",
           "zh": "{n} 分钟"
+        }
+      },
+      "lightning": {
+        "pickup": {
+          "en": "booked a pickup",
+          "zh": "预约上门取件"
+        },
+        "waybill": {
+          "en": "uploaded a waybill",
+          "zh": "上传运单"
         }
       },
       "price_match": {
@@ -1260,6 +1368,10 @@ var JDPG_VOCAB = (function () {
         }
       },
       "subject": {
+        "lightning_refund": {
+          "en": "the lightning refund",
+          "zh": "闪电退款"
+        },
         "price_commitment": {
           "en": "the price commitment",
           "zh": "价格承诺"
@@ -1275,6 +1387,10 @@ var JDPG_VOCAB = (function () {
         "raise_then_cut": {
           "en": "raise-then-cut",
           "zh": "先涨后降"
+        },
+        "return_window": {
+          "en": "the 7-day return window",
+          "zh": "7 天无理由退货期"
         }
       }
     },
