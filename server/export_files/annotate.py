@@ -38,6 +38,15 @@ from .writer import OUTPUT_NOTES, OutputError, open_output
 OUR_COLUMN_PREFIX = "JDPG "
 
 
+class WorkerDied(Exception):
+    """A worker process ended without its part's outcome (killed, out of memory)."""
+
+    def __init__(self, index: int):
+        super().__init__(f"worker {index} died")
+        self.message = f"第 {index + 1} 个标注进程意外退出（被终止或内存不足），未写入输出文件"
+        self.message_en = f"worker process {index + 1} ended unexpectedly (killed, or out of memory): no output written"
+
+
 @dataclass(frozen=True)
 class BadRow:
     """A line the core could not annotate, with the core's reason."""
@@ -242,7 +251,7 @@ def _annotate_parts(job, parts, partial, listed_bad_rows, on_bad_row, on_progres
                 try:
                     outcome = reader.recv()
                 except EOFError:
-                    raise RuntimeError("标注进程意外退出 / a worker process died") from None
+                    raise WorkerDied(index) from None
                 if isinstance(outcome, BaseException):
                     raise outcome
                 outcomes[index] = outcome

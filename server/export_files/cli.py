@@ -19,7 +19,7 @@ from shared.headers import BadColumnMap, clean_header, parse_column_map
 from shared.rows import UnmappableHeader
 
 from ..runtime import tune_gc
-from .annotate import BadRow, Job, Outcome, annotate_file, refuse_special_output
+from .annotate import BadRow, Job, Outcome, WorkerDied, annotate_file, refuse_special_output
 from .reader import BrokenFile, UnreadableFile, open_export
 from .writer import OUTPUT_NOTES, OutputError
 
@@ -118,6 +118,14 @@ def main(argv: list[str] | None = None) -> int:
             return stopped_exit_code(exc.signum)
         except KeyboardInterrupt:
             return stopped_exit_code(signal.SIGINT)
+        except MemoryError:
+            print("错误：内存不足，未写入输出文件\nError: out of memory: no output written", file=sys.stderr)
+            return 1
+        except Exception as exc:  # noqa: BLE001 - a merchant gets a sentence, never a traceback
+            print(f"错误：意外的内部错误，未写入输出文件（{type(exc).__name__}: {exc}）\n"
+                  f"Error: unexpected internal error, no output written ({type(exc).__name__}: {exc})",
+                  file=sys.stderr)
+            return 1
 
 
 def stopped_exit_code(signum: int) -> int:
@@ -199,6 +207,8 @@ def _run(args, column_map: dict) -> int:
                           f"{source_path}: {exc.message_en} (no output written)") from None
         except OutputError as exc:
             raise Refused(f"{out_path}：{exc.message}", f"{out_path}: {exc.message_en}") from None
+        except WorkerDied as exc:
+            raise Refused(exc.message, exc.message_en) from None
         except OSError as exc:
             raise Refused(f"读写失败 {exc.filename or out_path}（{exc.strerror}）",
                           f"reading or writing failed: {exc.filename or out_path} ({exc.strerror})") from None

@@ -109,6 +109,10 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         except Stopped as exc:
             return stopped_exit_code(exc.signum)
+        except Exception as exc:  # noqa: BLE001 - a merchant gets a sentence, never a traceback
+            print(f"错误：意外的内部错误，未发送（{type(exc).__name__}: {exc}）\n"
+                  f"Error: unexpected internal error, nothing sent ({type(exc).__name__}: {exc})", file=sys.stderr)
+            return 1
     zh, en = KIND_NAMES[kind]
     print(f"已发送到{zh}群 Sent to the {en} group: {_where(args.webhook)}")
     return 0

@@ -109,3 +109,21 @@ def test_when_the_command_returns_it_has_no_child_process_left(big_export, tmp_p
                   on_progress=lambda done: None)
     left = [p.cmdline() for p in psutil.Process().children(recursive=True) if p.pid not in before]
     assert left == []
+
+
+def test_a_worker_killed_mid_file_is_one_clear_message_and_the_earlier_copy_stays(big_export, tmp_path):
+    import psutil
+
+    out = tmp_path / "out.csv"
+    out.write_bytes(EARLIER)
+    proc = start(big_export, out, "2")
+    wait_for_partial(tmp_path, proc)
+    workers = [p for p in psutil.Process(proc.pid).children() if "spawn_main" in " ".join(p.cmdline())]
+    assert workers, "the command runs worker processes for this file"
+    workers[0].kill()
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 1 and "Traceback" not in err, err
+    assert "标注进程意外退出" in err and "ended unexpectedly" in err
+    assert out.read_bytes() == EARLIER
+    assert [p.name for p in tmp_path.iterdir()] == ["out.csv"], "no partial file, no part files"
+    assert processes_in_group(proc.pid) == []
