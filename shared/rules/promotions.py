@@ -1,7 +1,8 @@
 """Promotion rules, seed 004: RED-ENVELOPE-3FOR3 (满3免3 red-envelope share)."""
 from ..beijing_time import end_of_day_after, iso, rule_iso, sheet_time
+from ..messages import say
 from ..money import fen, money_str
-from .context import flag, missing_fields, owe, rule, skip
+from .context import flag, owe, rule, skip, wanting
 
 
 @rule("RED-ENVELOPE-3FOR3", reads=("red_envelope", "paid_amount", "order_status", "platform", "campaign", "paid_at", "placed_at"))
@@ -12,7 +13,7 @@ def red_envelope(order, ctx, out) -> None:
     section = campaign.section("red_envelope") if campaign else None
     if envelope_in is None:
         if section is not None:
-            skip(out, "RED-ENVELOPE-3FOR3", ("red_envelope.qualifying",), "未提供满3免3信息", "no buy-3-get-3 data given")
+            skip(out, "RED-ENVELOPE-3FOR3", ("red_envelope.qualifying",), say("skip_no_red_envelope"))
         return
     if envelope_in.qualifying is False or order.order_status in ("cancelled", "unpaid"):
         return
@@ -25,14 +26,13 @@ def red_envelope(order, ctx, out) -> None:
                                              ("paid_amount", order.paid_amount), (concluded_field, concluded))
                     if value is None)
     if missing:
-        skip(out, "RED-ENVELOPE-3FOR3", missing, *missing_fields("满3免3分摊", "the red-envelope share", missing))
+        skip(out, "RED-ENVELOPE-3FOR3", missing, wanting("red_envelope", missing))
         return
     # Seed 004 counts orders completed within the activity (用户在活动时间内完成3笔满免订单).
     activity_start = ctx.campaign.start if section else None
     if concluded > activity_end or (activity_start is not None and concluded < activity_start):
         flag(out, "RED_ENVELOPE_OUTSIDE_ACTIVITY", "info", "RED-ENVELOPE-3FOR3",
-             f"成交时间 {sheet_time(concluded)} 不在满3免3活动期内（{sheet_time(activity_end)} 结束）：商家无需分摊",
-             f"Concluded {sheet_time(concluded)}, outside the buy-3-get-3 activity (ended {sheet_time(activity_end)}): no share",
+             say("RED_ENVELOPE_OUTSIDE_ACTIVITY", concluded_at=sheet_time(concluded), activity_end=sheet_time(activity_end)),
              **{concluded_field: iso(concluded)}, activity_end=rule_iso(activity_end))
         return
     params = ctx.params
@@ -51,19 +51,16 @@ def red_envelope(order, ctx, out) -> None:
     refunded = envelope_in.refunded_at
     if refunded is not None and refunded <= settlement_end:
         flag(out, "RED_ENVELOPE_SHARE_RETURNED", "info", "RED-ENVELOPE-3FOR3",
-             f"结算期内（{sheet_time(settlement_end)} 前）退款，满3免3分摊 ¥{share} 返还商家",
-             f"Refunded inside settlement (before {sheet_time(settlement_end)}): the ¥{share} share comes back", **facts,
+             say("RED_ENVELOPE_SHARE_RETURNED", settlement_end=sheet_time(settlement_end), share=f"{share}"), **facts,
              refunded_at=iso(refunded))
         return
     if refunded is not None:
-        zh = f"结算期（{sheet_time(settlement_end)}）后退款，满3免3分摊 ¥{share} 不予退回"
-        en = f"Refunded after settlement ended ({sheet_time(settlement_end)}): the ¥{share} share is not returned"
+        said = say("red_envelope_refunded_late", settlement_end=sheet_time(settlement_end), share=f"{share}")
         facts["refunded_at"] = iso(refunded)
     else:
-        zh = f"满3免3：红包 ¥{envelope}，商家分摊 ¥{share}（确认收货后从货款扣除）"
-        en = f"Buy 3 get 3: envelope ¥{envelope}, your share ¥{share} (deducted once receipt is confirmed)"
-    flag(out, "RED_ENVELOPE_SHARE", "info", "RED-ENVELOPE-3FOR3", zh, en, **facts)
-    owe(out, "RED-ENVELOPE-3FOR3", share, zh, en, facts, payee="platform")
+        said = say("RED_ENVELOPE_SHARE", envelope=f"{envelope}", share=f"{share}")
+    flag(out, "RED_ENVELOPE_SHARE", "info", "RED-ENVELOPE-3FOR3", said, **facts)
+    owe(out, "RED-ENVELOPE-3FOR3", share, said, facts=facts, payee="platform")
 
 
 RULES = (red_envelope,)

@@ -2990,6 +2990,18 @@ var JDPG_VOCAB = (function () {
         "en": "Looks like raise-then-cut: baseline ¥{baseline}, presale peak ¥{peak}, activity price ¥{activity} not below the baseline (warning, deduction, delisting risk)",
         "zh": "疑似先涨后降：基准价 ¥{baseline}，预售期最高 ¥{peak}，活动价 ¥{activity} 并未低于基准价（可能被警告、扣分、下架）"
       },
+      "RED_ENVELOPE_OUTSIDE_ACTIVITY": {
+        "en": "Concluded {concluded_at}, outside the buy-3-get-3 activity (ended {activity_end}): no share",
+        "zh": "成交时间 {concluded_at} 不在满3免3活动期内（{activity_end} 结束）：商家无需分摊"
+      },
+      "RED_ENVELOPE_SHARE": {
+        "en": "Buy 3 get 3: envelope ¥{envelope}, your share ¥{share} (deducted once receipt is confirmed)",
+        "zh": "满3免3：红包 ¥{envelope}，商家分摊 ¥{share}（确认收货后从货款扣除）"
+      },
+      "RED_ENVELOPE_SHARE_RETURNED": {
+        "en": "Refunded inside settlement (before {settlement_end}): the ¥{share} share comes back",
+        "zh": "结算期内（{settlement_end} 前）退款，满3免3分摊 ¥{share} 返还商家"
+      },
       "RETURN_NO_REASON_EXCLUDED": {
         "en": "This item is excluded from 7-day no-reason returns",
         "zh": "该商品不适用 7 天无理由退货"
@@ -3042,6 +3054,10 @@ var JDPG_VOCAB = (function () {
         "en": "No price match: {platform} is not a listed platform (only PDD ten-billion subsidy and Tmall)",
         "zh": "不适用买贵双倍赔：{platform} 不是特定平台（仅拼多多百亿补贴、天猫）"
       },
+      "red_envelope_refunded_late": {
+        "en": "Refunded after settlement ended ({settlement_end}): the ¥{share} share is not returned",
+        "zh": "结算期（{settlement_end}）后退款，满3免3分摊 ¥{share} 不予退回"
+      },
       "return_requested_late": {
         "en": "Return requested after the 7-day window closed ({until})",
         "zh": "退货申请晚于 7 天无理由期（截止 {until}）"
@@ -3053,6 +3069,10 @@ var JDPG_VOCAB = (function () {
       "skip_no_price_match": {
         "en": "no price-match claim data given",
         "zh": "无比价信息，未判断买贵双倍赔"
+      },
+      "skip_no_red_envelope": {
+        "en": "no buy-3-get-3 data given",
+        "zh": "未提供满3免3信息"
       },
       "skip_unreadable": {
         "en": "{names} could not be read (see errors); {rule} not evaluated",
@@ -3293,6 +3313,10 @@ var JDPG_VOCAB = (function () {
         "raise_then_cut": {
           "en": "raise-then-cut",
           "zh": "先涨后降"
+        },
+        "red_envelope": {
+          "en": "the red-envelope share",
+          "zh": "满3免3分摊"
         },
         "return_window": {
           "en": "the 7-day return window",
