@@ -210,12 +210,13 @@ def _write_rows(source, annotator, engine, job, output, outcome, listed_bad_rows
             annotation = list(annotation)
             errors = annotation[errors_at]
             annotation[errors_at] = f"{errors}；{notes[line]}" if errors else notes[line]
-            outcome.notes["formula"] += 1
         if engine.calls != calls:  # the first line of a new order
             calls = engine.calls
             keep_order = needs_attention(engine.last)
         if job.only_flagged and status != "error" and (status == "blank" or not keep_order):
             continue
+        if unreadable is None and line in notes:
+            outcome.notes["formula"] += 1
         if status == "error":
             outcome.bad_count += 1
             if outcome.bad_count <= listed_bad_rows:
