@@ -49,7 +49,7 @@ def _statuses() -> list:
              "skipped with the word quoted.", "", "| meaning | ship rule | words |", "| --- | --- | --- |"]
     for meaning, entry in STATUS_MEANINGS.items():
         words = "、".join(f"`{w}`" for w, m in STATUS_WORDS.items() if m == meaning)
-        rule = "applies" if entry["ship"] else f"skipped: {entry['why']} / {entry['why_en']}"
+        rule = "applies" if entry["ship"] else f"skipped: {entry['why']['zh']} / {entry['why']['en']}"
         lines.append(f"| {meaning} ({entry['zh']}) | {_cell(rule)} | {words} |")
     lines += ["", "Prefixes that change the meaning: " + "、".join(f"`{p}` → {m}" for p, m in STATUS_PREFIXES.items())
               + " (e.g. `(删除)等待出库` is a deleted order).", ""]

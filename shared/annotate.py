@@ -8,6 +8,7 @@ from .catalog import Catalog
 from .model import FAMILIES, Findings, Order
 from .money import ZERO, ZERO_TEXT, money_str
 from .jos import from_jos, is_jos_order
+from .messages import bilingual, say
 from .order_input import parse_order
 from .rules import after_sales, price, promotions, shipping
 from .rules.context import Context, skip
@@ -106,10 +107,9 @@ class Engine:
 
 def skip_unreadable(out: Findings, rule_id: str, fields: list) -> None:
     """The rule is not evaluated because a value it needs could not be read (see ``errors``)."""
-    names = ", ".join(fields)
     words = RULE_WORDS[rule_id]
-    skip(out, rule_id, tuple(fields), f"{names} 的值无法读取（见错误），未判断{words['short']}",
-         f"{names} could not be read (see errors); {words['short_en']} not evaluated")
+    skip(out, rule_id, tuple(fields),
+         say("skip_unreadable", names=", ".join(fields), rule=bilingual(words["short"], words["short_en"])))
 
 
 def to_result(order_id, campaign, out: Findings, errors: list, warnings: list) -> dict:

@@ -43,31 +43,28 @@ class Context:
         self.at_risk_window = timedelta(hours=params.at_risk_hours)
 
 
-def _words(out: Findings, item: dict, said, said_en) -> dict:
-    """``item`` with what it says: its sentences (detail "full"), else its words (detail "lean").
-    ``said_en`` is set only by a rule still passing sentences, not words."""
-    if said_en is not None:
-        item["message"], item["message_en"] = said, said_en
-    elif out.lean:
+def _words(out: Findings, item: dict, said: dict) -> dict:
+    """``item`` with what it says: its sentences (detail "full"), else its words (detail "lean")."""
+    if out.lean:
         item["words"] = said
     else:
         item["message"], item["message_en"] = sentences(said)
     return item
 
 
-def skip(out: Findings, rule: str, missing: tuple, said, said_en=None) -> None:
+def skip(out: Findings, rule: str, missing: tuple, said: dict) -> None:
     """The rule is not evaluated; ``missing`` names the fields it needed."""
     out.skipped.append(rule)
-    out.skipped_reasons[rule] = _words(out, {"missing": list(missing)}, said, said_en)
+    out.skipped_reasons[rule] = _words(out, {"missing": list(missing)}, said)
 
 
-def flag(out: Findings, code: str, severity: str, rule_id: str, said, said_en=None, **facts) -> None:
+def flag(out: Findings, code: str, severity: str, rule_id: str, said: dict, **facts) -> None:
     """A flag; ``said`` is its words (``shared.messages.say``)."""
     out.flags.append(_words(out, {"code": code, "severity": severity, "rule": rule_id, "group": FLAGS[code]["group"],
-                                  "facts": facts}, said, said_en))
+                                  "facts": facts}, said))
 
 
-def owe(out: Findings, rule: str, amount, said, said_en=None, facts=None, *,
+def owe(out: Findings, rule: str, amount, said: dict, facts: dict, *,
         payee: str = "consumer", status: str = "owed") -> None:
     """Compensation the merchant pays: ``owed`` now, or ``if_claimed`` should the consumer claim."""
     if status == "owed":
@@ -75,13 +72,13 @@ def owe(out: Findings, rule: str, amount, said, said_en=None, facts=None, *,
     else:
         out.if_claimed += amount
     out.compensation.append(_words(out, {"rule": rule, "amount": money_str(amount), "payer": "merchant",
-                                         "payee": payee, "status": status, "facts": facts}, said, said_en))
+                                         "payee": payee, "status": status, "facts": facts}, said))
 
 
-def lose(out: Findings, rule: str, amount, said, said_en=None, facts=None) -> None:
+def lose(out: Findings, rule: str, amount, said: dict, facts: dict) -> None:
     """Money the merchant does not receive (a forfeited subsidy)."""
     out.lost += amount
-    out.losses.append(_words(out, {"rule": rule, "amount": money_str(amount), "facts": facts}, said, said_en))
+    out.losses.append(_words(out, {"rule": rule, "amount": money_str(amount), "facts": facts}, said))
 
 
 def _named(path: str) -> str:
@@ -97,7 +94,3 @@ def wanting(subject: str, fields: tuple) -> dict:
     judge (``phrases.subject.<subject>``)."""
     return say("skip_missing", names=", ".join(_named(p) for p in fields), subject=phrase("subject." + subject))
 
-
-def missing_fields(message_rule_zh: str, message_rule_en: str, missing: tuple) -> tuple[str, str]:
-    names = ", ".join(_named(p) for p in missing)
-    return f"缺少 {names}，无法判断{message_rule_zh}", f"missing {names}; cannot evaluate {message_rule_en}"

@@ -102,11 +102,11 @@ def price_match(order, ctx, out) -> None:
         if not unverified:
             said = say("PRICE_MATCH_OWED", formula=formula, rival=competitor)
             flag(out, "PRICE_MATCH_OWED", "warning", "PRICE-MATCH", said, **facts)
-            owe(out, "PRICE-MATCH", amount, said, facts=facts)
+            owe(out, "PRICE-MATCH", amount, said, facts)
             return
         said = say("price_match_to_verify", unverified=", ".join(unverified), formula=formula)
         flag(out, "PRICE_MATCH_POSSIBLE", "warning", "PRICE-MATCH", said, **facts, unverified=list(unverified))
-        owe(out, "PRICE-MATCH", amount, said, facts=facts, status="if_claimed")
+        owe(out, "PRICE-MATCH", amount, said, facts, status="if_claimed")
         return
     if ctx.as_of >= claim_by + ONE_SECOND:
         flag(out, "PRICE_MATCH_CLAIM_EXPIRED", "info", "PRICE-MATCH",
@@ -114,7 +114,7 @@ def price_match(order, ctx, out) -> None:
         return
     said = say("PRICE_MATCH_POSSIBLE", claim_by=sheet_time(claim_by), formula=formula)
     flag(out, "PRICE_MATCH_POSSIBLE", "warning", "PRICE-MATCH", said, **facts)
-    owe(out, "PRICE-MATCH", amount, said, facts=facts, status="if_claimed")
+    owe(out, "PRICE-MATCH", amount, said, facts, status="if_claimed")
 
 
 @rule("PRICE-COMMITMENT", reads=("price_commitment", "paid_amount", "quantity", "unit_price", "platform", "campaign", "paid_at", "placed_at"))
@@ -143,7 +143,7 @@ def price_commitment(order, ctx, out) -> None:
     said = say("price_commitment_breach_claimed" if claimed else "PRICE_COMMITMENT_BREACH",
                unit_price=facts["unit_price"], lowest=f"{lowest}", exposure=f"{exposure}")
     flag(out, "PRICE_COMMITMENT_BREACH", "warning", "PRICE-COMMITMENT", said, **facts, exposure=money_str(exposure))
-    owe(out, "PRICE-COMMITMENT", exposure, said, facts=facts, status="owed" if claimed else "if_claimed")
+    owe(out, "PRICE-COMMITMENT", exposure, said, facts, status="owed" if claimed else "if_claimed")
 
 
 @rule("PRICE-RAISE-THEN-CUT", reads=("price_history",))
@@ -191,7 +191,7 @@ def price_protection(order, ctx, out) -> None:
     said = say("PRICE_PROTECTION_EXPOSURE", unit_price=facts["unit_price"], lowest=f"{lowest}",
                until=sheet_time(until), exposure=f"{exposure}")
     flag(out, "PRICE_PROTECTION_EXPOSURE", "warning", "PRICE-PROTECTION", said, **facts)
-    owe(out, "PRICE-PROTECTION", exposure, said, facts=facts, status="if_claimed")
+    owe(out, "PRICE-PROTECTION", exposure, said, facts, status="if_claimed")
 
 
 RULES = (price_match, price_commitment, raise_then_cut, price_protection)

@@ -60,7 +60,7 @@ def red_envelope(order, ctx, out) -> None:
     else:
         said = say("RED_ENVELOPE_SHARE", envelope=f"{envelope}", share=f"{share}")
     flag(out, "RED_ENVELOPE_SHARE", "info", "RED-ENVELOPE-3FOR3", said, **facts)
-    owe(out, "RED-ENVELOPE-3FOR3", share, said, facts=facts, payee="platform")
+    owe(out, "RED-ENVELOPE-3FOR3", share, said, facts, payee="platform")
 
 
 RULES = (red_envelope,)

@@ -3,14 +3,14 @@ import math
 from datetime import timedelta
 from decimal import Decimal
 
-from ..beijing_time import after, duration_text, elapsed, hours, hours_down, hours_up, iso, sheet_text, sheet_time
+from ..beijing_time import after, elapsed, hours, hours_down, hours_up, iso, sheet_text, sheet_time
+from ..messages import bilingual, duration, phrase, say
 from ..money import fen, money_str
-from ..vocabulary import STATUS_MEANINGS, VOCAB
-from .context import flag, lose, missing_fields, rule, skip
+from ..vocabulary import STATUS_MEANINGS
+from .context import flag, lose, rule, skip, wanting
 
 SHIPPED_STATUSES = frozenset({"shipped", "completed"})
 FLAGGED_STATUSES = frozenset({"shipped_late", "overdue", "at_risk"})
-_UNKNOWN_STATUS = VOCAB["ui"]["unknown_status_reason"]
 _HALF_KG = Decimal("0.5")
 _NO_TIME = timedelta(0)
 # A shown time within a minute of the rule's is the same deadline (JD shows times to the minute).
@@ -25,13 +25,11 @@ def _named_campaign_not_applied(order, ctx, out) -> None:
     at = order.concluded_at or order.ordered_at
     if campaign is None or campaign.platform != order.platform or at is None:
         return  # an unknown campaign or one of another platform is an input error, reported as such
-    applied_zh, applied_en = (f"按 {ctx.campaign.title} 判断", f"{ctx.campaign.title_en} applies") if ctx.campaign else (
-        "按非活动期平台默认规则判断", "the platform defaults apply")
+    applied = phrase("campaign_applied.campaign", campaign=bilingual(ctx.campaign.title, ctx.campaign.title_en)) \
+        if ctx.campaign else phrase("campaign_applied.defaults")
     flag(out, "CAMPAIGN_OUTSIDE_WINDOW", "info", "SHIP-DEADLINE",
-         f"订单成交时间 {sheet_time(at)} 不在{campaign.title}活动期（{sheet_time(campaign.start)} – {sheet_time(campaign.end)}）内："
-         f"未按该活动规则判断，{applied_zh}",
-         f"Concluded {sheet_time(at)}, outside {campaign.title_en} ({sheet_time(campaign.start)} – {sheet_time(campaign.end)}): "
-         f"its rules are not applied; {applied_en}",
+         say("CAMPAIGN_OUTSIDE_WINDOW", concluded_at=sheet_time(at), campaign=bilingual(campaign.title, campaign.title_en),
+             start=sheet_time(campaign.start), end=sheet_time(campaign.end), applied=applied),
          named_campaign=named, concluded_at=iso(at), window=[iso(campaign.start), iso(campaign.end)],
          campaign=ctx.campaign.id if ctx.campaign else None)
 
@@ -45,16 +43,16 @@ def ship_deadline(order, ctx, out) -> None:
     if status is not None:
         meaning = STATUS_MEANINGS.get(status)
         if meaning is None:  # a word we do not know is never taken as "to ship"
-            skip(out, "SHIP-DEADLINE", ("order_status",), _UNKNOWN_STATUS["zh"].format(word=f"“{status}”"),
-                 _UNKNOWN_STATUS["en"].format(word=f"'{status}'"))
+            skip(out, "SHIP-DEADLINE", ("order_status",),
+                 say("ui.unknown_status_reason", word=phrase("quoted", text=status)))
             return
         if not meaning["ship"]:
-            skip(out, "SHIP-DEADLINE", (), meaning["why"], meaning["why_en"])
+            skip(out, "SHIP-DEADLINE", (), say(f"order_status.meanings.{status}.why"))
             return
     concluded = order.concluded_at
     if concluded is None:
         field = "placed_at" if order.payment_method == "cod" else "paid_at"
-        skip(out, "SHIP-DEADLINE", (field,), *missing_fields("发货时效", "the ship-by deadline", (field,)))
+        skip(out, "SHIP-DEADLINE", (field,), wanting("ship_deadline", (field,)))
         return
     campaign = ctx.campaign
     extended_day = campaign is not None and concluded.date() in campaign.extended_days
@@ -119,41 +117,31 @@ def _explain(order, ctx, out, ship: dict, extended_day: bool, shipped_at, differ
     concluded_field = "placed_at" if order.payment_method == "cod" else "paid_at"
     facts = {concluded_field: iso(concluded), "hours_allowed": allowed, "deadline": deadline_iso,
              "campaign": campaign.id if campaign else None, "extended_day": extended_day, "basis": basis}
-    if campaign is None:
-        why_zh, why_en = f"非活动期，平台默认 {allowed} 小时", f"outside any campaign, platform default {allowed} h"
+    if basis != "platform":
+        why = phrase("ship_why." + basis)
+    elif campaign is None:
+        why = phrase("ship_why.default", hours=f"{allowed}")
     elif extended_day:
-        why_zh, why_en = (f"{campaign.title} {concluded.date()} 为 {allowed} 小时发货日",
-                          f"{campaign.title_en}: {concluded.date()} is a {allowed} h day")
+        why = phrase("ship_why.extended_day", campaign=bilingual(campaign.title, campaign.title_en),
+                     date=f"{concluded.date()}", hours=f"{allowed}")
     else:
-        why_zh, why_en = f"{campaign.title} 活动期 {allowed} 小时发货", f"{campaign.title_en}: {allowed} h to ship"
-    if basis == "merchant_promise":
-        why_zh, why_en = "商家自设承诺发货时间更早，以其为准", "the merchant's own earlier promise binds"
-    elif basis == "jd_shown":
-        why_zh, why_en = "京东显示的承诺发货时间更早，以其为准", "the earlier ship-by time JD shows binds"
+        why = phrase("ship_why.campaign", campaign=bilingual(campaign.title, campaign.title_en), hours=f"{allowed}")
     when = sheet_text(deadline_iso)
     if status == "shipped_late":
-        late_zh, late_en = duration_text(gap, up=True)
-        via_zh, via_en = ("按揽收时间", "by pickup scan") if shipped_basis == "picked_up_at" else (
-            "按出库时间（无揽收时间）", "by outbound time (no pickup scan known)")
         flag(out, "LATE_SHIPMENT", "violation", "SHIP-DEADLINE",
-             f"超时发货 {late_zh}：应于 {when} 前揽收（{why_zh}），{via_zh}",
-             f"Shipped {late_en} late: pickup due by {when} ({why_en}), {via_en}",
+             say("LATE_SHIPMENT", late=duration(gap, up=True), deadline=when, why=why,
+                 via=phrase("ship_via." + shipped_basis)),
              **facts, shipped=iso(shipped_at), shipped_basis=shipped_basis)
     elif status == "overdue":
-        late_zh, late_en = duration_text(gap, up=True)
         flag(out, "SHIP_OVERDUE", "violation", "SHIP-DEADLINE",
-             f"已超过发货截止 {late_zh} 仍未揽收：截止 {when}（{why_zh}）",
-             f"Not picked up {late_en} after the deadline {when} ({why_en})", **facts, as_of=ctx.as_of_iso)
+             say("SHIP_OVERDUE", late=duration(gap, up=True), deadline=when, why=why), **facts, as_of=ctx.as_of_iso)
     elif status == "at_risk":
-        left_zh, left_en = duration_text(gap, up=False)
         flag(out, "SHIP_AT_RISK", "warning", "SHIP-DEADLINE",
-             f"距发货截止仅剩 {left_zh}：请于 {when} 前完成揽收（{why_zh}）",
-             f"Only {left_en} left: pickup due by {when} ({why_en})", **facts, as_of=ctx.as_of_iso)
+             say("SHIP_AT_RISK", left=duration(gap, up=False), deadline=when, why=why), **facts, as_of=ctx.as_of_iso)
     if differs:
-        rule_when = sheet_time(rule_deadline)
         flag(out, "SHIP_PROMISE_DIFFERS", "info", "SHIP-DEADLINE",
-             f"京东显示的承诺发货时间 {sheet_time(order.shown_ship_by)} 与规则计算的 {rule_when} 不同（{why_zh}）",
-             f"JD shows ship-by {sheet_time(order.shown_ship_by)}, the rules give {rule_when} ({why_en})",
+             say("SHIP_PROMISE_DIFFERS", shown=sheet_time(order.shown_ship_by), rule_deadline=sheet_time(rule_deadline),
+                 why=why),
              **facts, shown_ship_by=iso(order.shown_ship_by), rule_deadline=iso(rule_deadline))
 
 
@@ -164,30 +152,29 @@ def subsidy(order, ctx, out) -> None:
     if not order.subsidy_activity and order.subsidy_amount is None:
         return
     if ship is None:
-        skip(out, "SHIP-SUBSIDY", ("paid_at",), *missing_fields("补贴资格", "the subsidy", ("paid_at",)))
+        skip(out, "SHIP-SUBSIDY", ("paid_at",), wanting("subsidy", ("paid_at",)))
         return
     if ship["status"] not in ("shipped_late", "overdue"):
         return
-    activity = order.subsidy_activity or "补贴活动"
+    activity = order.subsidy_activity or phrase("subsidy.unnamed_activity")
     amount, cap = order.subsidy_amount, order.subsidy_cap
     # Subsidy activities set a subsidy cap (补贴上限, seed 004): no more than the cap can be lost.
     lost = amount if amount is None or cap is None or amount <= cap else cap
-    lost_zh = lost_en = ""
-    if lost is not None:
-        lost_zh, lost_en = f"，损失补贴 ¥{money_str(lost)}", f"; ¥{money_str(lost)} lost"
-        if lost is cap:
-            lost_zh, lost_en = lost_zh + f"（补贴上限 ¥{money_str(cap)}）", lost_en + f" (the subsidy cap of ¥{money_str(cap)})"
-    zh = f"延迟发货订单平台不予补贴（{activity}）{lost_zh}"
-    en = f"Late-shipped order in {activity}: no platform subsidy{lost_en}"
+    if lost is None:
+        said = say("subsidy_forfeited_no_amount", activity=activity)
+    elif lost is cap:
+        said = say("subsidy_forfeited_capped", activity=activity, lost=money_str(lost), cap=money_str(cap))
+    else:
+        said = say("SUBSIDY_FORFEITED", activity=activity, lost=money_str(lost))
     facts = {"subsidy_activity": order.subsidy_activity, "subsidy_amount": money_str(amount) if amount is not None else None,
              "ship_status": ship["status"]}
     if cap is not None:
         facts["subsidy_cap"] = money_str(cap)
     elif amount is not None:
         facts["unverified"] = ["subsidy_cap"]
-    flag(out, "SUBSIDY_FORFEITED", "violation", "SHIP-SUBSIDY", zh, en, **facts)
+    flag(out, "SUBSIDY_FORFEITED", "violation", "SHIP-SUBSIDY", said, **facts)
     if lost is not None and lost > 0:
-        lose(out, "SHIP-SUBSIDY", fen(lost), zh, en, {"subsidy_activity": order.subsidy_activity})
+        lose(out, "SHIP-SUBSIDY", fen(lost), said, {"subsidy_activity": order.subsidy_activity})
 
 
 @rule("SHIP-SURCHARGE", reads=("weight_kg", "paid_at", "placed_at", "payment_method", "platform"))
@@ -205,8 +192,7 @@ def surcharge(order, ctx, out) -> None:
     steps = max(1, math.ceil(order.weight_kg / _HALF_KG))
     low, high = fen(sec["per_half_kg_low"] * steps), fen(sec["per_half_kg_high"] * steps)
     flag(out, "SHIP_SURCHARGE_ESTIMATE", "info", "SHIP-SURCHARGE",
-         f"大促快递涨价估算：{order.weight_kg} kg 约多付 ¥{low}–¥{high}",
-         f"Promo carrier surcharge estimate: {order.weight_kg} kg costs about ¥{low}–¥{high} more",
+         say("SHIP_SURCHARGE_ESTIMATE", weight_kg=f"{order.weight_kg}", low=f"{low}", high=f"{high}"),
          weight_kg=str(order.weight_kg), low=money_str(low), high=money_str(high), campaign=campaign.id)
 
 

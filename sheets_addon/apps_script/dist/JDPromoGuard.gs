@@ -2918,6 +2918,10 @@ var JDPG_VOCAB = (function () {
         "en": "Delayed after-sales report approved: this service order is removed from assessment data",
         "zh": "延迟售后报备已通过：该服务单从考核数据中剔除"
       },
+      "CAMPAIGN_OUTSIDE_WINDOW": {
+        "en": "Concluded {concluded_at}, outside {campaign} ({start} – {end}): its rules are not applied; {applied}",
+        "zh": "订单成交时间 {concluded_at} 不在{campaign}活动期（{start} – {end}）内：未按该活动规则判断，{applied}"
+      },
       "DELAY_REPORT_OTHER_SERVICE_ORDER": {
         "en": "The delay report names service order {reported}, not this one ({service_id}): not removed from assessment",
         "zh": "延迟售后报备的服务单号 {reported} 不是本服务单 {service_id}：不从考核数据中剔除"
@@ -2933,6 +2937,10 @@ var JDPG_VOCAB = (function () {
       "FREIGHT_INSURANCE_REQUIRED": {
         "en": "{campaign} requires return-freight insurance during the window",
         "zh": "{campaign} 活动期间须开通运费险"
+      },
+      "LATE_SHIPMENT": {
+        "en": "Shipped {late} late: pickup due by {deadline} ({why}), {via}",
+        "zh": "超时发货 {late}：应于 {deadline} 前揽收（{why}），{via}"
       },
       "LIGHTNING_REFUNDED": {
         "en": "Lightning-refund order: JD refunded ¥{amount} before the goods come back; inspect them on arrival",
@@ -3026,6 +3034,26 @@ var JDPG_VOCAB = (function () {
         "en": "Return value protection: damage found at pickup is paid to you in advance",
         "zh": "逆向保价：揽收时发现货损由平台先行赔付商家"
       },
+      "SHIP_AT_RISK": {
+        "en": "Only {left} left: pickup due by {deadline} ({why})",
+        "zh": "距发货截止仅剩 {left}：请于 {deadline} 前完成揽收（{why}）"
+      },
+      "SHIP_OVERDUE": {
+        "en": "Not picked up {late} after the deadline {deadline} ({why})",
+        "zh": "已超过发货截止 {late} 仍未揽收：截止 {deadline}（{why}）"
+      },
+      "SHIP_PROMISE_DIFFERS": {
+        "en": "JD shows ship-by {shown}, the rules give {rule_deadline} ({why})",
+        "zh": "京东显示的承诺发货时间 {shown} 与规则计算的 {rule_deadline} 不同（{why}）"
+      },
+      "SHIP_SURCHARGE_ESTIMATE": {
+        "en": "Promo carrier surcharge estimate: {weight_kg} kg costs about ¥{low}–¥{high} more",
+        "zh": "大促快递涨价估算：{weight_kg} kg 约多付 ¥{low}–¥{high}"
+      },
+      "SUBSIDY_FORFEITED": {
+        "en": "Late-shipped order in {activity}: no platform subsidy; ¥{lost} lost",
+        "zh": "延迟发货订单平台不予补贴（{activity}），损失补贴 ¥{lost}"
+      },
       "assessment_exempt_lacking": {
         "en": "Delayed after-sales report approved: this service order is removed from assessment data (report content not given: {lacking})",
         "zh": "延迟售后报备已通过：该服务单从考核数据中剔除（报备内容未提供：{lacking}）"
@@ -3077,6 +3105,14 @@ var JDPG_VOCAB = (function () {
       "skip_unreadable": {
         "en": "{names} could not be read (see errors); {rule} not evaluated",
         "zh": "{names} 的值无法读取（见错误），未判断{rule}"
+      },
+      "subsidy_forfeited_capped": {
+        "en": "Late-shipped order in {activity}: no platform subsidy; ¥{lost} lost (the subsidy cap of ¥{cap})",
+        "zh": "延迟发货订单平台不予补贴（{activity}），损失补贴 ¥{lost}（补贴上限 ¥{cap}）"
+      },
+      "subsidy_forfeited_no_amount": {
+        "en": "Late-shipped order in {activity}: no platform subsidy",
+        "zh": "延迟发货订单平台不予补贴（{activity}）"
       }
     },
     "order_status": {
@@ -3084,8 +3120,10 @@ var JDPG_VOCAB = (function () {
         "cancelled": {
           "en": "cancelled",
           "ship": false,
-          "why": "订单已取消，无需发货",
-          "why_en": "the order is cancelled; nothing to ship",
+          "why": {
+            "en": "the order is cancelled; nothing to ship",
+            "zh": "订单已取消，无需发货"
+          },
           "zh": "已取消"
         },
         "completed": {
@@ -3096,29 +3134,37 @@ var JDPG_VOCAB = (function () {
         "deleted": {
           "en": "deleted",
           "ship": false,
-          "why": "订单已删除，不计超时",
-          "why_en": "the order is deleted; no late flag",
+          "why": {
+            "en": "the order is deleted; no late flag",
+            "zh": "订单已删除，不计超时"
+          },
           "zh": "已删除"
         },
         "locked": {
           "en": "locked",
           "ship": false,
-          "why": "订单已锁定（暂不可发货），不计超时",
-          "why_en": "the order is locked (not to ship now); no late flag",
+          "why": {
+            "en": "the order is locked (not to ship now); no late flag",
+            "zh": "订单已锁定（暂不可发货），不计超时"
+          },
           "zh": "已锁定"
         },
         "no_parcel": {
           "en": "no parcel (code to send)",
           "ship": false,
-          "why": "等待发码的订单无包裹可发，不适用揽收时效",
-          "why_en": "a code-sending order has no parcel; the pickup deadline does not apply",
+          "why": {
+            "en": "a code-sending order has no parcel; the pickup deadline does not apply",
+            "zh": "等待发码的订单无包裹可发，不适用揽收时效"
+          },
           "zh": "无需发货（发码）"
         },
         "paused": {
           "en": "paused",
           "ship": false,
-          "why": "订单已暂停，不计超时",
-          "why_en": "the order is paused; no late flag",
+          "why": {
+            "en": "the order is paused; no late flag",
+            "zh": "订单已暂停，不计超时"
+          },
           "zh": "已暂停"
         },
         "shipped": {
@@ -3134,8 +3180,10 @@ var JDPG_VOCAB = (function () {
         "unpaid": {
           "en": "not paid",
           "ship": false,
-          "why": "订单未付款，无需发货",
-          "why_en": "the order is not paid; nothing to ship",
+          "why": {
+            "en": "the order is not paid; nothing to ship",
+            "zh": "订单未付款，无需发货"
+          },
           "zh": "未付款"
         }
       },
@@ -3203,6 +3251,16 @@ var JDPG_VOCAB = (function () {
       }
     },
     "phrases": {
+      "campaign_applied": {
+        "campaign": {
+          "en": "{campaign} applies",
+          "zh": "按 {campaign} 判断"
+        },
+        "defaults": {
+          "en": "the platform defaults apply",
+          "zh": "按非活动期平台默认规则判断"
+        }
+      },
       "delay_report": {
         "delay_report_delayed_to": {
           "en": "delay time",
@@ -3283,6 +3341,10 @@ var JDPG_VOCAB = (function () {
           "zh": "非同款商品"
         }
       },
+      "quoted": {
+        "en": "'{text}'",
+        "zh": "“{text}”"
+      },
       "sep": {
         "comma": {
           "en": ", ",
@@ -3291,6 +3353,38 @@ var JDPG_VOCAB = (function () {
         "semicolon": {
           "en": "; ",
           "zh": "；"
+        }
+      },
+      "ship_via": {
+        "picked_up_at": {
+          "en": "by pickup scan",
+          "zh": "按揽收时间"
+        },
+        "shipped_at": {
+          "en": "by outbound time (no pickup scan known)",
+          "zh": "按出库时间（无揽收时间）"
+        }
+      },
+      "ship_why": {
+        "campaign": {
+          "en": "{campaign}: {hours} h to ship",
+          "zh": "{campaign} 活动期 {hours} 小时发货"
+        },
+        "default": {
+          "en": "outside any campaign, platform default {hours} h",
+          "zh": "非活动期，平台默认 {hours} 小时"
+        },
+        "extended_day": {
+          "en": "{campaign}: {date} is a {hours} h day",
+          "zh": "{campaign} {date} 为 {hours} 小时发货日"
+        },
+        "jd_shown": {
+          "en": "the earlier ship-by time JD shows binds",
+          "zh": "京东显示的承诺发货时间更早，以其为准"
+        },
+        "merchant_promise": {
+          "en": "the merchant's own earlier promise binds",
+          "zh": "商家自设承诺发货时间更早，以其为准"
         }
       },
       "subject": {
@@ -3321,6 +3415,20 @@ var JDPG_VOCAB = (function () {
         "return_window": {
           "en": "the 7-day return window",
           "zh": "7 天无理由退货期"
+        },
+        "ship_deadline": {
+          "en": "the ship-by deadline",
+          "zh": "发货时效"
+        },
+        "subsidy": {
+          "en": "the subsidy",
+          "zh": "补贴资格"
+        }
+      },
+      "subsidy": {
+        "unnamed_activity": {
+          "en": "补贴活动",
+          "zh": "补贴活动"
         }
       }
     },
