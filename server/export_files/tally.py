@@ -50,8 +50,7 @@ class Tally:
         hour = int(ahead / _HOUR)
         if hour < HOURS_AHEAD:
             self.due_by_hour[hour] += 1
-        self._keep((_Latest(deadline.timestamp(), str(result.get("order_id") or "")), ship["deadline"], status,
-                    _money_at_stake(result)))
+        self._keep((_Latest(deadline.timestamp(), str(result.get("order_id") or "")), ship["deadline"], status))
 
     def _keep(self, entry) -> None:
         if len(self._soonest) < self.soonest_kept:
@@ -70,9 +69,9 @@ class Tally:
             other.as_of, other.by_status, other.due_by_hour, other.soonest())
 
     def soonest(self) -> list[dict]:
-        """The orders due soonest, earliest first: order id, deadline (ISO), status, money at stake."""
-        return [{"order_id": key.order_id, "deadline": deadline, "status": status, "at_stake": at_stake}
-                for key, deadline, status, at_stake in sorted(self._soonest, reverse=True)]
+        """The orders due soonest, earliest first: order id, deadline (ISO), status."""
+        return [{"order_id": key.order_id, "deadline": deadline, "status": status}
+                for key, deadline, status in sorted(self._soonest, reverse=True)]
 
     def hour_starts(self) -> list[datetime]:
         """The start of each ``due_by_hour`` bucket."""
@@ -95,11 +94,6 @@ class _Latest:
 
     def __reduce__(self):
         return _Latest, (self.timestamp, self.order_id)
-
-
-def _money_at_stake(result: dict) -> str:
-    money = result.get("compensation") or {}
-    return money.get("if_claimed_total") or "0.00"
 
 
 def _nonzero(amount) -> bool:
