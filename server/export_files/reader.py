@@ -168,7 +168,11 @@ class CsvExport:
             self.preamble = [next(self._reader) for _ in range(above)]
             self.header = next(self._reader, None)
             self._lines.recorded.clear()
-        except (csv.Error, UnicodeDecodeError, _LineTooLong) as exc:
+        except _LineTooLong:
+            self.close()
+            raise UnreadableFile(path, f"表头行超过 {MAX_LINE_CHARS:,} 个字符，无法解析",
+                                 f"the header line is over {MAX_LINE_CHARS:,} characters: it cannot be parsed") from None
+        except (csv.Error, UnicodeDecodeError) as exc:
             self.close()
             raise UnreadableFile(path, f"表头行无法解析：{exc}", f"the header line cannot be parsed: {exc}") from None
         if not self.header:
@@ -223,8 +227,9 @@ def _first_records(path: Path, encoding: str) -> list:
     (the main reader then reports the problem)."""
     try:
         with path.open(encoding=encoding, newline="", errors="strict") as f:
-            return list(itertools.islice(csv.reader(itertools.islice(f, 64)), MAX_ROWS_ABOVE_HEADER + 1))
-    except (csv.Error, UnicodeDecodeError, OSError):
+            lines = _Lines(f)  # bounded: a hostile first line is not read whole here either
+            return list(itertools.islice(csv.reader(itertools.islice(lines, 64)), MAX_ROWS_ABOVE_HEADER + 1))
+    except (csv.Error, UnicodeDecodeError, OSError, _LineTooLong):
         return []
 
 

@@ -365,3 +365,14 @@ def test_a_formula_without_a_computed_value_is_said_to_be_copied_empty(tmp_path)
         assert "1 row(s): formula cells without a computed value copied empty" in result.stdout
     rows = read_csv(tmp_path / "out.csv")
     assert "C2" in column(rows, ERRORS)[0] and column(rows, ERRORS)[1] == ""
+
+
+def test_a_first_line_of_300_mb_is_refused_in_bounded_memory(tmp_path):
+    source = tmp_path / "orders.csv"
+    with source.open("wb") as f:
+        for block in _big(300 << 20):
+            f.write(block)
+        f.write("\r\n订单号,付款确认时间\r\n1,2022-06-16 13:00:00\r\n".encode("utf-8"))
+    result = run(source, "-o", tmp_path / "out.csv", memory_limit=256 << 20)  # less than the line
+    assert_refused(result, str(source), "表头", "8,388,608")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["orders.csv"]
