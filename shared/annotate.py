@@ -19,6 +19,8 @@ CONTEXTS_KEPT = 256
 FAMILY_RULES = {"shipping": shipping.RULES, "price": price.RULES,
                 "after_sales": after_sales.RULES, "promotions": promotions.RULES}
 _UNKNOWN_CAMPAIGN = ("未知的活动 {!r}", "unknown campaign {!r}")
+# options.detail: "full" renders every message (contract v1); "lean" leaves the words to the client.
+DETAILS = ("full", "lean")
 _OTHER_PLATFORM = ("活动 {!r} 属于平台 {}，订单平台为 {}", "campaign {!r} is for platform {}, the order is {}")
 
 
@@ -37,15 +39,17 @@ class Engine:
         self.params = catalog.params
         self._contexts = {}
 
-    def context(self, as_of: datetime, at_risk_hours: float | None, campaign) -> Context:
-        """The rules' context, made once per (as_of, threshold, campaign) and reused across a batch."""
-        key = (as_of, at_risk_hours, campaign.id if campaign else None)
+    def context(self, as_of: datetime, at_risk_hours: float | None, campaign, detail: str = "full") -> Context:
+        """The rules' context, made once per (as_of, threshold, campaign, detail) and reused across a batch."""
+        key = (as_of, at_risk_hours, campaign.id if campaign else None, detail)
         ctx = self._contexts.get(key)
         if ctx is None:
             if len(self._contexts) >= CONTEXTS_KEPT:
                 self._contexts.clear()
             params = self.params if at_risk_hours is None else self.params.with_overrides(at_risk_hours=at_risk_hours)
-            ctx = self._contexts[key] = Context(as_of, params, self.catalog, self.calendar, campaign)
+            if detail not in DETAILS:
+                raise ValueError(f"detail must be one of {', '.join(DETAILS)}, not {detail!r}")
+            ctx = self._contexts[key] = Context(as_of, params, self.catalog, self.calendar, campaign, detail == "lean")
         return ctx
 
     def resolve_campaign(self, order: Order):
@@ -70,16 +74,19 @@ class Engine:
         return (self.calendar.find(order.platform, at) if at is not None else None), None
 
     def annotate(self, order: Order, *, as_of: datetime, at_risk_hours: float | None = None,
-                 families=FAMILIES, errors=()) -> dict:
+                 families=FAMILIES, errors=(), detail: str = "full") -> dict:
         """The order's result. ``errors`` are the values its parser could not read; the rules
-        reading one of those fields (``order.invalid``) are skipped and name it, the others run."""
+        reading one of those fields (``order.invalid``) are skipped and name it, the others run.
+        ``detail`` "lean": flags, money items and skip reasons carry their ``words`` instead of
+        ``message`` / ``message_en`` (``shared.messages``); nothing else differs."""
         campaign, error = self.resolve_campaign(order)
         invalid = order.invalid
         if error is not None:
             errors = [*errors, error]
             invalid = invalid | {"campaign"}
-        ctx = self.context(as_of, at_risk_hours, campaign)
+        ctx = self.context(as_of, at_risk_hours, campaign, detail)
         out = Findings()
+        out.lean = ctx.lean
         for rule in rules_of(families):
             if invalid:
                 unread = sorted(p for p in invalid if p in rule.reads or p.partition(".")[0] in rule.reads)

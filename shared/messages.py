@@ -18,6 +18,8 @@ The words are plain JSON:
   language), or ``{"list": [...], "sep": P}`` (each item rendered, joined by the phrase at P).
 
 Templates hold ``{name}`` placeholders only, filled by the same rule as ``JDPG_VOCAB.fill``.
+Words that many results share (a skip for want of the same fields, why a campaign's deadline is
+what it is) are made once (``fixed``) and rendered once.
 """
 from datetime import timedelta
 
@@ -69,36 +71,88 @@ def duration(delta: timedelta, *, up: bool) -> dict:
     return phrase("duration.hours", n=hours_text(hours_up(delta) if up else hours_down(delta)))
 
 
-def _template(code: str) -> dict:
-    if "." not in code:
-        return VOCAB["messages"][code]
-    entry = VOCAB
-    for part in code.split("."):
-        entry = entry[part]
-    return entry
+# Each template's (zh, en), by code or path, looked up once.
+_PAIRS = {}
+# Words made once and shared, by id: (words, their sentences once rendered). Holding the words
+# keeps their id theirs; past the limit the table starts again (the words then render anew).
+_FIXED = {}
+_FIXED_KEPT = 4096
 
 
-def _text(value, lang: str) -> str:
+def fixed(words: dict) -> dict:
+    """``words`` (or a phrase) made once and shared by many results, never changed: rendered once."""
+    if len(_FIXED) >= _FIXED_KEPT:
+        _FIXED.clear()
+    _FIXED[id(words)] = (words, None)
+    return words
+
+
+def _pair(code: str) -> tuple[str, str]:
+    pair = _PAIRS.get(code)
+    if pair is None:
+        if "." in code:
+            entry = VOCAB
+            for part in code.split("."):
+                entry = entry[part]
+        else:
+            entry = VOCAB["messages"][code]
+        pair = _PAIRS[code] = (entry["zh"], entry["en"])
+    return pair
+
+
+def _once(value: dict, render) -> tuple[str, str]:
+    """``render(value)``, kept when ``value`` is fixed."""
+    memo = _FIXED.get(id(value))
+    if memo is None or memo[0] is not value:
+        return render(value)
+    if memo[1] is None:
+        memo = _FIXED[id(value)] = (value, render(value))
+    return memo[1]
+
+
+def _both(value) -> tuple[str, str]:
+    """A parameter's text in both languages."""
     if type(value) is str:
-        return value
-    if "phrase" in value:
-        return _fill(_template(value["phrase"])[lang], value.get("params"), lang)
-    if "list" in value:
-        return _template(value["sep"])[lang].join(_text(item, lang) for item in value["list"])
-    return value[lang]
+        return value, value
+    return _once(value, _param)
 
 
-def _fill(template: str, params, lang: str) -> str:
+def _param(value: dict) -> tuple[str, str]:
+    path = value.get("phrase")
+    if path is not None:
+        return _filled(_pair(path), value.get("params"))
+    items = value.get("list")
+    if items is not None:
+        sep_zh, sep_en = _pair(value["sep"])
+        texts = [_both(item) for item in items]
+        return sep_zh.join(zh for zh, _ in texts), sep_en.join(en for _, en in texts)
+    return value["zh"], value["en"]
+
+
+def _filled(pair: tuple[str, str], params) -> tuple[str, str]:
+    zh, en = pair
     if not params:
-        return template
-    return template.format_map({name: _text(value, lang) for name, value in params.items()})
+        return pair
+    for value in params.values():
+        if type(value) is not str:
+            break
+    else:  # text only, the same in both languages: one mapping for both
+        return zh.format_map(params), en.format_map(params)
+    zh_values, en_values = {}, {}
+    for name, value in params.items():
+        zh_values[name], en_values[name] = _both(value)
+    return zh.format_map(zh_values), en.format_map(en_values)
+
+
+def sentences(words: dict) -> tuple[str, str]:
+    """``(message, message_en)`` of ``words``, both languages rendered in one pass."""
+    return _once(words, _sentences)
+
+
+def _sentences(words: dict) -> tuple[str, str]:
+    return _filled(_pair(words["code"]), words.get("params"))
 
 
 def render(words: dict, lang: str) -> str:
     """The sentence of ``words`` in ``lang`` ("zh" or "en")."""
-    return _fill(_template(words["code"])[lang], words.get("params"), lang)
-
-
-def sentences(words: dict) -> tuple[str, str]:
-    """``(message, message_en)`` of ``words``."""
-    return render(words, "zh"), render(words, "en")
+    return sentences(words)[lang == "en"]

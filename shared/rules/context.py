@@ -8,12 +8,18 @@ from ..beijing_time import beijing, iso
 from ..campaigns import Calendar, Campaign
 from ..catalog import Catalog, Params
 from ..model import Findings
-from ..messages import phrase, say, sentences
+from ..messages import fixed, phrase, say, sentences
 from ..money import money_str
 from ..fields import BY_PATH
 from ..vocabulary import FLAGS
 
 ONE_SECOND = timedelta(seconds=1)
+# The words last rendered and their sentences: a money item says what its flag said, rendered once.
+# One tuple, rebound at once, so threads never pair one's words with another's sentences.
+_last = (None, None)
+# A skip's words by (subject, fields): the same few combinations recur in every batch.
+_WANTING = {}
+_WANTING_KEPT = 1024
 
 
 def rule(rule_id: str, *, reads: tuple):
@@ -31,9 +37,10 @@ class Context:
     """The time of the check and the rule data, with what derives from them worked out once
     per batch and campaign rather than once per order."""
 
-    __slots__ = ("as_of", "as_of_iso", "params", "catalog", "calendar", "campaign", "at_risk_window")
+    __slots__ = ("as_of", "as_of_iso", "params", "catalog", "calendar", "campaign", "at_risk_window", "lean")
 
-    def __init__(self, as_of: datetime, params: Params, catalog: Catalog, calendar: Calendar, campaign: Campaign | None):
+    def __init__(self, as_of: datetime, params: Params, catalog: Catalog, calendar: Calendar, campaign: Campaign | None,
+                 lean: bool = False):
         self.as_of = beijing(as_of)
         self.as_of_iso = iso(self.as_of)
         self.params = params
@@ -41,14 +48,21 @@ class Context:
         self.calendar = calendar
         self.campaign = campaign
         self.at_risk_window = timedelta(hours=params.at_risk_hours)
+        self.lean = lean  # options.detail "lean": results carry words, not sentences (see _words)
 
 
 def _words(out: Findings, item: dict, said: dict) -> dict:
     """``item`` with what it says: its sentences (detail "full"), else its words (detail "lean")."""
+    global _last
     if out.lean:
         item["words"] = said
+        return item
+    last = _last
+    if last[0] is said:
+        item["message"], item["message_en"] = last[1]
     else:
-        item["message"], item["message_en"] = sentences(said)
+        item["message"], item["message_en"] = pair = sentences(said)
+        _last = (said, pair)
     return item
 
 
@@ -91,6 +105,13 @@ def _named(path: str) -> str:
 
 def wanting(subject: str, fields: tuple) -> dict:
     """The words of a rule skipped for want of ``fields``; ``subject`` names what it cannot
-    judge (``phrases.subject.<subject>``)."""
-    return say("skip_missing", names=", ".join(_named(p) for p in fields), subject=phrase("subject." + subject))
+    judge (``phrases.subject.<subject>``). Shared between results: words are never changed."""
+    key = (subject, fields)
+    said = _WANTING.get(key)
+    if said is None:
+        if len(_WANTING) >= _WANTING_KEPT:
+            _WANTING.clear()
+        said = _WANTING[key] = fixed(say("skip_missing", names=", ".join(_named(p) for p in fields),
+                                         subject=phrase("subject." + subject)))
+    return said
 

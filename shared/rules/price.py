@@ -3,11 +3,12 @@ PRICE-RAISE-THEN-CUT (先涨后降), PRICE-PROTECTION (价保)."""
 
 from ..beijing_time import end_of_day, end_of_day_after, iso, rule_iso, sheet_time
 from ..money import ZERO, fen, money_str
-from ..messages import listed, phrase, say, term
+from ..messages import fixed, listed, phrase, say, term
 from ..vocabulary import VOCAB
 from .context import ONE_SECOND, flag, owe, rule, skip, wanting
 
 COMPETITORS = VOCAB["values"]["competitor_platform"]
+_NO_CLAIM = fixed(say("skip_no_price_match"))
 
 
 def _unit_price(explicit, order):
@@ -37,7 +38,7 @@ def price_match(order, ctx, out) -> None:
                  platform=order.platform)
         return
     if claim is None:
-        skip(out, "PRICE-MATCH", ("price_match",), say("skip_no_price_match"))
+        skip(out, "PRICE-MATCH", ("price_match",), _NO_CLAIM)
         return
     rival = claim.competitor_platform
     if rival is not None and rival not in COMPETITORS:

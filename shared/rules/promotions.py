@@ -1,8 +1,10 @@
 """Promotion rules, seed 004: RED-ENVELOPE-3FOR3 (满3免3 red-envelope share)."""
 from ..beijing_time import end_of_day_after, iso, rule_iso, sheet_time
-from ..messages import say
+from ..messages import fixed, say
 from ..money import fen, money_str
 from .context import flag, owe, rule, skip, wanting
+
+_NO_DATA = fixed(say("skip_no_red_envelope"))
 
 
 @rule("RED-ENVELOPE-3FOR3", reads=("red_envelope", "paid_amount", "order_status", "platform", "campaign", "paid_at", "placed_at"))
@@ -13,7 +15,7 @@ def red_envelope(order, ctx, out) -> None:
     section = campaign.section("red_envelope") if campaign else None
     if envelope_in is None:
         if section is not None:
-            skip(out, "RED-ENVELOPE-3FOR3", ("red_envelope.qualifying",), say("skip_no_red_envelope"))
+            skip(out, "RED-ENVELOPE-3FOR3", ("red_envelope.qualifying",), _NO_DATA)
         return
     if envelope_in.qualifying is False or order.order_status in ("cancelled", "unpaid"):
         return

@@ -4,7 +4,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from ..beijing_time import after, elapsed, hours, hours_down, hours_up, iso, sheet_text, sheet_time
-from ..messages import bilingual, duration, phrase, say
+from ..messages import bilingual, duration, fixed, phrase, say
 from ..money import fen, money_str
 from ..vocabulary import STATUS_MEANINGS
 from .context import flag, lose, rule, skip, wanting
@@ -15,6 +15,9 @@ _HALF_KG = Decimal("0.5")
 _NO_TIME = timedelta(0)
 # A shown time within a minute of the rule's is the same deadline (JD shows times to the minute).
 _SAME_MINUTE = timedelta(minutes=1)
+# Why a deadline is what it is, by what decides it: the same few phrases recur across a batch.
+_WHY = {}
+_WHY_KEPT = 1024
 
 
 def _named_campaign_not_applied(order, ctx, out) -> None:
@@ -117,15 +120,7 @@ def _explain(order, ctx, out, ship: dict, extended_day: bool, shipped_at, differ
     concluded_field = "placed_at" if order.payment_method == "cod" else "paid_at"
     facts = {concluded_field: iso(concluded), "hours_allowed": allowed, "deadline": deadline_iso,
              "campaign": campaign.id if campaign else None, "extended_day": extended_day, "basis": basis}
-    if basis != "platform":
-        why = phrase("ship_why." + basis)
-    elif campaign is None:
-        why = phrase("ship_why.default", hours=f"{allowed}")
-    elif extended_day:
-        why = phrase("ship_why.extended_day", campaign=bilingual(campaign.title, campaign.title_en),
-                     date=f"{concluded.date()}", hours=f"{allowed}")
-    else:
-        why = phrase("ship_why.campaign", campaign=bilingual(campaign.title, campaign.title_en), hours=f"{allowed}")
+    why = _why(basis, campaign, concluded.date() if extended_day else None, allowed)
     when = sheet_text(deadline_iso)
     if status == "shipped_late":
         flag(out, "LATE_SHIPMENT", "violation", "SHIP-DEADLINE",
@@ -143,6 +138,26 @@ def _explain(order, ctx, out, ship: dict, extended_day: bool, shipped_at, differ
              say("SHIP_PROMISE_DIFFERS", shown=sheet_time(order.shown_ship_by), rule_deadline=sheet_time(rule_deadline),
                  why=why),
              **facts, shown_ship_by=iso(order.shown_ship_by), rule_deadline=iso(rule_deadline))
+
+
+def _why(basis: str, campaign, extended_date, allowed) -> dict:
+    """The phrase saying why the deadline is what it is; ``extended_date`` on a 96 h day."""
+    key = (basis, campaign and (campaign.id, campaign.title, campaign.title_en), extended_date, allowed)
+    why = _WHY.get(key)
+    if why is None:
+        if basis != "platform":
+            why = phrase("ship_why." + basis)
+        elif campaign is None:
+            why = phrase("ship_why.default", hours=f"{allowed}")
+        elif extended_date is not None:
+            why = phrase("ship_why.extended_day", campaign=bilingual(campaign.title, campaign.title_en),
+                         date=f"{extended_date}", hours=f"{allowed}")
+        else:
+            why = phrase("ship_why.campaign", campaign=bilingual(campaign.title, campaign.title_en), hours=f"{allowed}")
+        if len(_WHY) >= _WHY_KEPT:
+            _WHY.clear()
+        why = _WHY[key] = fixed(why)
+    return why
 
 
 @rule("SHIP-SUBSIDY", reads=("subsidy_activity", "subsidy_amount", "subsidy_cap", "order_status", "paid_at", "placed_at", "payment_method", "promised_ship_by", "shown_ship_by", "picked_up_at", "shipped_at", "platform", "campaign"))
