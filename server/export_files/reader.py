@@ -544,14 +544,17 @@ def detect_encoding(path: Path) -> str:
 
 
 def _first_undecodable_line(path: Path, encoding: str) -> int:
+    """The physical line holding the first byte ``encoding`` cannot decode, read in bounded pieces."""
     decoder = codecs.getincrementaldecoder(encoding)("strict")
-    line = 0
+    line = 1
     with path.open("rb") as f:
-        for line, raw in enumerate(f, start=1):
+        while piece := f.readline(READ_BUFFER):
             try:
-                decoder.decode(raw)
+                decoder.decode(piece)
             except UnicodeDecodeError:
                 return line
+            if piece.endswith(b"\n"):
+                line += 1
     return line
 
 

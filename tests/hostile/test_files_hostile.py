@@ -376,3 +376,15 @@ def test_a_first_line_of_300_mb_is_refused_in_bounded_memory(tmp_path):
     result = run(source, "-o", tmp_path / "out.csv", memory_limit=256 << 20)  # less than the line
     assert_refused(result, str(source), "表头", "8,388,608")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["orders.csv"]
+
+
+def test_a_300_mb_line_that_breaks_the_encoding_is_located_in_bounded_memory(tmp_path):
+    source = tmp_path / "orders.csv"
+    with source.open("wb") as f:
+        f.write("订单号,付款确认时间\r\n1,2022-06-16 13:00:00\r\n".encode("utf-8"))
+        for block in _big(300 << 20):
+            f.write(block)
+        f.write("坏".encode("gbk") + b"\r\n")
+    result = run(source, "-o", tmp_path / "out.csv", memory_limit=256 << 20)
+    assert_refused(result, str(source), "第 3 行", "line 3 is not utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["orders.csv"]
