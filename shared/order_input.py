@@ -237,7 +237,10 @@ def parse_order(raw, *, defaults=None) -> tuple[Order | None, list]:
     if not isinstance(raw, dict):
         return None, [{"field": "", "message": "订单必须是 JSON 对象", "message_en": "an order must be a JSON object"}]
     given_id = raw.get("order_id")
-    order_id = parse_order_id(given_id)
+    try:
+        order_id = parse_order_id(given_id)
+    except InputError as e:  # an overlong id: that order's error, not the batch's
+        return None, [_error("order_id", e)]
     if order_id is None:
         return None, [_MISSING_ID if given_id is None or given_id == "" else _BAD_ID]
     errors = []

@@ -6,7 +6,8 @@ read-only mode. Cell cleaning (``="…"``, leading tab, ¥) is the rules core's 
 records come out as the file holds them.
 
 Sizes are bounded so that one hostile cell cannot take the machine's memory: a CSV cell over
-``MAX_CELL_CHARS`` or a physical line over ``MAX_LINE_CHARS`` makes its record a bad record
+``MAX_CELL_CHARS``, a physical line over ``MAX_LINE_CHARS`` or a record (line breaks inside
+quotes) over ``MAX_RECORD_CHARS`` makes it a bad record
 (reported by line number, the rest read on); an xlsx cell over ``MAX_CELL_BYTES`` of XML text
 refuses the file before it is parsed, naming the cell.
 """
@@ -31,6 +32,7 @@ READ_BUFFER = 1 << 20
 # keeping one record's memory small. Named here so that a merchant's odd file can be allowed.
 MAX_CELL_CHARS = 1 << 20
 MAX_LINE_CHARS = 8 << 20
+MAX_RECORD_CHARS = 16 << 20
 MAX_CELL_BYTES = 1 << 20
 SCAN_CHUNK = 1 << 20
 # Tried in this order: UTF-8 first because GBK text is almost never valid UTF-8, while
@@ -78,15 +80,22 @@ class _LineTooLong(Exception):
     pass
 
 
+class _RecordTooLong(Exception):
+    pass
+
+
 class _Lines:
     """The text's physical lines, each at most ``MAX_LINE_CHARS`` long, counted, and kept until
-    their record has been yielded (for the verbatim copy). A longer line is skipped to its end
-    and raises ``_LineTooLong``; iteration can go on after it (the csv reader resets itself)."""
+    their record has been yielded (``forget``), for the verbatim copy. A longer line is skipped to
+    its end and raises ``_LineTooLong``; a record (quoted line breaks) growing past
+    ``MAX_RECORD_CHARS`` raises ``_RecordTooLong``. Iteration can go on after either (the csv
+    reader resets itself); the lines left of a too-long record are read as records of their own."""
 
     def __init__(self, text):
         self._readline = text.readline
         self.count = 0
         self.recorded = []
+        self._recorded_chars = 0
 
     def __iter__(self):
         return self
@@ -101,10 +110,18 @@ class _Lines:
                 rest = self._readline(MAX_LINE_CHARS)
                 if not rest or rest[-1] in "\r\n":
                     break
-            self.recorded.clear()
+            self.forget()
             raise _LineTooLong
+        self._recorded_chars += len(line)
+        if self._recorded_chars > MAX_RECORD_CHARS:
+            self.forget()
+            raise _RecordTooLong
         self.recorded.append(line)
         return line
+
+    def forget(self) -> None:
+        self.recorded.clear()
+        self._recorded_chars = 0
 
 
 class _ByteRange(io.RawIOBase):
@@ -167,8 +184,8 @@ class CsvExport:
             above = header_row_index(_first_records(path, text_encoding))
             self.preamble = [next(self._reader) for _ in range(above)]
             self.header = next(self._reader, None)
-            self._lines.recorded.clear()
-        except _LineTooLong:
+            self._lines.forget()
+        except (_LineTooLong, _RecordTooLong):
             self.close()
             raise UnreadableFile(path, f"表头行超过 {MAX_LINE_CHARS:,} 个字符，无法解析",
                                  f"the header line is over {MAX_LINE_CHARS:,} characters: it cannot be parsed") from None
@@ -187,14 +204,14 @@ class CsvExport:
         reader = self._reader
         offset = self._line_offset
         lines = self._lines
-        recorded = lines.recorded
+        forget = lines.forget
         while True:
             line = lines.count
             try:
                 for cells in reader:
                     if cells:
                         yield offset + line + 1, cells
-                    recorded.clear()
+                    forget()
                     line = lines.count
                 return
             except UnicodeDecodeError:
@@ -204,10 +221,13 @@ class CsvExport:
             except _LineTooLong:
                 reason = (f"这一行超过 {MAX_LINE_CHARS:,} 个字符，未读取 / the line is over {MAX_LINE_CHARS:,} "
                           "characters: not read")
+            except _RecordTooLong:
+                reason = (f"这条记录超过 {MAX_RECORD_CHARS:,} 个字符（引号内的换行），未读取 / the record is over "
+                          f"{MAX_RECORD_CHARS:,} characters (line breaks inside quotes): not read")
             except csv.Error as exc:
                 reason = (f"这一行无法按 CSV 读取（{_csv_problem(exc)}），未读取 / the record cannot be read as CSV "
                           f"({exc}): not read")
-            recorded.clear()
+            forget()
             yield offset + line + 1, BadRecord(reason)
 
     def record_text(self) -> str:
@@ -229,7 +249,7 @@ def _first_records(path: Path, encoding: str) -> list:
         with path.open(encoding=encoding, newline="", errors="strict") as f:
             lines = _Lines(f)  # bounded: a hostile first line is not read whole here either
             return list(itertools.islice(csv.reader(itertools.islice(lines, 64)), MAX_ROWS_ABOVE_HEADER + 1))
-    except (csv.Error, UnicodeDecodeError, OSError, _LineTooLong):
+    except (csv.Error, UnicodeDecodeError, OSError, _LineTooLong, _RecordTooLong):
         return []
 
 

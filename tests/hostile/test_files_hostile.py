@@ -388,3 +388,28 @@ def test_a_300_mb_line_that_breaks_the_encoding_is_located_in_bounded_memory(tmp
     result = run(source, "-o", tmp_path / "out.csv", memory_limit=256 << 20)
     assert_refused(result, str(source), "第 3 行", "line 3 is not utf-8")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["orders.csv"]
+
+
+def test_a_record_of_many_quoted_lines_over_the_limit_is_a_bad_row_not_all_memory(tmp_path):
+    from server.export_files.reader import MAX_CELL_CHARS, MAX_RECORD_CHARS
+
+    cell = '"' + ("x" * (MAX_CELL_CHARS // 4) + "\n") * 2 + '"'  # under the cell limit, with line breaks
+    fields = MAX_RECORD_CHARS // len(cell) + 2
+    source = tmp_path / "orders.csv"
+    with source.open("w", encoding="utf-8", newline="") as f:
+        f.write(",".join(HEADER) + "\r\n" + ",".join(GOOD[0]) + "\r\n")
+        f.write("235711131799," + ",".join([cell] * fields) + "\r\n")
+    result = run(source, "-o", tmp_path / "out.csv", memory_limit=ONE_GB)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert "第 3 行 line 3" in result.stderr and "16,777,216" in result.stderr
+    rows = read_csv(tmp_path / "out.csv")
+    assert rows[1][0] == GOOD[0][0] and column(rows, ERRORS)[0] == ""
+
+
+def test_an_overlong_order_id_is_that_rows_error_and_the_rest_are_annotated(tmp_path):
+    source = export(tmp_path / "orders.csv", [GOOD[0], ["9" * 600, "T恤", "2022-06-16 13:00:00", ""], GOOD[1]])
+    result = run(source, "-o", tmp_path / "out.csv")
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert "第 3 行 line 3: order_id" in result.stderr
+    errors = column(read_csv(tmp_path / "out.csv"), ERRORS)
+    assert errors[0] == errors[2] == "" and "order_id" in errors[1]
