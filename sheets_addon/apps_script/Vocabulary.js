@@ -1829,6 +1829,10 @@ var JDPG_VOCAB = (function () {
         "en": "Ship-by: cannot tell",
         "zh": "无法判断发货时效"
       },
+      "chart_title": {
+        "en": "Orders to ship due in the next 48 hours, by hour",
+        "zh": "未来 48 小时内到期的待发货订单（每小时）"
+      },
       "checking": {
         "en": "Checking…",
         "zh": "检查中…"
@@ -1936,6 +1940,10 @@ var JDPG_VOCAB = (function () {
       "options_link": {
         "en": "Options",
         "zh": "设置"
+      },
+      "overdue_short": {
+        "en": "Overdue",
+        "zh": "已超时"
       },
       "owed": {
         "en": "Owed",

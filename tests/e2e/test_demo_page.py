@@ -67,7 +67,7 @@ def test_the_demo_page_annotates_every_sample_order_with_the_extensions_badges(d
     assert "SHIP-SUBSIDY" in by_kind(late, "loss")["tip"] and "补贴活动" in by_kind(late, "loss")["tip"]
     # 2022-06-19 00:00:00 is no longer a 96 h day: 48 h.
     assert by_kind(orders["248736120454"], "ship-pending")["zh"] == "发货截止 06-21 00:00 · 剩 12.0 小时"
-    assert by_kind(orders["248736120453"], "ship-pending")["zh"] == "发货截止 06-22 23:59 · 剩 60.0 小时"
+    assert by_kind(orders["248736120453"], "ship-pending")["zh"] == "发货截止 06-22 23:59 · 剩 59.9 小时"
     assert by_kind(orders["248736120455"], "ship-at-risk")["zh"] == "即将超时 · 剩 3.0 小时（06-20 15:00 前发货）"
     assert by_kind(orders["248736120459"], "ship-overdue")["zh"] == "已超时 190.0 小时未发货（截止 06-12 14:00）"
     assert by_kind(orders["248736120460"], "ship-shown-differs")["zh"] == "京东显示截止 06-18 21:00 ≠ 规则 06-20 21:00"

@@ -131,6 +131,9 @@
     );
     bar = Sum.renderSummaryBar(bar, summary, { lang: c.lang });
     if (!bar.isConnected) summarySlot.replaceChildren(bar);
+    document.getElementById("chart-slot").replaceChildren(
+      window.JdpgDeadlineChart.render(document, reply.results, { asOf: reply.as_of, lang: c.lang, vocab: V }),
+    );
     const timing = {
       n: reply.results.length,
       ms: ms.toFixed(0),
