@@ -7,6 +7,7 @@ responses are built by the core and documented here (the API tests validate them
 from marshmallow import INCLUDE, Schema, ValidationError, fields, pre_load, validate
 
 from shared import InputError, parse_time
+from shared.annotate import DETAILS
 
 from .errors import ApiError
 from shared.fields import GROUP_MEMBERS, GROUPS, TOP_LEVEL
@@ -16,6 +17,8 @@ from shared.vocabulary import FLAG_GROUPS
 
 MONEY_DOC = {"description": "Yuan: a string or a number, e.g. \"129.00\" or 129.5",
              "oneOf": [{"type": "string"}, {"type": "number"}]}
+WORDS_DOC = ("With options.detail lean, instead of message/message_en: {code, params?}, the template "
+             "messages.<code> of the vocabulary (GET /api/v1/vocabulary) and its parameters (see docs/interfaces.md).")
 TIME_DOC = {"description": "ISO 8601, or the JD export form 2022-06-01 10:15:00 (Beijing time without an offset)",
             "type": "string"}
 
@@ -103,6 +106,11 @@ class OptionsSchema(Schema):
     families = fields.List(fields.String(validate=validate.OneOf(FAMILIES)), validate=validate.Length(min=1),
                            metadata={"description": "Rule families to run (default all); the summary then adds "
                                                     "totals per family (`summary.families`)."})
+    detail = fields.String(validate=validate.OneOf(DETAILS), metadata={
+        "description": "`full` (default): every flag, money item and skip reason with its `message` and "
+                       "`message_en`. `lean`: each carries its `words` (a message code and parameters) instead, "
+                       "for the client to render from the vocabulary; nothing else differs. Rows always "
+                       "hold sentences (their explanation column)."})
 
 
 class AnnotateRequestSchema(Schema):
@@ -163,8 +171,9 @@ class FlagSchema(Schema):
     rule = fields.String(required=True)
     group = fields.String(validate=validate.OneOf(FLAG_GROUPS),
                           metadata={"description": "Which badge shows it: ship, promise, money, deadline or own."})
-    message = fields.String(required=True)
-    message_en = fields.String(required=True)
+    message = fields.String(metadata={"description": "With options.detail full (the default)."})
+    message_en = fields.String(metadata={"description": "With options.detail full (the default)."})
+    words = fields.Dict(metadata={"description": WORDS_DOC})
     facts = fields.Dict()
 
 
@@ -176,6 +185,7 @@ class MoneyItemSchema(Schema):
     status = fields.String(validate=validate.OneOf(("owed", "if_claimed")))
     message = fields.String()
     message_en = fields.String()
+    words = fields.Dict(metadata={"description": WORDS_DOC})
     facts = fields.Dict()
 
 
@@ -206,6 +216,7 @@ class ShipSchema(Schema):
 class SkipSchema(Schema):
     message = fields.String()
     message_en = fields.String()
+    words = fields.Dict(metadata={"description": WORDS_DOC})
     missing = fields.List(fields.String())
 
 

@@ -34,6 +34,8 @@ def _options(data) -> dict:
         out["at_risk_hours"] = hours
     if options.get("families"):
         out["families"] = tuple(f for f in FAMILIES if f in options["families"])
+    if options.get("detail"):
+        out["detail"] = options["detail"]
     return out
 
 
@@ -58,8 +60,10 @@ def annotate_rows(data) -> dict:
     check_batch(len(rows))
     as_of = data.get("as_of") or now()
     try:
+        options = _options(data)
+        options.pop("detail", None)  # rows write the sentences themselves (their explanation column)
         annotator = RowAnnotator(data["header"], engine=engine(), as_of=as_of, defaults=data.get("defaults"),
-                                 column_map=data.get("column_map"), options=_options(data))
+                                 column_map=data.get("column_map"), options=options)
     except UnmappableHeader as e:
         raise ApiError(422, "unmapped_header", e.message, e.message_en,
                        {"missing": e.missing, "header": [clip(h) for h in data["header"]]}) from None

@@ -15,7 +15,7 @@ VOCABULARY_FILE = Path(__file__).parent / "data" / "vocabulary.toml"
 FLAG_GROUPS = ("ship", "promise", "money", "deadline", "own")
 TONES = ("ok", "risk", "late", "muted", "info", "owed")
 _SECTIONS = ("prefix", "families", "severities", "rules", "flags", "ship_status", "row_status", "deadlines",
-             "columns", "facts", "values", "order_status", "ui")
+             "columns", "facts", "values", "order_status", "ui", "messages", "phrases")
 
 
 def _check(path, data: dict) -> dict:
@@ -27,7 +27,7 @@ def _check(path, data: dict) -> dict:
                         ("rules", ("title", "title_en", "short", "short_en")), ("flags", ("zh", "en", "group")),
                         ("ship_status", ("zh", "en", "badge", "badge_en", "tone", "row")),
                         ("row_status", ("zh", "en")), ("deadlines", ("zh", "en", "rule")), ("facts", ("zh", "en")),
-                        ("ui", ("zh", "en"))):
+                        ("ui", ("zh", "en")), ("messages", ("zh", "en"))):
         for name, entry in data[table].items():
             for key in keys:
                 if not isinstance(entry.get(key), str):
