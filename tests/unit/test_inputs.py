@@ -42,7 +42,8 @@ def test_a_bad_value_is_named_and_skips_only_the_rules_that_need_it(annotate, or
 def test_an_order_without_a_readable_id_gets_errors_and_nothing_else(engine):
     results, _ = annotate_batch(engine, [{"order_id": "", "paid_at": "2022-06-10 10:00:00"},
                                          {"order_id": {"a": 1}, "paid_at": "2022-06-10 10:00:00"},
-                                         {"order_id": True}], as_of=parse_time("2022-06-20 12:00:00"))
+                                         {"order_id": True}, {"order_id": "9" * 600}],
+                                as_of=parse_time("2022-06-20 12:00:00"))
     for result in results:
         assert [e["field"] for e in result["errors"]] == ["order_id"] and result["order_id"] is None
         assert result["ship"] is None and result["flags"] == [] and result["compensation"]["total"] == "0.00"
