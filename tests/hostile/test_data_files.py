@@ -124,3 +124,17 @@ def test_the_server_refuses_to_start_in_one_line(tmp_path, env):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert next(iter(env)) in lines[0] or "red_envelope.cap" in lines[0]
+
+
+@pytest.mark.parametrize("env", [
+    pytest.param({"JDPG_RATE_LIMIT": "lots"}, id="gunicorn-rate_limit-lots"),
+    pytest.param({"JDPG_AT_RISK_HOURS": "1e308"}, id="gunicorn-at_risk_hours-huge"),
+])
+def test_gunicorn_with_a_hostile_setting_stops_with_one_line_of_ours_and_no_traceback(env):
+    result = subprocess.run([sys.executable, "-m", "gunicorn", "-w", "1", "-b", "127.0.0.1:0", "server.wsgi:app"],
+                            capture_output=True, text=True, timeout=60, cwd=ROOT,
+                            env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), **env})
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    ours = [line for line in result.stderr.splitlines() if "not started" in line]
+    assert len(ours) == 1 and next(iter(env)) in ours[0], result.stderr
