@@ -100,11 +100,8 @@ def _pair(code: str) -> tuple[str, str]:
     return pair
 
 
-def _once(value: dict, render) -> tuple[str, str]:
-    """``render(value)``, kept when ``value`` is fixed."""
-    memo = _FIXED.get(id(value))
-    if memo is None or memo[0] is not value:
-        return render(value)
+def _fixed(value: dict, memo: tuple, render) -> tuple[str, str]:
+    """``render(value)`` of fixed words (``memo`` their entry), rendered once."""
     if memo[1] is None:
         memo = _FIXED[id(value)] = (value, render(value))
     return memo[1]
@@ -114,13 +111,16 @@ def _both(value) -> tuple[str, str]:
     """A parameter's text in both languages."""
     if type(value) is str:
         return value, value
-    return _once(value, _param)
+    memo = _FIXED.get(id(value))
+    if memo is not None and memo[0] is value:
+        return _fixed(value, memo, _param)
+    return _param(value)
 
 
 def _param(value: dict) -> tuple[str, str]:
     path = value.get("phrase")
     if path is not None:
-        return _filled(_pair(path), value.get("params"))
+        return _filled(path, value.get("params"))
     items = value.get("list")
     if items is not None:
         sep_zh, sep_en = _pair(value["sep"])
@@ -129,28 +129,33 @@ def _param(value: dict) -> tuple[str, str]:
     return value["zh"], value["en"]
 
 
-def _filled(pair: tuple[str, str], params) -> tuple[str, str]:
-    zh, en = pair
+def _filled(code: str, params) -> tuple[str, str]:
+    """The template at ``code`` filled from ``params``, in both languages."""
     if not params:
-        return pair
+        return _pair(code)
     for value in params.values():
         if type(value) is not str:
             break
     else:  # text only, the same in both languages: one mapping for both
+        zh, en = _pair(code)
         return zh.format_map(params), en.format_map(params)
     zh_values, en_values = {}, {}
     for name, value in params.items():
         zh_values[name], en_values[name] = _both(value)
+    zh, en = _pair(code)
     return zh.format_map(zh_values), en.format_map(en_values)
 
 
 def sentences(words: dict) -> tuple[str, str]:
     """``(message, message_en)`` of ``words``, both languages rendered in one pass."""
-    return _once(words, _sentences)
+    memo = _FIXED.get(id(words))
+    if memo is not None and memo[0] is words:
+        return _fixed(words, memo, _sentences)
+    return _sentences(words)
 
 
 def _sentences(words: dict) -> tuple[str, str]:
-    return _filled(_pair(words["code"]), words.get("params"))
+    return _filled(words["code"], words.get("params"))
 
 
 def render(words: dict, lang: str) -> str:
