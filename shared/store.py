@@ -11,6 +11,7 @@ from decimal import ROUND_FLOOR, Decimal
 
 from .beijing_time import after, elapsed, hours, iso
 from .errors import InputError, InvalidNumber
+from .messages import bilingual, listed, phrase, say, sentences
 from .money import to_money
 from .order_input import parse_bool, parse_int, parse_platform
 
@@ -49,7 +50,9 @@ _PRODUCT = {"sku": str, "group_price": to_money, "lowest_15d_price": to_money, "
 _GRADE_EXEMPT_KINDS = frozenset({"virtual", "service", "second_hand"})
 
 
-def _metric(rule, metric, status, reason, reason_en, value=None, target=None, condition=None, period=None, **facts):
+def _metric(rule, metric, status, said, value=None, target=None, condition=None, period=None, **facts):
+    """A metric; ``said`` is the words of its reason (``shared.messages.say``)."""
+    reason, reason_en = sentences(said)
     return {"rule": rule, "metric": metric, "value": value, "target": target, "condition": condition,
             "status": status, "period": period, "reason": reason, "reason_en": reason_en, "facts": facts}
 
@@ -104,21 +107,22 @@ def pickup_rate(engine, orders, facts, *, as_of, period) -> dict:
     if decided == 0:
         given = facts.get("pickup_rate")
         if given is None:
-            return _metric("SHIP-PICKUP-RATE", "pickup_rate_48h", "unknown", "无已可判定的订单，无法计算 48 小时揽件率",
-                           "no decided orders: the 48-hour pickup rate is unknown", None, str(target), condition, period)
+            return _metric("SHIP-PICKUP-RATE", "pickup_rate_48h", "unknown", say("store_pickup_rate_unknown"),
+                           None, str(target), condition, period)
         part, whole = given, 1
     else:
         part, whole = picked, decided
     # part / whole against the target without dividing: 1,808 of 2,009 (89.995 %) is below 90 %.
     if part < target * whole:
-        status, zh, en = "failing", "低于 90%，无法提报活动", "below target: cannot register for activities"
+        status = "failing"
     elif part < (target + margin) * whole:
-        status, zh, en = "at_risk", "接近 90% 底线", "close to the floor"
+        status = "at_risk"
     else:
-        status, zh, en = "ok", "达标", "meets the target"
+        status = "ok"
     value = (Decimal(part) / Decimal(whole)).quantize(_RATE_PLACES, ROUND_FLOOR)
-    return _metric("SHIP-PICKUP-RATE", "pickup_rate_48h", status, f"48 小时揽件率 {value:.2%}：{zh}",
-                   f"48-hour pickup rate {value:.2%}: {en}", str(value), str(target), condition, period,
+    return _metric("SHIP-PICKUP-RATE", "pickup_rate_48h", status,
+                   say("store_pickup_rate", rate=f"{value:.2%}", verdict=phrase("pickup_rate." + status)),
+                   str(value), str(target), condition, period,
                    picked_within_48h=picked, decided_orders=decided, undetermined_orders=undetermined)
 
 
@@ -138,8 +142,8 @@ def daily_risk(engine, orders, facts, *, as_of, period) -> list:
         section = campaign.section("daily_risk") if campaign else None
         day_period = {"start": f"{day}T00:00:00+08:00", "end": f"{day}T23:59:59+08:00"}
         if section is None:
-            metrics.append(_metric("SHIP-DAILY-RISK", "daily_risk", "unknown", f"{day} 不在设有日监控阈值的活动内",
-                                   f"{day} is in no campaign with daily-watch thresholds", len(day_orders), None, None, day_period))
+            metrics.append(_metric("SHIP-DAILY-RISK", "daily_risk", "unknown", say("store_daily_unwatched", day=f"{day}"),
+                                   len(day_orders), None, None, day_period))
             continue
         late = shipped = aged = 0
         for order in day_orders:
@@ -157,18 +161,16 @@ def daily_risk(engine, orders, facts, *, as_of, period) -> list:
         slow = aged > 0 and shipped < section.get("slow_progress_share", 0) * aged
         scenes = []
         if count >= section.get("very_high_orders", 10**9):
-            scenes.append(("当日单量极高", "very high daily volume"))
+            scenes.append(phrase("daily_scene.very_high_orders"))
         if count >= section.get("high_orders", 10**9) and slow:
-            scenes.append(("日单量较高且发货进度慢", "high volume with slow shipping"))
+            scenes.append(phrase("daily_scene.high_orders_slow"))
         if late >= section.get("very_many_late_orders", 10**9):
-            scenes.append(("延迟发货单量极高", "very many late orders"))
+            scenes.append(phrase("daily_scene.very_many_late_orders"))
         status = "failing" if scenes else "ok"
-        zh = "；".join(z for z, _ in scenes) or "未触发监控场景"
-        en = "; ".join(e for _, e in scenes) or "no watch scene triggered"
-        metrics.append(_metric("SHIP-DAILY-RISK", "daily_risk", status,
-                               f"{day}：{count} 单，延迟 {late} 单：{zh}" + ("（可能限制营销、下架、屏蔽店铺、冻结钱包）" if scenes else ""),
-                               f"{day}: {count} orders, {late} late: {en}" + (" (marketing limits, delisting, store block, wallet freeze possible)" if scenes else ""),
-                               count, section.get("very_high_orders"), f"< {section.get('very_high_orders')} orders/day", day_period,
+        counts = {"day": f"{day}", "orders": f"{count}", "late": f"{late}"}
+        said = say("store_daily_risk", **counts, scenes=listed(scenes, "semicolon")) if scenes else \
+            say("store_daily_quiet", **counts)
+        metrics.append(_metric("SHIP-DAILY-RISK", "daily_risk", status, said, count, section.get("very_high_orders"), f"< {section.get('very_high_orders')} orders/day", day_period,
                                late_orders=late, shipped_share=None if share is None else str(share), campaign=campaign.id))
     return metrics
 
@@ -184,26 +186,22 @@ def admission(engine, facts, rate_metric) -> list:
         if facts.get("quality_grade") == blocked_grade and not graded:
             bad = ["store"]
         out.append(_metric("ADMISSION-618", "quality_grade", "failing" if bad else "ok",
-                           f"商品质量指数 {blocked_grade} 级不可报名：{', '.join(bad)}" if bad else "商品质量指数均高于 D 级",
-                           f"Quality index grade {blocked_grade} cannot register: {', '.join(bad)}" if bad else "no product at grade D",
-                           len(bad), 0, f"no grade {blocked_grade}", blocked=bad))
+                           say("store_quality_blocked", grade=f"{blocked_grade}", blocked=", ".join(bad)) if bad
+                           else say("store_quality_ok"), len(bad), 0, f"no grade {blocked_grade}", blocked=bad))
     else:
-        out.append(_metric("ADMISSION-618", "quality_grade", "unknown", "未提供商品质量指数", "no quality grades given"))
+        out.append(_metric("ADMISSION-618", "quality_grade", "unknown", say("store_quality_unknown")))
     restricted = facts.get("violation_restricted")
     out.append(_metric("ADMISSION-618", "violation_points",
                        "unknown" if restricted is None else ("failing" if restricted else "ok"),
-                       {None: "未提供违规积分状态", True: "违规或处于限制期，不可报名", False: "无违规限制"}[restricted],
-                       {None: "violation status not given", True: "violating or restricted: cannot register",
-                        False: "no violation restriction"}[restricted], restricted, False, "not restricted"))
+                       say({None: "store_violation_unknown", True: "store_violation_restricted",
+                            False: "store_violation_none"}[restricted]), restricted, False, "not restricted"))
     platform = facts.get("platform", "jd")
     if platform in params.admission_dropship_platforms:
         drop = facts.get("dropshipping")
         out.append(_metric("ADMISSION-618", "dropshipping", "unknown" if drop is None else ("failing" if drop else "ok"),
-                           {None: "未提供是否一件代发", True: "一件代发商家不可报名", False: "非一件代发"}[drop],
-                           {None: "dropshipping not given", True: "one-piece dropshipping merchants cannot register",
-                            False: "not dropshipping"}[drop], drop, False, "no dropshipping"))
-    out.append(_metric("ADMISSION-618", "pickup_rate_48h", rate_metric["status"], rate_metric["reason"], rate_metric["reason_en"],
-                       rate_metric["value"], rate_metric["target"], rate_metric["condition"], rate_metric["period"]))
+                           say({None: "store_dropshipping_unknown", True: "store_dropshipping",
+                                False: "store_dropshipping_none"}[drop]), drop, False, "no dropshipping"))
+    out.append({**rate_metric, "rule": "ADMISSION-618", "facts": {}})  # the pickup rate, as admission needs it
     return out
 
 
@@ -216,72 +214,69 @@ def red_envelope_entry(engine, facts) -> list:
         price = product["group_price"]
         problems = []
         if not params.entry_min_price < price <= params.entry_max_price:
-            problems.append((f"拼购价 ¥{price} 不在 ¥{params.entry_min_price}–¥{params.entry_max_price} 之间",
-                             f"group price ¥{price} outside ¥{params.entry_min_price}–¥{params.entry_max_price}"))
+            problems.append(phrase("entry.price_range", price=f"{price}", low=f"{params.entry_min_price}",
+                                   high=f"{params.entry_max_price}"))
         if product.get("lowest_15d_price") is not None and price > product["lowest_15d_price"]:
-            problems.append((f"高于 15 日最低价 ¥{product['lowest_15d_price']}", f"above the 15-day low ¥{product['lowest_15d_price']}"))
+            problems.append(phrase("entry.above_15d_low", low=f"{product['lowest_15d_price']}"))
         if product.get("virtual"):
-            problems.append(("虚拟商品不可报名", "virtual goods excluded"))
+            problems.append(phrase("entry.virtual"))
         if product.get("in_subsidy_activity"):
-            problems.append(("已参与平台补贴活动", "already in a platform subsidy activity"))
+            problems.append(phrase("entry.in_subsidy_activity"))
         units = product.get("units_sold_90d")
         if units is not None and units <= params.entry_min_units_90d:
-            problems.append((f"90 天销量 {units} 件，需大于 {params.entry_min_units_90d}", f"{units} sold in 90 days, needs more than {params.entry_min_units_90d}"))
+            problems.append(phrase("entry.few_units", units=f"{units}", minimum=f"{params.entry_min_units_90d}"))
         sku = product.get("sku", "?")
         out.append(_metric("RED-ENVELOPE-ENTRY", f"product:{sku}", "failing" if problems else "ok",
-                           "；".join(z for z, _ in problems) or f"{sku} 符合满3免3报名条件",
-                           "; ".join(e for _, e in problems) or f"{sku} meets the entry rules", str(price),
+                           say("store_entry_problems", problems=listed(problems, "semicolon")) if problems
+                           else say("store_entry_ok", sku=sku), str(price),
                            f"{params.entry_min_price}–{params.entry_max_price}", f"{params.entry_min_price} < price <= {params.entry_max_price}"))
-    checks = (("wind_vane_percentile", lambda v: v <= params.entry_max_wind_vane_percentile, f"<= {params.entry_max_wind_vane_percentile}",
-               "店铺风向标需在前 80%", "store must rank in the top 80 % of 风向标"),
-              ("risk_tag", lambda v: not v, "no risk tag", "命中风险标签不可报名", "a risk tag blocks entry"),
+    checks = (("wind_vane_percentile", lambda v: v <= params.entry_max_wind_vane_percentile,
+               f"<= {params.entry_max_wind_vane_percentile}", phrase("entry_check.wind_vane_percentile")),
+              ("risk_tag", lambda v: not v, "no risk tag", phrase("entry_check.risk_tag")),
               ("deposit_paid", lambda v: v >= params.entry_deposit, f">= {params.entry_deposit}",
-               f"需缴纳 A 级活动保证金 ¥{params.entry_deposit}", f"A-level activity deposit of ¥{params.entry_deposit} required"))
-    for name, ok, condition, zh, en in checks:
+               phrase("entry_check.deposit_paid", deposit=f"{params.entry_deposit}")))
+    for name, ok, condition, check in checks:
         if name in facts:
             value = facts[name]
             good = ok(value)
-            out.append(_metric("RED-ENVELOPE-ENTRY", name, "ok" if good else "failing", zh + ("：达标" if good else "：未达标"),
-                               en + (": met" if good else ": not met"), str(value), None, condition))
+            out.append(_metric("RED-ENVELOPE-ENTRY", name, "ok" if good else "failing",
+                               say("store_check_met" if good else "store_check_not_met", check=check),
+                               str(value), None, condition))
     return out
 
 
 def services(engine, facts, campaign) -> list:
     out = []
     required = campaign.section("requirements") if campaign else None
-    for key, rule, zh, en in (("freight_insurance", "FREIGHT-INSURANCE", "运费险", "return-freight insurance"),
-                              ("lightning_refund", "LIGHTNING-REFUND", "闪电退款", "lightning refund")):
+    for key, rule in (("freight_insurance", "FREIGHT-INSURANCE"), ("lightning_refund", "LIGHTNING-REFUND")):
         if not required or not required.get(key):
             continue
         enabled = facts.get(key)
+        service = phrase("service." + key)
         if facts.get("category_exempt"):
-            status, rz, re_ = "ok", f"类目豁免，无需开通{zh}", f"category exempt from {en}"
+            status, said = "ok", say("store_service_exempt", service=service)
         elif enabled is None:
-            status, rz, re_ = "unknown", f"未提供是否开通{zh}", f"{en} status not given"
+            status, said = "unknown", say("store_service_unknown", service=service)
         else:
             status = "ok" if enabled else "failing"
-            rz = f"{campaign.title} 活动期间须开通{zh}：{'已开通' if enabled else '未开通'}"
-            re_ = f"{campaign.title_en} requires {en}: {'enabled' if enabled else 'not enabled'}"
-        out.append(_metric(rule, key, status, rz, re_, enabled, True, "enabled",
+            said = say("store_service", campaign=bilingual(campaign.title, campaign.title_en), service=service,
+                       state=phrase("service_state." + ("enabled" if enabled else "not_enabled")))
+        out.append(_metric(rule, key, status, said, enabled, True, "enabled",
                            {"start": iso(campaign.start), "end": iso(campaign.end)}, campaign=campaign.id))
     if "category_in_pickup_scope" in facts or ("freight_insurance" in facts and "lightning_refund" in facts):
         shown = bool(facts.get("freight_insurance") and facts.get("lightning_refund") and facts.get("category_in_pickup_scope"))
         out.append(_metric("FREE-PICKUP-RETURN", "free_pickup_label", "ok" if shown else "at_risk",
-                           "展示“免费上门取退”标签" if shown else "不展示“免费上门取退”标签：需开通运费险、闪电退款且类目在上门取件范围",
-                           "the free-pickup-return label shows" if shown else
-                           "no free-pickup-return label: needs freight insurance, lightning refund and a pickup-scope category",
+                           say("store_free_pickup_label" if shown else "store_free_pickup_no_label"),
                            shown, True, "freight insurance + lightning refund + pickup scope"))
     if facts.get("late_guarantee"):
         missing = facts.get("products_without_promise_template")
         if missing is None:
-            out.append(_metric("LATE-GUARANTEE", "promise_templates", "unknown", "未提供未绑定 Promise 时效模板的商品数",
-                               "count of products without a Promise template not given", None, 0, "== 0"))
+            out.append(_metric("LATE-GUARANTEE", "promise_templates", "unknown", say("store_promise_templates_unknown"),
+                               None, 0, "== 0"))
         else:
             out.append(_metric("LATE-GUARANTEE", "promise_templates", "ok" if missing == 0 else "failing",
-                               "在售商品均已绑定 Promise 时效模板" if missing == 0 else f"{missing} 个在售商品未绑定 Promise 时效模板（晚必赔要求）",
-                               "every product on sale has a Promise template" if missing == 0 else
-                               f"{missing} products on sale have no Promise template (late guarantee requires one)",
-                               missing, 0, "== 0"))
+                               say("store_promise_templates_all") if missing == 0
+                               else say("store_promise_templates_missing", count=f"{missing}"), missing, 0, "== 0"))
     return out
 
 

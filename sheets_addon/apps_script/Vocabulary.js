@@ -1200,6 +1200,110 @@ var JDPG_VOCAB = (function () {
         "en": "{names} could not be read (see errors); {rule} not evaluated",
         "zh": "{names} 的值无法读取（见错误），未判断{rule}"
       },
+      "store_check_met": {
+        "en": "{check}: met",
+        "zh": "{check}：达标"
+      },
+      "store_check_not_met": {
+        "en": "{check}: not met",
+        "zh": "{check}：未达标"
+      },
+      "store_daily_quiet": {
+        "en": "{day}: {orders} orders, {late} late: no watch scene triggered",
+        "zh": "{day}：{orders} 单，延迟 {late} 单：未触发监控场景"
+      },
+      "store_daily_risk": {
+        "en": "{day}: {orders} orders, {late} late: {scenes} (marketing limits, delisting, store block, wallet freeze possible)",
+        "zh": "{day}：{orders} 单，延迟 {late} 单：{scenes}（可能限制营销、下架、屏蔽店铺、冻结钱包）"
+      },
+      "store_daily_unwatched": {
+        "en": "{day} is in no campaign with daily-watch thresholds",
+        "zh": "{day} 不在设有日监控阈值的活动内"
+      },
+      "store_dropshipping": {
+        "en": "one-piece dropshipping merchants cannot register",
+        "zh": "一件代发商家不可报名"
+      },
+      "store_dropshipping_none": {
+        "en": "not dropshipping",
+        "zh": "非一件代发"
+      },
+      "store_dropshipping_unknown": {
+        "en": "dropshipping not given",
+        "zh": "未提供是否一件代发"
+      },
+      "store_entry_ok": {
+        "en": "{sku} meets the entry rules",
+        "zh": "{sku} 符合满3免3报名条件"
+      },
+      "store_entry_problems": {
+        "en": "{problems}",
+        "zh": "{problems}"
+      },
+      "store_free_pickup_label": {
+        "en": "the free-pickup-return label shows",
+        "zh": "展示“免费上门取退”标签"
+      },
+      "store_free_pickup_no_label": {
+        "en": "no free-pickup-return label: needs freight insurance, lightning refund and a pickup-scope category",
+        "zh": "不展示“免费上门取退”标签：需开通运费险、闪电退款且类目在上门取件范围"
+      },
+      "store_pickup_rate": {
+        "en": "48-hour pickup rate {rate}: {verdict}",
+        "zh": "48 小时揽件率 {rate}：{verdict}"
+      },
+      "store_pickup_rate_unknown": {
+        "en": "no decided orders: the 48-hour pickup rate is unknown",
+        "zh": "无已可判定的订单，无法计算 48 小时揽件率"
+      },
+      "store_promise_templates_all": {
+        "en": "every product on sale has a Promise template",
+        "zh": "在售商品均已绑定 Promise 时效模板"
+      },
+      "store_promise_templates_missing": {
+        "en": "{count} products on sale have no Promise template (late guarantee requires one)",
+        "zh": "{count} 个在售商品未绑定 Promise 时效模板（晚必赔要求）"
+      },
+      "store_promise_templates_unknown": {
+        "en": "count of products without a Promise template not given",
+        "zh": "未提供未绑定 Promise 时效模板的商品数"
+      },
+      "store_quality_blocked": {
+        "en": "Quality index grade {grade} cannot register: {blocked}",
+        "zh": "商品质量指数 {grade} 级不可报名：{blocked}"
+      },
+      "store_quality_ok": {
+        "en": "no product at grade D",
+        "zh": "商品质量指数均高于 D 级"
+      },
+      "store_quality_unknown": {
+        "en": "no quality grades given",
+        "zh": "未提供商品质量指数"
+      },
+      "store_service": {
+        "en": "{campaign} requires {service}: {state}",
+        "zh": "{campaign} 活动期间须开通{service}：{state}"
+      },
+      "store_service_exempt": {
+        "en": "category exempt from {service}",
+        "zh": "类目豁免，无需开通{service}"
+      },
+      "store_service_unknown": {
+        "en": "{service} status not given",
+        "zh": "未提供是否开通{service}"
+      },
+      "store_violation_none": {
+        "en": "no violation restriction",
+        "zh": "无违规限制"
+      },
+      "store_violation_restricted": {
+        "en": "violating or restricted: cannot register",
+        "zh": "违规或处于限制期，不可报名"
+      },
+      "store_violation_unknown": {
+        "en": "violation status not given",
+        "zh": "未提供违规积分状态"
+      },
       "subsidy_forfeited_capped": {
         "en": "Late-shipped order in {activity}: no platform subsidy; ¥{lost} lost (the subsidy cap of ¥{cap})",
         "zh": "延迟发货订单平台不予补贴（{activity}），损失补贴 ¥{lost}（补贴上限 ¥{cap}）"
@@ -1355,6 +1459,20 @@ var JDPG_VOCAB = (function () {
           "zh": "按非活动期平台默认规则判断"
         }
       },
+      "daily_scene": {
+        "high_orders_slow": {
+          "en": "high volume with slow shipping",
+          "zh": "日单量较高且发货进度慢"
+        },
+        "very_high_orders": {
+          "en": "very high daily volume",
+          "zh": "当日单量极高"
+        },
+        "very_many_late_orders": {
+          "en": "very many late orders",
+          "zh": "延迟发货单量极高"
+        }
+      },
       "delay_report": {
         "delay_report_delayed_to": {
           "en": "delay time",
@@ -1383,6 +1501,42 @@ var JDPG_VOCAB = (function () {
           "zh": "{n} 分钟"
         }
       },
+      "entry": {
+        "above_15d_low": {
+          "en": "above the 15-day low ¥{low}",
+          "zh": "高于 15 日最低价 ¥{low}"
+        },
+        "few_units": {
+          "en": "{units} sold in 90 days, needs more than {minimum}",
+          "zh": "90 天销量 {units} 件，需大于 {minimum}"
+        },
+        "in_subsidy_activity": {
+          "en": "already in a platform subsidy activity",
+          "zh": "已参与平台补贴活动"
+        },
+        "price_range": {
+          "en": "group price ¥{price} outside ¥{low}–¥{high}",
+          "zh": "拼购价 ¥{price} 不在 ¥{low}–¥{high} 之间"
+        },
+        "virtual": {
+          "en": "virtual goods excluded",
+          "zh": "虚拟商品不可报名"
+        }
+      },
+      "entry_check": {
+        "deposit_paid": {
+          "en": "A-level activity deposit of ¥{deposit} required",
+          "zh": "需缴纳 A 级活动保证金 ¥{deposit}"
+        },
+        "risk_tag": {
+          "en": "a risk tag blocks entry",
+          "zh": "命中风险标签不可报名"
+        },
+        "wind_vane_percentile": {
+          "en": "store must rank in the top 80 % of 风向标",
+          "zh": "店铺风向标需在前 80%"
+        }
+      },
       "lightning": {
         "pickup": {
           "en": "booked a pickup",
@@ -1391,6 +1545,20 @@ var JDPG_VOCAB = (function () {
         "waybill": {
           "en": "uploaded a waybill",
           "zh": "上传运单"
+        }
+      },
+      "pickup_rate": {
+        "at_risk": {
+          "en": "close to the floor",
+          "zh": "接近 90% 底线"
+        },
+        "failing": {
+          "en": "below target: cannot register for activities",
+          "zh": "低于 90%，无法提报活动"
+        },
+        "ok": {
+          "en": "meets the target",
+          "zh": "达标"
         }
       },
       "price_match": {
@@ -1447,6 +1615,26 @@ var JDPG_VOCAB = (function () {
         "semicolon": {
           "en": "; ",
           "zh": "；"
+        }
+      },
+      "service": {
+        "freight_insurance": {
+          "en": "return-freight insurance",
+          "zh": "运费险"
+        },
+        "lightning_refund": {
+          "en": "lightning refund",
+          "zh": "闪电退款"
+        }
+      },
+      "service_state": {
+        "enabled": {
+          "en": "enabled",
+          "zh": "已开通"
+        },
+        "not_enabled": {
+          "en": "not enabled",
+          "zh": "未开通"
         }
       },
       "ship_via": {

@@ -16,7 +16,9 @@ import pytest
 
 from shared import messages, parse_time
 from shared.annotate import annotate_batch
+from shared.order_input import parse_order
 from shared.rules import context
+from shared.store import evaluate_store
 from shared.vocabulary import VOCAB
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -444,3 +446,63 @@ def test_the_javascript_fixture_is_current(engine):
         FIXTURE.parent.mkdir(parents=True, exist_ok=True)
         FIXTURE.write_text(expected, encoding="utf-8")
     assert FIXTURE.read_text(encoding="utf-8") == expected, "run with JDPG_WRITE_FIXTURES=1 to rewrite the fixture"
+
+
+# Store reports' reasons come from the same templates (messages.store_*), as contract v1 wrote them.
+STORES = [
+    {"platform": "jd_international", "campaign": "jd_intl_618_2022", "quality_grade": "B", "violation_restricted": False,
+     "freight_insurance": True, "lightning_refund": True, "category_in_pickup_scope": True, "category_exempt": True,
+     "late_guarantee": True, "products_without_promise_template": 0},
+    {"platform": "jd_international", "campaign": "jd_intl_618_2022", "late_guarantee": True, "dropshipping": False,
+     "products": [{"sku": "A1", "group_price": "9.90", "units_sold_90d": 50}]},
+]
+STORE_REASONS = [
+    [
+        ('pickup_rate_48h', '48 小时揽件率 100.00%：达标', '48-hour pickup rate 100.00%: meets the target'),
+        ('daily_risk', '2022-06-10 不在设有日监控阈值的活动内', '2022-06-10 is in no campaign with daily-watch thresholds'),
+        ('quality_grade', '商品质量指数均高于 D 级', 'no product at grade D'),
+        ('violation_points', '无违规限制', 'no violation restriction'),
+        ('pickup_rate_48h', '48 小时揽件率 100.00%：达标', '48-hour pickup rate 100.00%: meets the target'),
+        ('freight_insurance', '类目豁免，无需开通运费险', 'category exempt from return-freight insurance'),
+        ('lightning_refund', '类目豁免，无需开通闪电退款', 'category exempt from lightning refund'),
+        ('free_pickup_label', '展示“免费上门取退”标签', 'the free-pickup-return label shows'),
+        ('promise_templates', '在售商品均已绑定 Promise 时效模板', 'every product on sale has a Promise template'),
+    ],
+    [
+        ('pickup_rate_48h', '48 小时揽件率 100.00%：达标', '48-hour pickup rate 100.00%: meets the target'),
+        ('daily_risk', '2022-06-10 不在设有日监控阈值的活动内', '2022-06-10 is in no campaign with daily-watch thresholds'),
+        ('quality_grade', '未提供商品质量指数', 'no quality grades given'),
+        ('violation_points', '未提供违规积分状态', 'violation status not given'),
+        ('pickup_rate_48h', '48 小时揽件率 100.00%：达标', '48-hour pickup rate 100.00%: meets the target'),
+        ('product:A1', 'A1 符合满3免3报名条件', 'A1 meets the entry rules'),
+        ('freight_insurance', '未提供是否开通运费险', 'return-freight insurance status not given'),
+        ('lightning_refund', '未提供是否开通闪电退款', 'lightning refund status not given'),
+        ('promise_templates', '未提供未绑定 Promise 时效模板的商品数', 'count of products without a Promise template not given'),
+    ],
+]
+
+
+def test_store_reasons_are_those_of_contract_v1(engine):
+    order, _ = parse_order({"order_id": "1", "platform": "jd_international", "paid_at": "2022-06-10 10:00:00",
+                            "picked_up_at": "2022-06-11 10:00:00"})
+    for store, expected in zip(STORES, STORE_REASONS, strict=True):
+        report = evaluate_store(engine, store, [order], as_of=parse_time(AS_OF))
+        assert [(m["metric"], m["reason"], m["reason_en"]) for m in report["metrics"]] == expected
+
+
+def test_every_code_the_core_says_has_a_template():
+    """Every say(...) and phrase(...) with a literal code, in the rules, the engine and the store
+    checks, names a template in both languages."""
+    found = 0
+    for path in sorted((ROOT / "shared").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("say", "phrase") and node.args
+                    and isinstance(node.args[0], ast.Constant)):
+                code = node.args[0].value
+                where = f"phrases.{code}" if node.func.id == "phrase" else code if "." in code else f"messages.{code}"
+                entry = VOCAB
+                for part in where.split("."):
+                    entry = entry.get(part) if isinstance(entry, dict) else None
+                assert isinstance(entry, dict) and {"zh", "en"} <= entry.keys(), f"{path.name}: {code}"
+                found += 1
+    assert found > 80
