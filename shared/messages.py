@@ -17,10 +17,13 @@ The words are plain JSON:
   ``{"phrase": P, "params": {...}}`` (a sub-phrase, the template at path P, rendered in the same
   language), or ``{"list": [...], "sep": P}`` (each item rendered, joined by the phrase at P).
 
-Templates hold ``{name}`` placeholders only, filled by the same rule as ``JDPG_VOCAB.fill``.
-Words that many results share (a skip for want of the same fields, why a campaign's deadline is
+Templates hold ``{name}`` placeholders only, filled by the same rule as ``JDPG_VOCAB.fill``;
+each is compiled once into an f-string function of its values (a third of ``str.format_map``'s
+time, which parses the template on every call: every flagged order renders a few). Words that
+many results share (a skip for want of the same fields, why a campaign's deadline is
 what it is) are made once (``fixed``) and rendered once.
 """
+import string
 from datetime import timedelta
 
 from .beijing_time import hours_down, hours_up
@@ -71,23 +74,41 @@ def duration(delta: timedelta, *, up: bool) -> dict:
     return phrase("duration.hours", n=hours_text(hours_up(delta) if up else hours_down(delta)))
 
 
-# Each template's (zh, en), by code or path, looked up once.
+# Each template's (zh, en, fill_zh, fill_en), by code or path, looked up and compiled once.
 _PAIRS = {}
-# Words made once and shared, by id: (words, their sentences once rendered). Holding the words
-# keeps their id theirs; past the limit the table starts again (the words then render anew).
-_FIXED = {}
-_FIXED_KEPT = 4096
+
+
+class _Fixed(dict):
+    """Words (or a phrase) made once and shared by many results, never changed: their sentences
+    are kept with them. A dict to everything else (JSON, equality)."""
+
+    __slots__ = ("said",)
 
 
 def fixed(words: dict) -> dict:
     """``words`` (or a phrase) made once and shared by many results, never changed: rendered once."""
-    if len(_FIXED) >= _FIXED_KEPT:
-        _FIXED.clear()
-    _FIXED[id(words)] = (words, None)
-    return words
+    kept = _Fixed(words)
+    kept.said = None
+    return kept
 
 
-def _pair(code: str) -> tuple[str, str]:
+def _compile(template: str):
+    """``template`` as a function of its values: ``"至 {until}"`` → ``lambda v: f"至 {v[k0]}"``
+    with ``k0 = "until"``. Only the template's text, as a string literal, and the names of its
+    placeholders, as constants the function holds, go into the code."""
+    body, names = [], {}
+    for literal, name, spec, conversion in string.Formatter().parse(template):
+        body.append(literal.replace("{", "{{").replace("}", "}}"))
+        if name is not None:
+            if not name.isidentifier() or spec or conversion:
+                raise ValueError(f"template {template!r}: only {{name}} placeholders")
+            key = f"k{len(names)}"
+            names[key] = name
+            body.append("{v[" + key + "]}")
+    return eval("lambda v: f" + repr("".join(body)), names)  # noqa: S307 (a literal and names only)
+
+
+def _pair(code: str) -> tuple:
     pair = _PAIRS.get(code)
     if pair is None:
         if "." in code:
@@ -96,24 +117,24 @@ def _pair(code: str) -> tuple[str, str]:
                 entry = entry[part]
         else:
             entry = VOCAB["messages"][code]
-        pair = _PAIRS[code] = (entry["zh"], entry["en"])
+        pair = _PAIRS[code] = (entry["zh"], entry["en"], _compile(entry["zh"]), _compile(entry["en"]))
     return pair
 
 
-def _fixed(value: dict, memo: tuple, render) -> tuple[str, str]:
-    """``render(value)`` of fixed words (``memo`` their entry), rendered once."""
-    if memo[1] is None:
-        memo = _FIXED[id(value)] = (value, render(value))
-    return memo[1]
+def _kept(value: _Fixed, render) -> tuple[str, str]:
+    """``render(value)`` of fixed words, rendered once."""
+    said = value.said
+    if said is None:
+        said = value.said = render(value)
+    return said
 
 
 def _both(value) -> tuple[str, str]:
     """A parameter's text in both languages."""
     if type(value) is str:
         return value, value
-    memo = _FIXED.get(id(value))
-    if memo is not None and memo[0] is value:
-        return _fixed(value, memo, _param)
+    if type(value) is _Fixed:
+        return _kept(value, _param)
     return _param(value)
 
 
@@ -123,7 +144,7 @@ def _param(value: dict) -> tuple[str, str]:
         return _filled(path, value.get("params"))
     items = value.get("list")
     if items is not None:
-        sep_zh, sep_en = _pair(value["sep"])
+        sep_zh, sep_en = _pair(value["sep"])[:2]
         texts = [_both(item) for item in items]
         return sep_zh.join(zh for zh, _ in texts), sep_en.join(en for _, en in texts)
     return value["zh"], value["en"]
@@ -131,27 +152,28 @@ def _param(value: dict) -> tuple[str, str]:
 
 def _filled(code: str, params) -> tuple[str, str]:
     """The template at ``code`` filled from ``params``, in both languages."""
+    zh, en, fill_zh, fill_en = _pair(code)
     if not params:
-        return _pair(code)
+        return zh, en
     for value in params.values():
         if type(value) is not str:
             break
     else:  # text only, the same in both languages: one mapping for both
-        zh, en = _pair(code)
-        return zh.format_map(params), en.format_map(params)
+        return fill_zh(params), fill_en(params)
     zh_values, en_values = {}, {}
     for name, value in params.items():
-        zh_values[name], en_values[name] = _both(value)
-    zh, en = _pair(code)
-    return zh.format_map(zh_values), en.format_map(en_values)
+        if type(value) is str:
+            zh_values[name] = en_values[name] = value
+        else:
+            zh_values[name], en_values[name] = _both(value)
+    return fill_zh(zh_values), fill_en(en_values)
 
 
 def sentences(words: dict) -> tuple[str, str]:
     """``(message, message_en)`` of ``words``, both languages rendered in one pass."""
-    memo = _FIXED.get(id(words))
-    if memo is not None and memo[0] is words:
-        return _fixed(words, memo, _sentences)
-    return _sentences(words)
+    if type(words) is _Fixed:
+        return _kept(words, _sentences)
+    return _filled(words["code"], words.get("params"))
 
 
 def _sentences(words: dict) -> tuple[str, str]:
