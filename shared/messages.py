@@ -108,16 +108,15 @@ def _compile(template: str):
     return eval("lambda v: f" + repr("".join(body)), names)  # noqa: S307 (a literal and names only)
 
 
-def _pair(code: str) -> tuple:
-    pair = _PAIRS.get(code)
-    if pair is None:
-        if "." in code:
-            entry = VOCAB
-            for part in code.split("."):
-                entry = entry[part]
-        else:
-            entry = VOCAB["messages"][code]
-        pair = _PAIRS[code] = (entry["zh"], entry["en"], _compile(entry["zh"]), _compile(entry["en"]))
+def _load(code: str) -> tuple:
+    """The template at ``code``, compiled: its ``_PAIRS`` entry."""
+    if "." in code:
+        entry = VOCAB
+        for part in code.split("."):
+            entry = entry[part]
+    else:
+        entry = VOCAB["messages"][code]
+    pair = _PAIRS[code] = (entry["zh"], entry["en"], _compile(entry["zh"]), _compile(entry["en"]))
     return pair
 
 
@@ -144,7 +143,7 @@ def _param(value: dict) -> tuple[str, str]:
         return _filled(path, value.get("params"))
     items = value.get("list")
     if items is not None:
-        sep_zh, sep_en = _pair(value["sep"])[:2]
+        sep_zh, sep_en = (_PAIRS.get(value["sep"]) or _load(value["sep"]))[:2]
         texts = [_both(item) for item in items]
         return sep_zh.join(zh for zh, _ in texts), sep_en.join(en for _, en in texts)
     return value["zh"], value["en"]
@@ -152,7 +151,7 @@ def _param(value: dict) -> tuple[str, str]:
 
 def _filled(code: str, params) -> tuple[str, str]:
     """The template at ``code`` filled from ``params``, in both languages."""
-    zh, en, fill_zh, fill_en = _pair(code)
+    zh, en, fill_zh, fill_en = _PAIRS.get(code) or _load(code)
     if not params:
         return zh, en
     for value in params.values():
@@ -164,8 +163,10 @@ def _filled(code: str, params) -> tuple[str, str]:
     for name, value in params.items():
         if type(value) is str:
             zh_values[name] = en_values[name] = value
+        elif type(value) is _Fixed:
+            zh_values[name], en_values[name] = _kept(value, _param)
         else:
-            zh_values[name], en_values[name] = _both(value)
+            zh_values[name], en_values[name] = _param(value)
     return fill_zh(zh_values), fill_en(en_values)
 
 
