@@ -182,8 +182,9 @@ async function annotateOrders_(message, sender) {
   });
   self.jdpgStats.lastApiMs = Math.round(performance.now() - started);
   self.jdpgStats.lastError = reply.ok ? null : reply.error.code;
+  // The list learns in the background: the page gets its badges without waiting for it.
   if (reply.ok && Array.isArray(reply.data.results))
-    await learn_(message.orders, reply.data.results, sender.url, settings);
+    learn_(message.orders, reply.data.results, sender.url, settings).catch(() => {});
   return reply;
 }
 
