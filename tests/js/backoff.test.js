@@ -2,18 +2,12 @@
 // Retries with exponential back-off on 429 and 5xx, through a proxy (its own process)
 // that fails the first requests before forwarding to the real API.
 
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const { loadProject, plain } = require('./harness/gas');
-const { startApi, startFlakyProxy } = require('./harness/api-server');
+const { useApi, startFlakyProxy } = require('./harness/api-server');
 
-let api;
-before(async () => {
-  api = await startApi();
-});
-after(async () => {
-  await api.stop();
-});
+const api = useApi();
 
 async function through(statuses, run) {
   const proxy = await startFlakyProxy(api.url, statuses);

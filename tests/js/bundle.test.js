@@ -3,21 +3,15 @@
 // sources make now, and it works on its own; the project's files load in any order; the
 // words the formulas' help lists are the vocabulary's.
 
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { loadProject, plain, SRC } = require('./harness/gas');
-const { startApi } = require('./harness/api-server');
+const { useApi } = require('./harness/api-server');
 const { bundle, DIST, BUNDLE } = require('../../scripts/bundle_apps_script.js');
 
-let api;
-before(async () => {
-  api = await startApi();
-});
-after(async () => {
-  await api.stop();
-});
+const api = useApi();
 
 test('dist/ holds what scripts/bundle_apps_script.js makes from the sources now', () => {
   const made = bundle();

@@ -1,19 +1,13 @@
 'use strict';
 // The custom formulas, run from the real Apps Script files against the real API.
 
-const { test, before, after, describe } = require('node:test');
+const { test, describe } = require('node:test');
 const assert = require('node:assert/strict');
 const { loadProject, plain } = require('./harness/gas');
 const { Spreadsheet } = require('./harness/sheet-model');
-const { startApi } = require('./harness/api-server');
+const { useApi } = require('./harness/api-server');
 
-let api;
-before(async () => {
-  api = await startApi();
-});
-after(async () => {
-  await api.stop();
-});
+const api = useApi();
 
 const AS_OF = '2022-06-20 12:00:00';
 const beijing = (text) => new Date(text.replace(' ', 'T') + '+08:00');

@@ -4,19 +4,13 @@
 // stops before the 6-minute limit and goes on where it stopped, a custom function that stops
 // before its 30 s; and the API address rule (https, http only for loopback).
 
-const { test, before, after, describe } = require('node:test');
+const { test, describe } = require('node:test');
 const assert = require('node:assert/strict');
 const { loadProject, plain, makeClock } = require('./harness/gas');
 const { Spreadsheet } = require('./harness/sheet-model');
-const { startApi } = require('./harness/api-server');
+const { useApi } = require('./harness/api-server');
 
-let api;
-before(async () => {
-  api = await startApi();
-});
-after(async () => {
-  await api.stop();
-});
+const api = useApi();
 
 const HEADER = ['订单号', '商品名称', '订购数量', '付款确认时间', '订单状态', '应付金额', '平台', '揽收时间'];
 const START = Date.parse('2022-06-25T12:00:00+08:00');

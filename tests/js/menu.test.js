@@ -2,20 +2,14 @@
 // The "JD Promo Guard" menu: settings, "Annotate this sheet" and "Clear annotations",
 // on an in-memory sheet, against the real API.
 
-const { test, before, after, describe } = require('node:test');
+const { test, describe } = require('node:test');
 const assert = require('node:assert/strict');
 const { loadProject, plain } = require('./harness/gas');
 const { Spreadsheet } = require('./harness/sheet-model');
-const { startApi } = require('./harness/api-server');
+const { useApi } = require('./harness/api-server');
 const VOCAB = plain(loadProject().ctx.JDPG_VOCAB);
 
-let api;
-before(async () => {
-  api = await startApi();
-});
-after(async () => {
-  await api.stop();
-});
+const api = useApi();
 
 const beijing = (text) => new Date(text.replace(' ', 'T') + '+08:00');
 const HEADER = ['订单号', '商品名称', '订购数量', '下单时间', '付款确认时间', '订单状态', '应付金额', '支付方式', '平台', '揽收时间'];

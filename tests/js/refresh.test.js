@@ -2,19 +2,13 @@
 // The hourly refresh (a time-driven trigger) and the to-do filter, on in-memory sheets with
 // a fake clock (no real waits), against the real API.
 
-const { test, before, after, describe } = require('node:test');
+const { test, describe } = require('node:test');
 const assert = require('node:assert/strict');
 const { loadProject, plain, makeClock } = require('./harness/gas');
 const { Spreadsheet } = require('./harness/sheet-model');
-const { startApi } = require('./harness/api-server');
+const { useApi } = require('./harness/api-server');
 
-let api;
-before(async () => {
-  api = await startApi();
-});
-after(async () => {
-  await api.stop();
-});
+const api = useApi();
 
 const VOCAB = plain(loadProject().ctx.JDPG_VOCAB);
 const beijingMs = (text) => Date.parse(text.replace(' ', 'T') + '+08:00');

@@ -87,4 +87,23 @@ async function startFlakyProxy(target, statuses) {
   return { url: match[1], stop: stopper(child) };
 }
 
-module.exports = { startApi, startFlakyProxy, pythonPath, REPO };
+/**
+ * Starts the real API before a test file's tests and stops it after them: the returned object
+ * gets the running server's `url` and `apiKey` once it is up.
+ * @return {{url?: string, apiKey?: string}}
+ */
+function useApi() {
+  const { before, after } = require('node:test');
+  const api = {};
+  let server;
+  before(async () => {
+    server = await startApi();
+    Object.assign(api, { url: server.url, apiKey: server.apiKey });
+  });
+  after(async () => {
+    await server.stop();
+  });
+  return api;
+}
+
+module.exports = { startApi, startFlakyProxy, pythonPath, REPO, useApi };
