@@ -28,7 +28,14 @@ const Triage = self.JdpgTriage;
 const REQUEST_TIMEOUT_MS = 15 * 1000;
 const SETTING_KEYS = Object.keys(DEFAULT_SETTINGS);
 /** Settings whose change makes every open list ask the API again. */
-const API_KEYS = ["apiBase", "apiKey", "atRiskHours", "asOf", "platform", "families"];
+const API_KEYS = [
+  "apiBase",
+  "apiKey",
+  "atRiskHours",
+  "asOf",
+  "platform",
+  "families",
+];
 const TRIAGE_KEY = "triage";
 const ALARM = "jdpg-triage";
 const ALARM_MINUTES = 1;
@@ -63,14 +70,21 @@ chrome.storage.onChanged.addListener((changes, area) => {
 async function loadSettings_() {
   if (settingsCache) return settingsCache;
   const generation = settingsGeneration;
-  const settings = normalizeSettings(await chrome.storage.local.get(SETTING_KEYS));
+  const settings = normalizeSettings(
+    await chrome.storage.local.get(SETTING_KEYS),
+  );
   if (generation === settingsGeneration) settingsCache = settings;
   return settings;
 }
 
 /** What a content script may know of the settings: no address, no key. */
 function pageSettings_(s) {
-  return { lang: s.lang, platform: s.platform, families: s.families, asOf: s.asOf };
+  return {
+    lang: s.lang,
+    platform: s.platform,
+    families: s.families,
+    asOf: s.asOf,
+  };
 }
 
 /** Tells every tab's content script that the settings changed (tabs without one ignore it). */
@@ -115,11 +129,18 @@ async function callApi_(target, path, init) {
   if (problem) {
     return {
       ok: false,
-      error: apiError_(problem, problem === "not_https" ? ui.api_not_https : ui.api_bad_url, { base }),
+      error: apiError_(
+        problem,
+        problem === "not_https" ? ui.api_not_https : ui.api_bad_url,
+        { base },
+      ),
     };
   }
   const origin = new URL(base).origin;
-  const headers = Object.assign({ Accept: "application/json" }, init.headers || {});
+  const headers = Object.assign(
+    { Accept: "application/json" },
+    init.headers || {},
+  );
   if (target.apiKey) headers["X-API-Key"] = target.apiKey;
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
@@ -127,16 +148,29 @@ async function callApi_(target, path, init) {
   try {
     response = await fetch(
       base + path,
-      Object.assign({}, init, { headers, signal: controller.signal, credentials: "omit" }),
+      Object.assign({}, init, {
+        headers,
+        signal: controller.signal,
+        credentials: "omit",
+      }),
     );
   } catch (e) {
     const granted = await chrome.permissions
       .contains({ origins: [`${origin}/*`] })
       .catch(() => true);
-    if (!granted) return { ok: false, error: apiError_("permission", ui.api_permission, { origin }) };
+    if (!granted)
+      return {
+        ok: false,
+        error: apiError_("permission", ui.api_permission, { origin }),
+      };
     return {
       ok: false,
-      error: apiError_("unreachable", ui.api_unreachable, { base }, { detail: String(e && e.message) }),
+      error: apiError_(
+        "unreachable",
+        ui.api_unreachable,
+        { base },
+        { detail: String(e && e.message) },
+      ),
     };
   } finally {
     clearTimeout(timer);
@@ -149,14 +183,26 @@ async function callApi_(target, path, init) {
   }
   const status = response.status;
   if (status === 401 || status === 403)
-    return { ok: false, error: apiError_("auth", ui.api_auth, { status }, { status }) };
-  if (status === 429)
-    return { ok: false, error: apiError_("rate_limited", ui.api_rate_limited, {}, { status }) };
-  if (!response.ok || body === null) {
-    const detail = body && body.error ? body.error.message || body.error.code : "";
     return {
       ok: false,
-      error: apiError_("http", ui.api_http, { status, detail: detail ? `: ${detail}` : "" }, { status }),
+      error: apiError_("auth", ui.api_auth, { status }, { status }),
+    };
+  if (status === 429)
+    return {
+      ok: false,
+      error: apiError_("rate_limited", ui.api_rate_limited, {}, { status }),
+    };
+  if (!response.ok || body === null) {
+    const detail =
+      body && body.error ? body.error.message || body.error.code : "";
+    return {
+      ok: false,
+      error: apiError_(
+        "http",
+        ui.api_http,
+        { status, detail: detail ? `: ${detail}` : "" },
+        { status },
+      ),
     };
   }
   return { ok: true, data: body };
@@ -164,11 +210,13 @@ async function callApi_(target, path, init) {
 
 /** ANNOTATE_ORDERS: {orders: [...]} → the API's {as_of, results, summary}; the list learns them. */
 async function annotateOrders_(message, sender) {
-  if (!Array.isArray(message.orders)) throw new Error("orders must be an array");
+  if (!Array.isArray(message.orders))
+    throw new Error("orders must be an array");
   const settings = await loadSettings_();
   const options = { families: enabledFamilies(settings.families) };
   // Only a threshold the merchant chose: otherwise the API's JDPG_AT_RISK_HOURS applies.
-  if (settings.atRiskHours != null) options.at_risk_hours = settings.atRiskHours;
+  if (settings.atRiskHours != null)
+    options.at_risk_hours = settings.atRiskHours;
   const payload = { orders: message.orders, options };
   if (settings.asOf) payload.as_of = settings.asOf;
   self.jdpgStats.annotateCalls += 1;
@@ -184,7 +232,9 @@ async function annotateOrders_(message, sender) {
   self.jdpgStats.lastError = reply.ok ? null : reply.error.code;
   // The list learns in the background: the page gets its badges without waiting for it.
   if (reply.ok && Array.isArray(reply.data.results))
-    learn_(message.orders, reply.data.results, sender.url, settings).catch(() => {});
+    learn_(message.orders, reply.data.results, sender.url, settings).catch(
+      () => {},
+    );
   return reply;
 }
 
@@ -194,11 +244,16 @@ async function learn_(orders, results, pageUrl, settings) {
   const ctx = {
     seenAt: now,
     pageUrl,
-    atRiskHours: settings.atRiskHours != null ? settings.atRiskHours : SERVER_DEFAULT_AT_RISK_HOURS,
+    atRiskHours:
+      settings.atRiskHours != null
+        ? settings.atRiskHours
+        : SERVER_DEFAULT_AT_RISK_HOURS,
     vocab: VOCAB,
     toFen: self.JdpgMoney.toFen,
   };
-  const changes = results.map((result, i) => Triage.fromResult(orders[i] || {}, result, ctx));
+  const changes = results.map((result, i) =>
+    Triage.fromResult(orders[i] || {}, result, ctx),
+  );
   await updateTriage_((list) => Triage.merge(list, changes, now));
   await checkAlerts_();
 }
@@ -225,17 +280,26 @@ async function checkAlerts_() {
   const now = now_(settings);
   const ui = VOCAB.ui;
   const lang = settings.lang;
-  const quiet = !settings.alerts || Triage.inQuietHours(now, settings.quietFrom, settings.quietTo);
+  const quiet =
+    !settings.alerts ||
+    Triage.inQuietHours(now, settings.quietFrom, settings.quietTo);
   const list = await updateTriage_((current) => {
     const pruned = Triage.prune(current, now);
     if (quiet) return pruned;
     const due = Triage.dueAlerts(pruned, now);
     for (const { id, state } of due) {
       const entry = pruned[id];
-      const title = state === "overdue" ? ui.alert_overdue_title : ui.alert_at_risk_title;
+      const title =
+        state === "overdue" ? ui.alert_overdue_title : ui.alert_at_risk_title;
       const body = {
-        zh: VOCAB.fill(ui.alert_body.zh, { id, at: shortBeijing_(entry.deadline) }),
-        en: VOCAB.fill(ui.alert_body.en, { id, at: shortBeijing_(entry.deadline) }),
+        zh: VOCAB.fill(ui.alert_body.zh, {
+          id,
+          at: shortBeijing_(entry.deadline),
+        }),
+        en: VOCAB.fill(ui.alert_body.en, {
+          id,
+          at: shortBeijing_(entry.deadline),
+        }),
       };
       chrome.notifications.create(`jdpg:${id}:${state}`, {
         type: "basic",
@@ -254,7 +318,11 @@ async function checkAlerts_() {
 
 /** A word in the merchant's language (both, one after the other, for "zh-en"). */
 function say_(entry, lang) {
-  return lang === "zh" ? entry.zh : lang === "en" ? entry.en : `${entry.zh} · ${entry.en}`;
+  return lang === "zh"
+    ? entry.zh
+    : lang === "en"
+      ? entry.en
+      : `${entry.zh} · ${entry.en}`;
 }
 
 /** An instant as Beijing "MM-DD HH:MM". */
@@ -271,14 +339,32 @@ function shortBeijing_(ms) {
 async function testConnection_(message) {
   const saved = await loadSettings_();
   const given = typeof message.apiBase === "string" && message.apiBase.trim();
-  const apiBase = given ? message.apiBase.trim().replace(/\/+$/, "") : saved.apiBase;
-  const formKey = typeof message.apiKey === "string" ? message.apiKey.trim() : null;
-  const apiKey = apiBase === saved.apiBase ? (formKey != null ? formKey : saved.apiKey) : formKey || "";
+  const apiBase = given
+    ? message.apiBase.trim().replace(/\/+$/, "")
+    : saved.apiBase;
+  const formKey =
+    typeof message.apiKey === "string" ? message.apiKey.trim() : null;
+  const apiKey =
+    apiBase === saved.apiBase
+      ? formKey != null
+        ? formKey
+        : saved.apiKey
+      : formKey || "";
   const started = Date.now();
-  let reply = await callApi_({ apiBase, apiKey }, "/healthz", { method: "GET" });
+  let reply = await callApi_({ apiBase, apiKey }, "/healthz", {
+    method: "GET",
+  });
   // /healthz answers anyone: a call the key must open says whether the key is right.
-  if (reply.ok) reply = await callApi_({ apiBase, apiKey }, "/api/v1/rules", { method: "GET" });
-  return { ok: reply.ok, error: reply.error, ms: Date.now() - started, apiBase };
+  if (reply.ok)
+    reply = await callApi_({ apiBase, apiKey }, "/api/v1/rules", {
+      method: "GET",
+    });
+  return {
+    ok: reply.ok,
+    error: reply.error,
+    ms: Date.now() - started,
+    apiBase,
+  };
 }
 
 /** PAGE_SUMMARY from a content script: kept per tab for the popup. */
@@ -306,7 +392,15 @@ async function getTriage_() {
   const stored = await chrome.storage.local.get(TRIAGE_KEY);
   const now = now_(settings);
   const list = Triage.prune(stored[TRIAGE_KEY] || {}, now);
-  return { ok: true, data: { now, fixedNow: Boolean(settings.asOf), lang: settings.lang, entries: Triage.sorted(list) } };
+  return {
+    ok: true,
+    data: {
+      now,
+      fixedNow: Boolean(settings.asOf),
+      lang: settings.lang,
+      entries: Triage.sorted(list),
+    },
+  };
 }
 
 /** GET_PAGE_SETTINGS from a content script: the settings a page may know. */
@@ -330,12 +424,19 @@ const HANDLERS = {
  */
 function route_(message, sender) {
   const type = message && message.type;
-  const handler = Object.prototype.hasOwnProperty.call(HANDLERS, type) ? HANDLERS[type] : null;
-  if (!handler) throw new Error(`JD Promo Guard: unknown message ${JSON.stringify(type)}`);
+  const handler = Object.prototype.hasOwnProperty.call(HANDLERS, type)
+    ? HANDLERS[type]
+    : null;
+  if (!handler)
+    throw new Error(`JD Promo Guard: unknown message ${JSON.stringify(type)}`);
   if (!senderAllowed(type, sender, chrome.runtime.id)) {
     return Promise.resolve({
       ok: false,
-      error: { code: "forbidden", message: `not allowed from this sender: ${type}`, message_en: `not allowed from this sender: ${type}` },
+      error: {
+        code: "forbidden",
+        message: `not allowed from this sender: ${type}`,
+        message_en: `not allowed from this sender: ${type}`,
+      },
     });
   }
   return handler(message, sender).catch((e) => ({

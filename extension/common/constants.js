@@ -91,7 +91,9 @@
       families[name] = !(s.families && s.families[name] === false);
     }
     const hours =
-      s.atRiskHours === null || s.atRiskHours === "" ? NaN : Number(s.atRiskHours);
+      s.atRiskHours === null || s.atRiskHours === ""
+        ? NaN
+        : Number(s.atRiskHours);
     return {
       apiBase: String(s.apiBase || DEFAULT_API_BASE).replace(/\/+$/, ""),
       apiKey: String(s.apiKey || ""),
@@ -133,7 +135,8 @@
     } catch (e) {
       return "bad_url";
     }
-    if (url.username || url.password || url.search || url.hash) return "bad_url";
+    if (url.username || url.password || url.search || url.hash)
+      return "bad_url";
     if (url.protocol === "https:") return "";
     if (url.protocol === "http:" && LOOPBACK_HOSTS.includes(url.hostname))
       return "";
@@ -148,7 +151,9 @@
   function isBuiltInApiOrigin(apiBase) {
     try {
       const url = new URL(apiBase);
-      return url.protocol === "http:" && BUILT_IN_API_HOSTS.includes(url.hostname);
+      return (
+        url.protocol === "http:" && BUILT_IN_API_HOSTS.includes(url.hostname)
+      );
     } catch (e) {
       return false;
     }

@@ -15,9 +15,14 @@
   const CAP = 2000;
   /** Order status meanings after which nothing is left to do (vocabulary order_status). */
   const DONE_MEANINGS = ["shipped", "completed", "cancelled", "deleted"];
-  const SHIPPED_STATUSES = ["shipped_on_time", "shipped_late", "shipped_time_unknown"];
+  const SHIPPED_STATUSES = [
+    "shipped_on_time",
+    "shipped_late",
+    "shipped_time_unknown",
+  ];
   /** The seller backend's order page (the URL public seller tools open for an order). */
-  const JD_ORDER_DETAIL = "https://shop.jd.com/jdm/trade/orders/order-details?orderId=";
+  const JD_ORDER_DETAIL =
+    "https://shop.jd.com/jdm/trade/orders/order-details?orderId=";
   const TRY_PATH = "/demo/try/order-list";
   const LOOPBACK = ["127.0.0.1", "localhost", "[::1]"];
   const BEIJING_OFFSET_MS = 8 * 3600 * 1000;
@@ -30,7 +35,9 @@
    */
   function statusMeaning(vocab, word) {
     let text = String(word || "").trim();
-    for (const [prefix, meaning] of Object.entries(vocab.order_status.prefixes)) {
+    for (const [prefix, meaning] of Object.entries(
+      vocab.order_status.prefixes,
+    )) {
       if (text.startsWith(prefix)) return meaning;
     }
     return vocab.order_status.words[text] || "";
@@ -72,13 +79,17 @@
     )
       return { remove: id };
     const deadline = ship && ship.deadline ? Date.parse(ship.deadline) : NaN;
-    const hours = Number(ship && ship.at_risk_hours != null ? ship.at_risk_hours : ctx.atRiskHours);
+    const hours = Number(
+      ship && ship.at_risk_hours != null ? ship.at_risk_hours : ctx.atRiskHours,
+    );
     return {
       entry: {
         id,
         seenAt: ctx.seenAt,
         deadline: Number.isFinite(deadline) ? deadline : null,
-        atRiskAt: Number.isFinite(deadline) ? deadline - hours * 3600 * 1000 : null,
+        atRiskAt: Number.isFinite(deadline)
+          ? deadline - hours * 3600 * 1000
+          : null,
         owedFen: ctx.toFen(result.compensation && result.compensation.total),
         url: detailUrl(id, ctx.pageUrl),
         alerted: {},
@@ -254,9 +265,15 @@
     if (entry.deadline == null) return ui.triage_no_deadline;
     const left = entry.deadline - now;
     const total = Math.floor(Math.abs(left) / 60000);
-    const values = { h: Math.floor(total / 60), m: String(total % 60).padStart(2, "0") };
+    const values = {
+      h: Math.floor(total / 60),
+      m: String(total % 60).padStart(2, "0"),
+    };
     const words = left > 0 ? ui.triage_left : ui.triage_late;
-    return { zh: vocab.fill(words.zh, values), en: vocab.fill(words.en, values) };
+    return {
+      zh: vocab.fill(words.zh, values),
+      en: vocab.fill(words.en, values),
+    };
   }
 
   root.JdpgTriage = Object.freeze({

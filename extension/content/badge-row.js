@@ -25,7 +25,8 @@
    * @param {string} lang
    */
   function appendWords(doc, parent, words, lang) {
-    if (lang !== "en") appendText_(doc, parent, "span", "jdpg-badge__zh", words.zh);
+    if (lang !== "en")
+      appendText_(doc, parent, "span", "jdpg-badge__zh", words.zh);
     if (lang !== "zh")
       appendText_(
         doc,

@@ -66,7 +66,9 @@
    */
   function hours_(h, up) {
     const tenths = Number(h || 0) * 10;
-    return ((up ? Math.ceil(tenths - 1e-9) : Math.floor(tenths + 1e-9)) / 10).toFixed(1);
+    return (
+      (up ? Math.ceil(tenths - 1e-9) : Math.floor(tenths + 1e-9)) / 10
+    ).toFixed(1);
   }
 
   /** A fact's value as a merchant reads it: times, code words, yes/no, ranges. */
@@ -77,7 +79,9 @@
     if (Array.isArray(value)) {
       // A list of order fields (what is unverified, what is missing): their labels.
       if (value.length && value.every((v) => vocab.fields[v]))
-        return value.map((v) => word(vocab.fields[v], lang, v)).join(lang === "en" ? ", " : "、");
+        return value
+          .map((v) => word(vocab.fields[v], lang, v))
+          .join(lang === "en" ? ", " : "、");
       return value.map((v) => factValue_(vocab, lang, key, v)).join(" – ");
     }
     if (typeof value === "object") return JSON.stringify(value);
@@ -142,7 +146,11 @@
       zh: raw.zh,
       en: raw.en,
       title:
-        lang === "en" ? raw.en : lang === "zh" ? raw.zh : `${raw.zh} · ${raw.en}`,
+        lang === "en"
+          ? raw.en
+          : lang === "zh"
+            ? raw.zh
+            : `${raw.zh} · ${raw.en}`,
       sections: unique_(raw.sections || []).map((s) =>
         localize_(vocab, lang, s),
       ),
@@ -196,10 +204,13 @@
         badge_en: ship.status,
         tone: "muted",
       };
-      const pendingLike = ship.status === "pending" || ship.status === "at_risk";
+      const pendingLike =
+        ship.status === "pending" || ship.status === "at_risk";
       const values = {
         at: shortTime(ship.deadline),
-        h: pendingLike ? hours_(ship.hours_left, false) : hours_(ship.late_by_hours, true),
+        h: pendingLike
+          ? hours_(ship.hours_left, false)
+          : hours_(ship.late_by_hours, true),
       };
       const shipFacts = {};
       for (const key of SHIP_FACTS)
@@ -262,7 +273,11 @@
           zh: ui.cannot_tell_ship.zh,
           en: ui.cannot_tell_ship.en,
           sections: [
-            { rule: SHIP_RULE, message: why.message, message_en: why.message_en },
+            {
+              rule: SHIP_RULE,
+              message: why.message,
+              message_en: why.message_en,
+            },
           ],
         });
       }
@@ -407,7 +422,9 @@
       en: vocab.ui.cannot_read.en,
       sections: [
         {
-          message: vocab.fill(vocab.ui.unreadable_reason.zh, { fields: zhFields }),
+          message: vocab.fill(vocab.ui.unreadable_reason.zh, {
+            fields: zhFields,
+          }),
           message_en: vocab.fill(vocab.ui.unreadable_reason.en, {
             fields: enFields,
           }),
@@ -510,7 +527,8 @@
         }),
       );
     const grey = s.unreadable + s.errors;
-    if (grey) chips.push(chip("muted", "unreadable", ui.unreadable_count, { n: grey }));
+    if (grey)
+      chips.push(chip("muted", "unreadable", ui.unreadable_count, { n: grey }));
     return chips;
   }
 

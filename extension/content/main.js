@@ -66,7 +66,8 @@
   function pageKind_() {
     const kind = X.pageKind(location.href);
     if (kind) return kind;
-    return LOOPBACK.includes(location.hostname) && location.pathname === TRY_PATH
+    return LOOPBACK.includes(location.hostname) &&
+      location.pathname === TRY_PATH
       ? "orders"
       : null;
   }

@@ -47,7 +47,10 @@
     brand.className = "jdpg-bar__brand";
     brand.textContent = "JD Promo Guard";
     bar.appendChild(brand);
-    for (const chip of S.summaryChips(s, { vocab: root.JDPG_VOCAB, money: M })) {
+    for (const chip of S.summaryChips(s, {
+      vocab: root.JDPG_VOCAB,
+      money: M,
+    })) {
       const el = doc.createElement("span");
       el.className = `jdpg-chip jdpg-chip--${chip.tone}`;
       el.dataset.jdpgKind = chip.kind;
@@ -58,7 +61,12 @@
       const notice = doc.createElement("span");
       notice.className = "jdpg-notice";
       notice.setAttribute("role", "alert");
-      words(doc, notice, { zh: o.notice.message, en: o.notice.message_en }, lang);
+      words(
+        doc,
+        notice,
+        { zh: o.notice.message, en: o.notice.message_en },
+        lang,
+      );
       bar.appendChild(notice);
     }
     return bar;

@@ -6,8 +6,13 @@
 (function () {
   "use strict";
 
-  const { MSG, FAMILIES, normalizeSettings, isBuiltInApiOrigin, apiBaseProblem } =
-    globalThis.JDPG;
+  const {
+    MSG,
+    FAMILIES,
+    normalizeSettings,
+    isBuiltInApiOrigin,
+    apiBaseProblem,
+  } = globalThis.JDPG;
   const V = globalThis.JDPG_VOCAB;
   const UI = V.ui;
   const form = document.getElementById("jdpg-options-form");
@@ -53,7 +58,10 @@
     const quietFrom = field("quietFrom").value;
     const quietTo = field("quietTo").value;
     const hhmm = /^([01]\d|2[0-3]):[0-5]\d$/;
-    if ((quietFrom && !hhmm.test(quietFrom)) || (quietTo && !hhmm.test(quietTo)))
+    if (
+      (quietFrom && !hhmm.test(quietFrom)) ||
+      (quietTo && !hhmm.test(quietTo))
+    )
       return { error: both_(UI.bad_quiet_hours) };
     const families = {};
     for (const name of FAMILIES)
@@ -92,13 +100,17 @@
         return;
       }
     }
-    await chrome.storage.local.set(normalizeSettings(Object.assign(await saved_(), values)));
+    await chrome.storage.local.set(
+      normalizeSettings(Object.assign(await saved_(), values)),
+    );
     showStatus_(both_(UI.saved), "ok");
   });
 
   /** The settings as stored, hidden ones (asOf) included, so a save keeps them. */
   async function saved_() {
-    return chrome.storage.local.get(Object.keys(globalThis.JDPG.DEFAULT_SETTINGS));
+    return chrome.storage.local.get(
+      Object.keys(globalThis.JDPG.DEFAULT_SETTINGS),
+    );
   }
 
   field("test-connection").addEventListener("click", async () => {
@@ -119,7 +131,10 @@
         error: { message: String(e.message), message_en: String(e.message) },
       }));
     if (reply && reply.ok) {
-      showStatus_(both_(UI.connected, { base: reply.apiBase, ms: reply.ms }), "ok");
+      showStatus_(
+        both_(UI.connected, { base: reply.apiBase, ms: reply.ms }),
+        "ok",
+      );
     } else {
       const e = (reply && reply.error) || {};
       showStatus_(

@@ -18,9 +18,17 @@
     ["to_ship", UI.triage_to_ship],
     ["owed", UI.triage_owed],
   ];
-  const TONES = { overdue: "late", at_risk: "risk", pending: "ok", none: "muted" };
+  const TONES = {
+    overdue: "late",
+    at_risk: "risk",
+    pending: "ok",
+    none: "muted",
+  };
   /** Row colours of the one palette (vocabulary row_status) for the states that have one. */
-  const ROW_COLOURS = { overdue: V.row_status.late, at_risk: V.row_status.at_risk };
+  const ROW_COLOURS = {
+    overdue: V.row_status.late,
+    at_risk: V.row_status.at_risk,
+  };
 
   let lang = "zh-en";
   let triage = null;
@@ -57,16 +65,32 @@
     const list = document.createElement("dl");
     line_(list, UI.sum_orders, String(s.orders));
     line_(list, V.row_status.late, String(s.late), s.late ? "late" : "");
-    line_(list, V.row_status.at_risk, String(s.at_risk), s.at_risk ? "risk" : "");
-    line_(list, V.row_status.owed, `¥${M.fenToYuan(s.owed)}`, s.owed ? "owed" : "");
-    if (s.if_claimed) line_(list, UI.if_claimed, `¥${M.fenToYuan(s.if_claimed)}`, "risk");
-    if (s.losses) line_(list, UI.lost_label, `¥${M.fenToYuan(s.losses)}`, "late");
-    if (s.unreadable + s.errors) line_(list, UI.cannot_read, String(s.unreadable + s.errors));
+    line_(
+      list,
+      V.row_status.at_risk,
+      String(s.at_risk),
+      s.at_risk ? "risk" : "",
+    );
+    line_(
+      list,
+      V.row_status.owed,
+      `¥${M.fenToYuan(s.owed)}`,
+      s.owed ? "owed" : "",
+    );
+    if (s.if_claimed)
+      line_(list, UI.if_claimed, `¥${M.fenToYuan(s.if_claimed)}`, "risk");
+    if (s.losses)
+      line_(list, UI.lost_label, `¥${M.fenToYuan(s.losses)}`, "late");
+    if (s.unreadable + s.errors)
+      line_(list, UI.cannot_read, String(s.unreadable + s.errors));
     box.append(list);
     if (entry.error) {
       const p = document.createElement("p");
       p.className = "api error";
-      p.textContent = say_({ zh: entry.error.message, en: entry.error.message_en });
+      p.textContent = say_({
+        zh: entry.error.message,
+        en: entry.error.message_en,
+      });
       box.append(p);
     }
   }
@@ -103,7 +127,9 @@
     const empty = document.getElementById("triage-empty");
     list.textContent = "";
     const now = now_();
-    const shown = triage ? triage.entries.filter((e) => T.matches(e, filter, now)) : [];
+    const shown = triage
+      ? triage.entries.filter((e) => T.matches(e, filter, now))
+      : [];
     for (const entry of shown) {
       const state = T.stateAt(entry, now);
       const item = document.createElement("li");
@@ -155,7 +181,9 @@
   }
 
   async function loadTriage_() {
-    const reply = await chrome.runtime.sendMessage({ type: MSG.GET_TRIAGE }).catch(() => null);
+    const reply = await chrome.runtime
+      .sendMessage({ type: MSG.GET_TRIAGE })
+      .catch(() => null);
     if (!reply || !reply.ok) return;
     triage = reply.data;
     lang = triage.lang;
@@ -196,7 +224,10 @@
   async function tabId_() {
     const named = Number(new URLSearchParams(location.search).get("tab"));
     if (named) return named;
-    const [tab] = await chrome.tabs.query({ active: true, currentWindow: true });
+    const [tab] = await chrome.tabs.query({
+      active: true,
+      currentWindow: true,
+    });
     return tab ? tab.id : null;
   }
 
@@ -205,7 +236,10 @@
     const reply =
       tabId == null
         ? null
-        : await chrome.runtime.sendMessage({ type: MSG.GET_TAB_SUMMARY, tabId });
+        : await chrome.runtime.sendMessage({
+            type: MSG.GET_TAB_SUMMARY,
+            tabId,
+          });
     showSummary_(reply && reply.ok ? reply.data : null);
   });
   showApiStatus_();

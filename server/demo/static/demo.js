@@ -52,7 +52,10 @@
       id,
       item,
       el("td", "num", o.paid_amount ? `¥${o.paid_amount}` : "—"),
-      timeLines([V.facts.placed_at.zh, o.placed_at], [V.facts.paid_at.zh, o.paid_at]),
+      timeLines(
+        [V.facts.placed_at.zh, o.placed_at],
+        [V.facts.paid_at.zh, o.paid_at],
+      ),
       timeLines(
         [V.facts.picked_up_at.zh, o.picked_up_at],
         [V.facts.received_at.zh, o.received_at],
@@ -112,9 +115,7 @@
         message: V.fill(V.ui.demo_failed.zh, { message: e.message }),
         message_en: V.fill(V.ui.demo_failed.en, { message: e.message }),
       };
-      showRows(() =>
-        R.buildStatusRow("unavailable", { lang: c.lang, notice }),
-      );
+      showRows(() => R.buildStatusRow("unavailable", { lang: c.lang, notice }));
       const summary = Sum.summarize(rows.map(() => ({ state: "unavailable" })));
       bar = Sum.renderSummaryBar(bar, summary, { lang: c.lang, notice });
       summarySlot.replaceChildren(bar);
@@ -131,9 +132,15 @@
     );
     bar = Sum.renderSummaryBar(bar, summary, { lang: c.lang });
     if (!bar.isConnected) summarySlot.replaceChildren(bar);
-    document.getElementById("chart-slot").replaceChildren(
-      window.JdpgDeadlineChart.render(document, reply.results, { asOf: reply.as_of, lang: c.lang, vocab: V }),
-    );
+    document
+      .getElementById("chart-slot")
+      .replaceChildren(
+        window.JdpgDeadlineChart.render(document, reply.results, {
+          asOf: reply.as_of,
+          lang: c.lang,
+          vocab: V,
+        }),
+      );
     const timing = {
       n: reply.results.length,
       ms: ms.toFixed(0),

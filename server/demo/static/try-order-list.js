@@ -50,7 +50,9 @@
     if (o.paid_at) times.push(`${shift(o.paid_at, days)} 付款`);
     const time = el("div", "order-time-info");
     const tip = el("div", "shop-overflow-tooltip");
-    tip.appendChild(el("span", "shop-overflow-tooltip__content", times.join("，")));
+    tip.appendChild(
+      el("span", "shop-overflow-tooltip__content", times.join("，")),
+    );
     time.appendChild(tip);
     const tags = el("div", "order-tags");
     for (const t of d.tags || []) {
@@ -66,7 +68,11 @@
     sku.appendChild(el("div", "sku-name", d.sku || ""));
     const right = el("div", "sku-info-card__right");
     right.append(
-      el("span", "config-view-item__value", o.paid_amount ? `¥${o.paid_amount}` : "--"),
+      el(
+        "span",
+        "config-view-item__value",
+        o.paid_amount ? `¥${o.paid_amount}` : "--",
+      ),
       el("span", "config-view-item__value", `x${o.quantity || 1}`),
     );
     sku.appendChild(right);
@@ -75,18 +81,27 @@
     const pair = el("div", "config-view-item");
     pair.append(
       el("span", "config-view-item__label", ""),
-      el("span", "config-view-item__value", o.paid_amount ? `¥${o.paid_amount}` : "--"),
+      el(
+        "span",
+        "config-view-item__value",
+        o.paid_amount ? `¥${o.paid_amount}` : "--",
+      ),
     );
     money.appendChild(pair);
     const consignee = column("consigneeInfo");
-    consignee.append(el("div", "cons-name-text", "王**"), el("div", "cons-address-text", "陕西安康市紫阳县**********"));
+    consignee.append(
+      el("div", "cons-name-text", "王**"),
+      el("div", "cons-address-text", "陕西安康市紫阳县**********"),
+    );
     const status = column("orderStatus");
     const st = el("div", "order-status");
     st.appendChild(el("span", "", d.status || o.order_status || "等待出库"));
     const promise = el("div", "promise-out-ship-date");
     const only = el("span", "jd-only-child");
     const shown = o.shown_ship_by || o.promised_ship_by;
-    only.appendChild(el("span", "jd-only-child__content", shown ? shift(shown, days) : "--"));
+    only.appendChild(
+      el("span", "jd-only-child__content", shown ? shift(shown, days) : "--"),
+    );
     promise.appendChild(only);
     status.append(st, promise);
     const ops = column("operation");
@@ -102,16 +117,21 @@
     const sample = await response.json();
     // Whole days from the sample's "as of" to today (Beijing): times of day stay as they were.
     const asOf = Date.parse(sample.as_of);
-    const days = Math.floor((Date.now() + BEIJING_MS) / DAY_MS) - Math.floor((asOf + BEIJING_MS) / DAY_MS);
+    const days =
+      Math.floor((Date.now() + BEIJING_MS) / DAY_MS) -
+      Math.floor((asOf + BEIJING_MS) / DAY_MS);
     const table = el("div", "jd-pro-card-table");
     const head = el("div", "table-header");
-    for (const t of ["商品", "应收", "收货人", "订单状态", "操作"]) head.appendChild(el("div", "", t));
+    for (const t of ["商品", "应收", "收货人", "订单状态", "操作"])
+      head.appendChild(el("div", "", t));
     const body = el("div", "table-body");
     for (const entry of sample.orders) body.appendChild(card(entry, days));
     table.append(head, body);
     app.appendChild(table);
     const target = new URLSearchParams(location.search).get("orderId");
-    const hit = target && body.querySelector(`.card[data-order-id="${CSS.escape(target)}"]`);
+    const hit =
+      target &&
+      body.querySelector(`.card[data-order-id="${CSS.escape(target)}"]`);
     if (hit) {
       hit.classList.add("is-target");
       hit.scrollIntoView({ block: "center" });
