@@ -567,7 +567,7 @@ def test_the_popup_lists_every_order_seen_on_two_list_pages_by_time_left(b, live
         "https://shop.jd.com/jdm/trade/orders/order-details?orderId=235711131721")
 
     if os.environ.get("JDPG_SCREENSHOTS"):
-        popup.set_viewport_size({"width": 370, "height": 520})
+        popup.set_viewport_size({"width": 410, "height": 520})
         popup.screenshot(path=str(ROOT / "docs" / "screenshot-extension-popup.png"))
 
     # Filters: 已超时 / 即将超时 / 待发货 / 应付赔偿, each with its count.
