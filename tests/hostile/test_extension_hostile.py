@@ -97,3 +97,38 @@ def test_a_web_page_cannot_reach_the_extension(b, live_api):
     assert reachable in ("no runtime", "refused", "no answer")
     # Nor read what the extension keeps: storage is not the page's.
     assert page.evaluate("() => Object.keys(localStorage).filter(k => /jdpg|apiKey/i.test(k))") == []
+
+
+HOSTILE = '<img src=x onerror="window.__pwned=1">'
+HOSTILE_RESULTS = {
+    "message": {"order_id": "1", "errors": [], "flags": [{"code": "SHIP_OVERDUE", "group": "ship", "severity": "violation",
+                "rule": "SHIP-DEADLINE", "message": HOSTILE, "message_en": HOSTILE, "facts": {"paid_at": HOSTILE}}],
+                "ship": {"status": "overdue", "deadline": "2022-06-20T10:00:00+08:00", "late_by_hours": 2, "rule": "SHIP-DEADLINE"}},
+    "unknown-flag-and-fact": {"order_id": "1", "errors": [], "flags": [{"code": HOSTILE, "group": HOSTILE, "severity": HOSTILE,
+                              "rule": HOSTILE, "message": "m", "facts": {HOSTILE: [HOSTILE, {"x": HOSTILE}]}}]},
+    "money-and-deadline": {"order_id": "1", "errors": [], "deadlines": {HOSTILE: "2022-06-20T10:00:00+08:00"},
+                           "compensation": {"total": HOSTILE, "items": [{"rule": HOSTILE, "amount": HOSTILE, "status": HOSTILE,
+                                                                         "payer": HOSTILE, "message": HOSTILE}]}},
+    "error-field": {"order_id": "1", "errors": [{"field": HOSTILE, "message": HOSTILE, "message_en": HOSTILE}]},
+    "status-word": {"order_id": "1", "errors": [], "ship": {"status": HOSTILE, "deadline": "2022-06-20T10:00:00+08:00"}},
+}
+
+
+@pytest.mark.parametrize("result", list(HOSTILE_RESULTS.values()), ids=list(HOSTILE_RESULTS))
+def test_markup_in_a_result_is_shown_as_text_never_parsed(live_api, ext, result):
+    # The demo page loads the extension's own badge files into a plain page.
+    page = ext.ctx.new_page()
+    page.goto(live_api + "/")
+    page.wait_for_selector("html[data-demo-state]")
+    made = page.evaluate("""r => {
+      const row = JdpgRender.buildBadgeRow(r, {lang: 'zh-en'});
+      document.body.appendChild(row);
+      row.querySelectorAll('.jdpg-badge').forEach(b => JdpgRender.explain(b));
+      return {imgs: row.querySelectorAll('img').length, tags: [...new Set([...row.querySelectorAll('*')].map(e => e.tagName))],
+              text: row.textContent};
+    }""", result)
+    page.wait_for_timeout(100)
+    assert made["imgs"] == 0 and made["tags"] == ["SPAN"]
+    assert page.evaluate("() => window.__pwned") is None
+    assert HOSTILE in made["text"]  # said as it came, as text
+    page.close()
