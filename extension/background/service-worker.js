@@ -52,9 +52,12 @@ self.jdpgStats = {
 let settingsCache = null;
 let settingsGeneration = 0;
 
-// Content scripts get their settings from here, never from storage (which holds the key).
-chrome.storage.local
-  .setAccessLevel({ accessLevel: "TRUSTED_CONTEXTS" })
+// Content scripts get their settings from here, never from storage (which holds the key);
+// where Chrome can close local storage to them (newer versions), it is closed.
+Promise.resolve()
+  .then(() =>
+    chrome.storage.local.setAccessLevel({ accessLevel: "TRUSTED_CONTEXTS" }),
+  )
   .catch(() => {});
 
 chrome.storage.onChanged.addListener((changes, area) => {
