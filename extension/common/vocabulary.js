@@ -2208,6 +2208,10 @@
         "en": "{h} h {m} min left",
         "zh": "剩 {h} 小时 {m} 分"
       },
+      "triage_more": {
+        "en": "{n} more not shown (use a filter)",
+        "zh": "还有 {n} 单未显示（请用筛选）"
+      },
       "triage_no_deadline": {
         "en": "No ship-by",
         "zh": "无发货截止"

@@ -18,6 +18,8 @@
     ["to_ship", UI.triage_to_ship],
     ["owed", UI.triage_owed],
   ];
+  /** The list shows this many rows at most (it re-renders every second for the countdown). */
+  const SHOWN_MAX = 200;
   const TONES = {
     overdue: "late",
     at_risk: "risk",
@@ -130,7 +132,7 @@
     const shown = triage
       ? triage.entries.filter((e) => T.matches(e, filter, now))
       : [];
-    for (const entry of shown) {
+    for (const entry of shown.slice(0, SHOWN_MAX)) {
       const state = T.stateAt(entry, now);
       const item = document.createElement("li");
       item.className = `triage__item triage__item--${TONES[state]}`;
@@ -171,8 +173,14 @@
       }
       list.append(item);
     }
-    empty.hidden = shown.length > 0;
-    empty.textContent = say_(UI.triage_empty);
+    const more = shown.length - SHOWN_MAX;
+    empty.hidden = shown.length > 0 && more <= 0;
+    empty.textContent = shown.length
+      ? say_({
+          zh: V.fill(UI.triage_more.zh, { n: more }),
+          en: V.fill(UI.triage_more.en, { n: more }),
+        })
+      : say_(UI.triage_empty);
   }
 
   function render_() {

@@ -683,3 +683,21 @@ def test_chinese_only_changes_every_word_the_extension_puts_on_the_page(b, live_
     notice = page.locator(".jdpg-notice").text_content()
     assert "无法连接" in notice and "Cannot" not in notice
     assert page.problems == []
+
+
+def test_a_long_list_shows_its_first_two_hundred_and_says_how_many_more(b, live_api):
+    b.configure(apiBase=live_api, asOf=AS_OF)
+    b.sw.evaluate("""() => {
+      const now = Date.parse('2022-06-20T12:00:00+08:00'), list = {};
+      for (let i = 0; i < 250; i++) {
+        const id = String(235711150000 + i);
+        list[id] = {id, seenAt: now, deadline: now + (i + 1) * 60000, atRiskAt: now - 3600000, owedFen: 0,
+                    url: 'https://shop.jd.com/jdm/trade/orders/order-details?orderId=' + id, alerted: {}};
+      }
+      return chrome.storage.local.set({triage: list});
+    }""")
+    popup = open_popup(b)
+    items = popup.evaluate(TRIAGE_JS)
+    assert len(items) == 200 and items[0]["id"] == "235711150000" and items[-1]["id"] == "235711150199"
+    assert items[0]["countdown"].startswith("剩 0 小时 01 分")
+    assert popup.locator("#triage-empty").text_content().startswith("还有 50 单未显示")
