@@ -2104,6 +2104,10 @@
         "en": "no",
         "zh": "否"
       },
+      "no_family": {
+        "en": "Choose at least one rule family",
+        "zh": "请至少选择一类规则"
+      },
       "no_list_here": {
         "en": "No order list on this tab",
         "zh": "本页没有可检查的订单"

@@ -66,6 +66,8 @@
     const families = {};
     for (const name of FAMILIES)
       families[name] = field(`family-${name}`).checked;
+    if (!FAMILIES.some((name) => families[name]))
+      return { error: both_(UI.no_family) };
     const url = new URL(apiBase);
     return {
       values: {

@@ -420,6 +420,12 @@ def test_options_page_saves_settings_and_the_list_follows_them(b, live_api):
     options.fill("#atRiskHours", "-3")
     options.click("#save")
     expect(options.locator("#status.error")).to_contain_text("0–240")
+    options.fill("#atRiskHours", "24")
+    for name in ("shipping", "price", "after_sales", "promotions"):
+        options.uncheck(f"#family-{name}")
+    options.click("#save")
+    expect(options.locator("#status.error")).to_contain_text("至少选择一类规则")
+    options.reload()
     assert b.sw.evaluate("() => chrome.storage.local.get('atRiskHours')")["atRiskHours"] == 24
 
     # The list uses the saved threshold (24 h: the 21 h order is now at risk) and language.
