@@ -17,6 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from shared.campaigns import load_calendar  # noqa: E402
 from shared.fields import FIELDS  # noqa: E402
 from shared.vocabulary import VOCAB  # noqa: E402
 
@@ -47,9 +48,11 @@ FILL = """  /**
 
 
 def data() -> dict:
-    """What the JavaScript clients get: the vocabulary plus each input field's labels."""
+    """What the JavaScript clients get: the vocabulary, each input field's labels, and the built-in
+    campaigns' titles as the words for a `campaign` fact (``values.campaign``)."""
     fields = {f.path: {"zh": f.zh, "en": f.en, "kind": f.kind} for f in FIELDS}
-    return {**VOCAB, "fields": fields}
+    campaigns = {c.id: {"zh": c.title, "en": c.title_en} for c in load_calendar().campaigns.values()}
+    return {**VOCAB, "fields": fields, "values": {**VOCAB["values"], "campaign": campaigns}}
 
 
 def render(target: str) -> str:

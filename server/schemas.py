@@ -211,6 +211,7 @@ class ShipSchema(Schema):
     shipped_basis = fields.String(allow_none=True)
     platform_deadline = fields.String()
     shown_ship_by = fields.String(allow_none=True)
+    at_risk_hours = fields.Float(metadata={"description": "The at-risk threshold this result used (hours)."})
 
 
 class SkipSchema(Schema):

@@ -135,6 +135,10 @@
         "en": "as of",
         "zh": "检查时间"
       },
+      "at_risk_hours": {
+        "en": "at-risk threshold (hours)",
+        "zh": "即将超时阈值（小时）"
+      },
       "baseline_price": {
         "en": "baseline price",
         "zh": "基准价"
@@ -2274,6 +2278,20 @@
         "platform": {
           "en": "platform rule",
           "zh": "平台规则"
+        }
+      },
+      "campaign": {
+        "jd_intl_618_2021": {
+          "en": "JD International 618 (2021)",
+          "zh": "京东国际 2021 年 618"
+        },
+        "jd_intl_618_2022": {
+          "en": "JD International 618 (2022)",
+          "zh": "京东国际 2022 年 618"
+        },
+        "jingxi_618_2022": {
+          "en": "Jingxi 618 (2022)",
+          "zh": "京喜 2022 年 618"
         }
       },
       "competitor_platform": {

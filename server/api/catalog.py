@@ -32,8 +32,10 @@ class Vocabulary(MethodView):
     @blp.response(200, VocabularySchema)
     def get(self):
         """The words clients show (shared/data/vocabulary.toml): rule titles, flag labels and badge groups,
-        ship and row statuses with colours, deadline and fact labels, JD status words, the column prefix."""
-        return json_response(VOCAB)
+        ship and row statuses with colours, deadline and fact labels, JD status words, the column prefix;
+        ``values.campaign`` names the campaigns in force, own campaign folders included."""
+        campaigns = {c.id: {"zh": c.title, "en": c.title_en} for c in service.engine().calendar.campaigns.values()}
+        return json_response({**VOCAB, "values": {**VOCAB["values"], "campaign": campaigns}})
 
 
 @health_blp.route("/healthz")

@@ -105,7 +105,7 @@ def ship_deadline(order, ctx, out) -> None:
         "deadline": deadline_iso, "hours_allowed": allowed, "status": status, "late_by_hours": late_by,
         "hours_left": hours_left, "rule": "SHIP-DEADLINE", "basis": basis, "shipped_basis": shipped_basis,
         "platform_deadline": deadline_iso if platform_deadline is deadline else iso(platform_deadline),
-        "shown_ship_by": iso(shown)}
+        "shown_ship_by": iso(shown), "at_risk_hours": ctx.params.at_risk_hours}
     out.deadlines["ship_by"] = deadline_iso
     if differs or status in FLAGGED_STATUSES:
         _explain(order, ctx, out, result, extended_day, shipped_at, differs, gap, rule_deadline)

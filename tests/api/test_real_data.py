@@ -110,3 +110,12 @@ def test_a_note_after_an_amount_is_read_and_one_bad_value_keeps_the_ship_deadlin
 
 def test_status_meanings_have_words():
     assert all(m["zh"] and m["en"] for m in STATUS_MEANINGS.values())
+
+
+def test_the_vocabulary_is_served_with_the_campaigns_in_force_and_results_say_their_threshold(live_api):
+    words = requests.get(f"{live_api}/api/v1/vocabulary", timeout=30).json()
+    assert words["prefix"] == "JDPG " and words["flags"]["SHIP_OVERDUE"]["group"] == "ship"
+    assert words["values"]["campaign"]["jingxi_618_2022"]["zh"] == "京喜 2022 年 618"
+    result = post(live_api, {"as_of": AS_OF, "options": {"at_risk_hours": 12},
+                             "orders": [{"order_id": "1", "paid_at": PAID}]}).json()["results"][0]
+    assert result["ship"]["at_risk_hours"] == 12
