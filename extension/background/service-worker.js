@@ -216,7 +216,8 @@ async function annotateOrders_(message, sender) {
   if (!Array.isArray(message.orders))
     throw new Error("orders must be an array");
   const settings = await loadSettings_();
-  const options = { families: enabledFamilies(settings.families) };
+  // Lean results: the same facts, their words as codes the page renders from the vocabulary.
+  const options = { families: enabledFamilies(settings.families), detail: "lean" };
   // Only a threshold the merchant chose: otherwise the API's JDPG_AT_RISK_HOURS applies.
   if (settings.atRiskHours != null)
     options.at_risk_hours = settings.atRiskHours;

@@ -157,13 +157,25 @@
     };
   }
 
+  /**
+   * A flag's, money item's or skip reason's sentences: rendered from its `words` when the result
+   * is lean (common/messages.js), else the sentences a full result carries.
+   * @param {{words?: Object, message?: string, message_en?: string}} item
+   * @return {{message: (string|undefined), message_en: (string|undefined)}}
+   */
+  function said_(item) {
+    const M = root.JdpgMessages;
+    if (M && item.words) {
+      return {
+        message: M.message(item, "zh") || undefined,
+        message_en: M.message(item, "en") || undefined,
+      };
+    }
+    return { message: item.message, message_en: item.message_en };
+  }
+
   function flagSection_(flag) {
-    return {
-      rule: flag.rule,
-      message: flag.message,
-      message_en: flag.message_en,
-      facts: flag.facts,
-    };
+    return Object.assign({ rule: flag.rule, facts: flag.facts }, said_(flag));
   }
 
   function fillBoth_(vocab, entry, values) {
@@ -272,13 +284,7 @@
           kind: "ship-cannot-tell",
           zh: ui.cannot_tell_ship.zh,
           en: ui.cannot_tell_ship.en,
-          sections: [
-            {
-              rule: SHIP_RULE,
-              message: why.message,
-              message_en: why.message_en,
-            },
-          ],
+          sections: [Object.assign({ rule: SHIP_RULE }, said_(why))],
         });
       }
     }
@@ -287,12 +293,11 @@
       const r = vocab.rules[rule];
       return r ? { zh: r.short, en: r.short_en } : { zh: rule, en: rule };
     };
-    const moneySection = (item, extraFacts) => ({
-      rule: item.rule,
-      message: item.message,
-      message_en: item.message_en,
-      facts: Object.assign(extraFacts || {}, item.facts || {}),
-    });
+    const moneySection = (item, extraFacts) =>
+      Object.assign(
+        { rule: item.rule, facts: Object.assign(extraFacts || {}, item.facts || {}) },
+        said_(item),
+      );
 
     for (const item of (result.losses && result.losses.items) || []) {
       const own = take(inGroup("money", item.rule));
@@ -389,7 +394,7 @@
         zh: ui.nothing_due.zh,
         en: ui.nothing_due.en,
         sections: (result.skipped || []).map((rule) => {
-          const why = (result.skipped_reasons || {})[rule] || {};
+          const why = said_((result.skipped_reasons || {})[rule] || {});
           return {
             rule,
             message: why.message || ui.missing_data.zh,

@@ -395,7 +395,7 @@ def test_options_page_saves_settings_and_the_list_follows_them(b, live_api):
     settle(first)
     first.close()
     assert b.sw.evaluate("() => self.jdpgStats.lastPayload.options") == {
-        "families": ["shipping", "price", "after_sales", "promotions"]}
+        "families": ["shipping", "price", "after_sales", "promotions"], "detail": "lean"}
 
     options.click("#test-connection")
     expect(options.locator("#status.ok")).to_contain_text("连接正常")
@@ -436,7 +436,7 @@ def test_options_page_saves_settings_and_the_list_follows_them(b, live_api):
     assert badge(units["235711131721"], "ship-at-risk")["zh"] is None
 
     assert b.sw.evaluate("() => self.jdpgStats.lastPayload.options") == {
-        "families": ["shipping", "price", "after_sales"], "at_risk_hours": 24}
+        "families": ["shipping", "price", "after_sales"], "at_risk_hours": 24, "detail": "lean"}
 
     # Switching the shipping family off live asks the API again for the families left, and
     # the ship badges go: the API worked out none.
