@@ -2,8 +2,9 @@
 PRICE-RAISE-THEN-CUT (先涨后降), PRICE-PROTECTION (价保)."""
 
 from ..beijing_time import end_of_day, end_of_day_after, iso, rule_iso, sheet_time
-from ..money import ZERO, fen, money_str
+from ..fields import BY_PATH
 from ..messages import fixed, listed, phrase, say, term
+from ..money import ZERO, fen, money_str
 from ..vocabulary import VOCAB
 from .context import ONE_SECOND, flag, owe, rule, skip, wanting
 
@@ -105,7 +106,9 @@ def price_match(order, ctx, out) -> None:
             flag(out, "PRICE_MATCH_OWED", "warning", "PRICE-MATCH", said, **facts)
             owe(out, "PRICE-MATCH", amount, said, facts)
             return
-        said = say("price_match_to_verify", unverified=", ".join(unverified), formula=formula)
+        said = say("price_match_to_verify", formula=formula,
+                   unverified={"zh": "、".join(BY_PATH[p].zh for p in unverified),
+                               "en": ", ".join(BY_PATH[p].en for p in unverified)})
         flag(out, "PRICE_MATCH_POSSIBLE", "warning", "PRICE-MATCH", said, **facts, unverified=list(unverified))
         owe(out, "PRICE-MATCH", amount, said, facts, status="if_claimed")
         return

@@ -654,14 +654,14 @@ var JDPG_VOCAB = (function () {
         "zh": "有效凭证"
       },
       "price_match.same_product": {
-        "en": "same item verified",
+        "en": "same item",
         "kind": "bool",
-        "zh": "同款已核实"
+        "zh": "同款商品"
       },
       "price_match.service_mark": {
-        "en": "carries the service mark",
+        "en": "service mark",
         "kind": "bool",
-        "zh": "有买贵双倍赔标识"
+        "zh": "买贵双倍赔标识"
       },
       "price_protection.days": {
         "en": "protection days",
