@@ -9,13 +9,7 @@
   const S = root.JdpgSpecs;
   const T = root.JdpgTooltip;
 
-  function appendText_(doc, parent, tag, cls, text) {
-    const el = doc.createElement(tag);
-    el.className = cls;
-    el.textContent = text;
-    parent.appendChild(el);
-    return el;
-  }
+  const appendText_ = T.appendText;
 
   /**
    * A badge's or chip's words in the language asked for: a Chinese span, an English span, or both.

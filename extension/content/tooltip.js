@@ -12,6 +12,7 @@
   const SPECS = new WeakMap();
   const scrollWatched = new WeakSet();
 
+  /** A new element of ours with its text (never parsed as HTML), appended to `parent`. */
   function appendText_(doc, parent, tag, cls, text) {
     const el = doc.createElement(tag);
     el.className = cls;
@@ -141,5 +142,5 @@
     row.addEventListener("keydown", onActivate);
   }
 
-  root.JdpgTooltip = Object.freeze({ attach, explain, wire });
+  root.JdpgTooltip = Object.freeze({ attach, explain, wire, appendText: appendText_ });
 })(globalThis);
