@@ -1,5 +1,4 @@
 """Shared fixtures: the real API on a loopback port."""
-import threading
 from pathlib import Path
 
 import pytest
@@ -7,26 +6,18 @@ from werkzeug.serving import make_server
 
 from server.app import create_app
 from server.config import Settings
+from standins.serving import ServedInThread
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-class LiveServer:
+class LiveServer(ServedInThread):
     """A real Flask server on 127.0.0.1 and an ephemeral port, in a thread."""
 
     def __init__(self, settings: Settings):
         self.app = create_app(settings)
-        self.server = make_server("127.0.0.1", 0, self.app, threaded=True)
+        self._serve(make_server("127.0.0.1", 0, self.app, threaded=True))
         self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture(scope="session")

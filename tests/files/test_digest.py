@@ -1,5 +1,5 @@
 """``python -m server digest``: an export's digest to a WeCom or DingTalk group robot, tested against
-local stand-ins of both webhooks over real HTTP (``webhook_standins``)."""
+local stand-ins of both webhooks over real HTTP (``standins.group_robots``)."""
 import csv
 import io
 import os
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from .webhook_standins import DINGTALK_SECRET, Robot
+from standins.group_robots import DINGTALK_SECRET, Robot
 
 ROOT = Path(__file__).resolve().parents[2]
 AS_OF = "2022-06-20 12:00:00"

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from server.app import create_app
 from server.config import Settings
 
-from tests.files.webhook_standins import Robot
+from standins.group_robots import Robot
 
 from .conftest import ROOT, demo_request, post_json, running
 

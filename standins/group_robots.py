@@ -13,17 +13,18 @@ import base64
 import hashlib
 import hmac
 import json
-import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
+
+from .serving import ServedInThread
 
 WECOM_KEY = "693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa"
 DINGTALK_TOKEN = "e9a8118c8a3dc0000000000000000000000000000685fab41df25b9dc865fd74"
 DINGTALK_SECRET = "SEC10d6e79b42bd94be0d0d603843651aa2ccd7186db6edbc0000000000000cf421cd"
 
 
-class Robot:
+class Robot(ServedInThread):
     """One stand-in robot on 127.0.0.1; ``messages`` holds every message it accepted."""
 
     def __init__(self, kind: str, secret: str | None = None):
@@ -52,8 +53,7 @@ class Robot:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self._serve(ThreadingHTTPServer(("127.0.0.1", 0), Handler))
 
     @property
     def url(self) -> str:
@@ -61,14 +61,6 @@ class Robot:
         if self.kind == "wecom":
             return f"{base}/cgi-bin/webhook/send?key={WECOM_KEY}"
         return f"{base}/robot/send?access_token={DINGTALK_TOKEN}"
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
 
     def answer(self, path: str, content_type: str, raw: bytes):
         if self.mode == "http500":
