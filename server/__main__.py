@@ -134,12 +134,12 @@ def _digest(argv, prog):
 
 def _sheets(argv, prog):
     from sheets_addon.__main__ import main as sheets_main
-    return sheets_main(argv)
+    return sheets_main(argv, prog=f"{prog} sheets")
 
 
 COMMANDS = {
     "serve": (serve, "启动 API 与演示页 start the API and the demo page (the default; --production: waitress)"),
-    "annotate": (_annotate, "给订单导出文件加标注 annotate a JD order export file offline (CSV / xlsx)"),
+    "annotate": (_annotate, "给订单导出文件加标注 annotate a JD order export file offline (CSV, xlsx, or .json of orders / JOS payloads)"),
     "digest": (_digest, "把导出文件的摘要发到企业微信 / 钉钉群 send an export file's digest to a group robot webhook"),
     "sheets": (_sheets, "标注 Google 表格 annotate a Google Sheets worksheet (service account)"),
     "keys": (keys, "API 密钥：jdpg keys new 生成一个 API keys: `keys new` prints a new one"),
