@@ -41,6 +41,7 @@ class Field:
     group: str | None
     name: str
     kind: str
+    listed: str | None  # for a code: the name of its value list in CHOICES
     choices: tuple | None
     max: int | None
     doc: str
@@ -65,8 +66,9 @@ def _field(path, i, raw: dict) -> Field:
     headers = raw.get("headers", [])
     if not isinstance(headers, list) or not all(isinstance(h, str) for h in headers):
         raise CampaignFileError(path, f"{where}.headers", "must be a list of texts")
+    code = kind == "code"
     return Field(raw["path"], group if dot else None, name if dot else raw["path"], kind,
-                 CHOICES.get(listed) if kind == "code" else None, raw.get("max"), raw["doc"], tuple(headers),
+                 listed if code else None, CHOICES[listed] if code else None, raw.get("max"), raw["doc"], tuple(headers),
                  raw["zh"], raw["en"], raw.get("used", True))
 
 

@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from .beijing_time import parse_time
 from .cells import clean_cell
 from .errors import InputError, InvalidNumber, UnknownValue
-from .fields import BY_PATH, GROUP_MEMBERS, TOP_LEVEL
+from .fields import CHOICES, GROUP_MEMBERS, TOP_LEVEL
 from .model import GROUP_TYPES, Order
 from .money import to_money
 from .vocabulary import STATUS_MEANINGS, STATUS_PLATFORMS, STATUS_PREFIXES, STATUS_WORDS
@@ -63,7 +63,7 @@ def parse_order_id(value):
 
 
 def _code(listed):
-    choices = BY_PATH_CHOICES[listed]
+    choices = CHOICES[listed]
     words = CODE_WORDS[listed]
     what, what_en = CODE_NAMES[listed]
 
@@ -86,7 +86,7 @@ def _competitor(value):
     if text is None:
         return None
     code = CODE_WORDS["competitors"].get(text) or text.lower()
-    return code if code in BY_PATH_CHOICES["competitors"] else text
+    return code if code in CHOICES["competitors"] else text
 
 
 def parse_bool(value):
@@ -193,17 +193,13 @@ def _upper(value):
     return text.upper() if text else None
 
 
-BY_PATH_CHOICES = {"platforms": BY_PATH["platform"].choices, "payment_methods": BY_PATH["payment_method"].choices,
-                   "competitors": BY_PATH["price_match.competitor_platform"].choices,
-                   "merchant_types": BY_PATH["price_match.merchant_type"].choices}
 _KIND_PARSERS = {"text": _text, "status": parse_status, "time": parse_time, "money": _money, "decimal": _decimal,
                  "bool": parse_bool, "level": _upper, "pickup": parse_pickup}
 
 
 def _parser(f):
     if f.kind == "code":
-        listed = next(name for name, choices in BY_PATH_CHOICES.items() if choices == f.choices)
-        return _competitor if listed == "competitors" else _code(listed)
+        return _competitor if f.listed == "competitors" else _code(f.listed)
     if f.kind == "count":
         maximum = f.max or 10**9
         return lambda value: parse_int(value, maximum)

@@ -17,7 +17,6 @@ import secrets
 import shutil
 import signal
 import stat
-import time
 from collections import Counter, deque
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -33,7 +32,7 @@ from ..runtime import tune_gc
 from .reader import BadRecord, CsvExport, cell_text, open_export
 from .split import Part, plan_parts
 from .tally import Tally, TallyingEngine, needs_attention
-from .writer import OUTPUT_NOTES, OutputError, open_output
+from .writer import OutputError, open_output
 
 OUR_COLUMN_PREFIX = "JDPG "
 

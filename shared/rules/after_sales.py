@@ -89,10 +89,10 @@ def campaign_services(order, ctx, out) -> None:
     required = campaign.section("requirements") if campaign else None
     if not required or services is None:
         return
-    for key, rule, code in (("freight_insurance", "FREIGHT-INSURANCE", "FREIGHT_INSURANCE_REQUIRED"),
-                            ("lightning_refund", "LIGHTNING-REFUND", "LIGHTNING_REFUND_REQUIRED")):
+    for key, rule_id, code in (("freight_insurance", "FREIGHT-INSURANCE", "FREIGHT_INSURANCE_REQUIRED"),
+                               ("lightning_refund", "LIGHTNING-REFUND", "LIGHTNING_REFUND_REQUIRED")):
         if required.get(key) and getattr(services, key) is False:
-            flag(out, code, "violation", rule, say(code, campaign=bilingual(campaign.title, campaign.title_en)),
+            flag(out, code, "violation", rule_id, say(code, campaign=bilingual(campaign.title, campaign.title_en)),
                  campaign=campaign.id)
 
 
