@@ -22,10 +22,16 @@ MAX_AMOUNT = Decimal("1000000000000")
 MAX_AMOUNT_TEXT = 40
 # Exponents (Excel's 1.2E+05) beyond two digits are refused before conversion.
 MAX_EXPONENT_DIGITS = 2
+# The spaces people type or paste between digits: ASCII, no-break (NBSP), ideographic (U+3000) and the
+# thin ones (figure, punctuation, thin, hair, narrow no-break); each is read as one ASCII space.
+SPACES = " \xa0\u3000\u2007\u2008\u2009\u200a\u202f"
 _FOLD = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)}, "．": ".", "，": ",", "＋": "+", "－": "-",
-                       **dict.fromkeys("¥￥ \t\r\n\"'=元\u3000\xa0")})
-# A comma only between groups of three digits: 1,299.50 yes, 12,50 no.
-_AMOUNT = re.compile(r"([+-]?)(\d{1,3}(?:,\d{3})+|\d*)(?:\.(\d*))?(?:[eE]([+-]?)(\d+))?", re.ASCII)
+                       **dict.fromkeys(SPACES, " "), **dict.fromkeys("¥￥\"'=元")})
+# The ends an amount may carry; spaces inside it are read by _AMOUNT, never dropped.
+_ENDS = " \t\r\n"
+# A comma, or a space, only between groups of three digits (one kind per amount): 1,299.50 and
+# 1 299.50 yes; 12,50 and 129 00 no.
+_AMOUNT = re.compile(r"([+-]?)(\d{1,3}(?:([, ])\d{3})(?:\3\d{3})*|\d*)(?:\.(\d*))?(?:[eE]([+-]?)(\d+))?", re.ASCII)
 
 
 def _unreadable(value: str) -> InvalidAmount:
@@ -37,19 +43,22 @@ def _from_text(value: str) -> Decimal:
         raise InvalidAmount(f"金额文本过长（{len(value)} 个字符）", f"amount text too long ({len(value)} characters)")
     if value.isascii() and value.replace(".", "", 1).isdigit():  # 129.00, 129: most amounts
         return Decimal(value)
-    text = value.translate(_FOLD)
+    text = value.translate(_FOLD).strip(_ENDS)
     match = _AMOUNT.fullmatch(text)
     if match is None:
         if "," in text:
             raise InvalidAmount(f"金额 {value[:40]!r} 中的逗号只能作千位分隔（如 1,299.50），小数点请用“.”",
                                 f"amount {value[:40]!r}: a comma only separates thousands (1,299.50); use '.' for decimals")
+        if " " in text:
+            raise InvalidAmount(f"金额 {value[:40]!r} 中的空格只能作千位分隔（如 1 299.50），数字之间请勿留空格",
+                                f"amount {value[:40]!r}: a space only separates thousands (1 299.50); no spaces between digits")
         raise _unreadable(value)
-    sign, whole, fraction, exp_sign, exponent = match.groups()
+    sign, whole, _, fraction, exp_sign, exponent = match.groups()
     if not whole and not fraction:
         raise _unreadable(value)
     if exponent is not None and len(exponent.lstrip("0")) > MAX_EXPONENT_DIGITS:
         raise InvalidAmount(f"金额的指数过大 {value[:40]!r}", f"amount exponent too large {value[:40]!r}")
-    digits = f"{sign}{whole.replace(',', '') or '0'}.{fraction or '0'}"
+    digits = f"{sign}{whole.replace(',', '').replace(' ', '') or '0'}.{fraction or '0'}"
     return Decimal(digits if exponent is None else f"{digits}e{exp_sign}{exponent}")
 
 

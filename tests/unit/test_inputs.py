@@ -78,6 +78,48 @@ def test_an_amount_with_at_most_two_decimals_is_read_to_the_fen(value, expected)
     assert str(to_money(value)) == expected
 
 
+@pytest.mark.parametrize("value, expected", [
+    pytest.param("1 299.00", "1299.00", id="ascii-space-between-groups-of-three"),
+    pytest.param("1\xa0299.00", "1299.00", id="no-break-space-between-groups"),
+    pytest.param("1\u3000299.00", "1299.00", id="ideographic-space-between-groups"),
+    pytest.param("1\u2009234\u2009567.5", "1234567.50", id="thin-spaces-between-groups"),
+    pytest.param("1\u202f299", "1299.00", id="narrow-no-break-space-between-groups"),
+    pytest.param("  129.00\u3000", "129.00", id="spaces-at-the-ends-are-stripped"),
+    pytest.param("¥ 129", "129.00", id="space-after-the-yuan-sign"),
+    pytest.param("129 元", "129.00", id="space-before-the-yuan-word"),
+])
+def test_a_space_may_separate_groups_of_three_digits_as_a_comma_may(value, expected):
+    assert str(to_money(value)) == expected
+
+
+@pytest.mark.parametrize("value", [
+    pytest.param("129 00", id="space-before-the-fen"), pytest.param("12 50", id="space-inside-the-yuan"),
+    pytest.param("12\xa050", id="no-break-space-inside"), pytest.param("129\u300000", id="ideographic-space-inside"),
+    pytest.param("1 2 9", id="space-between-every-digit"), pytest.param("1 2999", id="group-of-four"),
+    pytest.param("129. 00", id="space-after-the-point"), pytest.param("1 299 .00", id="space-before-the-point"),
+])
+def test_a_space_anywhere_else_in_an_amount_is_refused_never_joined(value):
+    with pytest.raises(InvalidAmount) as refused:
+        to_money(value)
+    assert "space only separates thousands" in refused.value.message_en
+    assert "空格只能作千位分隔" in refused.value.message
+
+
+def test_an_amount_with_a_space_inside_is_an_error_on_its_field_not_a_hundredfold_price_match(annotate):
+    """Seed 002: "买贵双倍赔赔付金额=(消费者订单实付金额-特定平台上消费者购买同款商品时订单实付金额)×2". A 129-yuan
+    order written "129 00" must not read as 12,900.00 and owe (12,900 − 109) × 2 = 25,582.00."""
+    claim = {"competitor_platform": "tmall", "competitor_paid_amount": "109.00", "competitor_monthly_sales": 150,
+             "same_product": True, "service_mark": True, "proof": True, "on_sale": True,
+             "claimed_at": "2023-03-01 20:00:00"}
+    order = {"platform": "jd", "placed_at": "2023-03-01 10:00:00", "price_match": claim,
+             "as_of": "2023-03-02T00:00:00+08:00"}
+    joined = annotate(paid_amount="129 00", **order)
+    assert [e["field"] for e in joined["errors"]] == ["paid_amount"]
+    assert "空格" in joined["errors"][0]["message"]
+    assert joined["compensation"]["total"] == "0.00" and joined["compensation"]["if_claimed_total"] == "0.00"
+    assert annotate(paid_amount="1 129.00", **order)["compensation"]["total"] == "2040.00"
+
+
 @pytest.mark.parametrize("value, exact, shown", [
     pytest.param("129.005", "129.005", "129.01", id="half-a-fen"),
     pytest.param("0.004", "0.004", "0.00", id="under-half-a-fen"),
