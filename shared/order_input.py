@@ -13,7 +13,7 @@ from .cells import clean_cell
 from .errors import InputError, InvalidNumber, UnknownValue
 from .fields import CHOICES, GROUP_MEMBERS, TOP_LEVEL
 from .model import GROUP_TYPES, Order
-from .money import to_money
+from .money import MAX_AMOUNT_TEXT, to_money
 from .vocabulary import STATUS_MEANINGS, STATUS_PLATFORMS, STATUS_PREFIXES, STATUS_WORDS
 
 # JD's words (and JOS's) for the codes the contract uses.
@@ -156,15 +156,22 @@ def known_status(status) -> bool:
 
 
 # JD's export writes a provisional amount as 36.80（系统计算中，该值仅供参考）: the number, then a note.
-_AMOUNT_NOTE = re.compile(r"^\s*([^（(]*?\d[^（(]*?)\s*[（(]([^）)]{1,60})[）)]\s*$")
+# The pattern is linear (no two of its parts can take the same character: the amount stops at the
+# first opening bracket, the note at the first closing one), and only runs on a text short enough
+# to be an amount and a note; a longer one goes whole to the amount reader, which refuses it.
+MAX_NOTE = 60
+MAX_NOTED_AMOUNT = MAX_AMOUNT_TEXT + MAX_NOTE + 8
+_AMOUNT_NOTE = re.compile(r"([^（(]*)[（(]([^）)]{1,%d})[）)]\s*" % MAX_NOTE)
 
 
 def amount_note(value):
     """``(amount text, note)`` for an amount followed by a bracketed note, else ``(value, None)``."""
-    if isinstance(value, str) and ("（" in value or "(" in value):
-        match = _AMOUNT_NOTE.match(value)
+    if isinstance(value, str) and len(value) <= MAX_NOTED_AMOUNT and ("（" in value or "(" in value):
+        match = _AMOUNT_NOTE.fullmatch(value)
         if match:
-            return match.group(1), match.group(2)
+            amount = match.group(1).strip()
+            if any(c.isdigit() for c in amount):
+                return amount, match.group(2)
     return value, None
 
 
