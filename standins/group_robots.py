@@ -1,19 +1,30 @@
 """Local stand-ins of the WeCom (企业微信) and DingTalk (钉钉) group robot webhooks, over real HTTP.
 
-Built from their public documentation: WeCom ``POST /cgi-bin/webhook/send?key=KEY`` takes
-``{"msgtype": "markdown", "markdown": {"content": …}}`` (content at most 4,096 bytes); DingTalk
-``POST /robot/send?access_token=TOKEN[&timestamp=…&sign=…]`` takes ``{"msgtype": "markdown",
-"markdown": {"title": …, "text": …}}``, and with 加签 a ``sign`` that is the Base64 HMAC-SHA256 of
-``timestamp + "\\n" + secret`` and a millisecond ``timestamp`` within an hour of now. Both answer
-``{"errcode": 0, "errmsg": "ok"}``, or an errcode with errmsg when they refuse (the codes and
-messages are the ones the services are documented and reported to send). ``mode`` makes a stand-in
-misbehave: ``"errcode"``, ``"http500"``, ``"slow"`` (answers after ``slow_seconds``), ``"not-json"``.
+Built from their public documentation (WeCom api doc 91770, DingTalk 自定义机器人) and the answers
+the services are reported to send (dromara/domain-admin#82, feiyu563/PrometheusAlert#318,
+ccfos/nightingale#369):
+
+- WeCom ``POST /cgi-bin/webhook/send?key=KEY`` takes ``{"msgtype": "markdown", "markdown":
+  {"content": …}}``; content over 4,096 bytes of UTF-8 is errcode 40058.
+- DingTalk ``POST /robot/send?access_token=TOKEN[&timestamp=…&sign=…]`` takes ``{"msgtype":
+  "markdown", "markdown": {"title": …, "text": …}}``; a request body over 20,000 bytes (as sent: JSON
+  with ``\\uXXXX`` escapes counts 6 bytes a Chinese character) is errcode 460101. With 加签, ``sign``
+  is the Base64 HMAC-SHA256 of ``timestamp + "\\n" + secret`` and ``timestamp`` (ms) within an hour.
+- Both take 20 messages a minute per robot (every request with a valid key counts); the 21st is
+  WeCom's 45009, DingTalk's 130101, and DingTalk then refuses everything for 10 minutes.
+
+Both answer ``{"errcode": 0, "errmsg": "ok"}`` or the errcode with its errmsg. ``clock`` (monotonic
+seconds) can be moved by a test to see the minute and the block pass. ``mode`` makes a stand-in
+misbehave: ``"errcode"``, ``"http500"``, ``"slow"`` (answers after ``slow_seconds``), ``"not-json"``,
+``"trickle"`` (answers one byte every ``slow_seconds``).
 """
 import base64
 import hashlib
 import hmac
 import json
+import threading
 import time
+from collections import deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -22,6 +33,13 @@ from .serving import ServedInThread
 WECOM_KEY = "693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa"
 DINGTALK_TOKEN = "e9a8118c8a3dc0000000000000000000000000000685fab41df25b9dc865fd74"
 DINGTALK_SECRET = "SEC10d6e79b42bd94be0d0d603843651aa2ccd7186db6edbc0000000000000cf421cd"
+WECOM_MARKDOWN_BYTES = 4096
+DINGTALK_BODY_BYTES = 20000
+RATE_MESSAGES = 20
+RATE_WINDOW_S = 60.0
+DINGTALK_BLOCK_S = 600.0
+_WECOM_HINT = ", hint: [1704540159128593240839785], from ip: 127.0.0.1, more info at " \
+              "https://open.work.weixin.qq.com/devtool/query?e={code}"
 
 
 class Robot(ServedInThread):
@@ -34,21 +52,39 @@ class Robot(ServedInThread):
         self.slow_seconds = 3.0
         self.messages = []
         self.requests = 0
+        self.refusals = []  # (errcode, errmsg) of every refusal, in order
+        self.clock = time.monotonic
+        self._counted = deque()
+        self._blocked_until = None
+        self._lock = threading.Lock()
         robot = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
                 robot.requests += 1
                 length = int(self.headers.get("Content-Length") or 0)
-                status, answer = robot.answer(self.path, self.headers.get("Content-Type", ""), self.rfile.read(length))
+                with robot._lock:
+                    status, answer = robot.answer(self.path, self.headers.get("Content-Type", ""),
+                                                  self.rfile.read(length))
+                if isinstance(answer, dict) and answer["errcode"]:
+                    robot.refusals.append((answer["errcode"], answer["errmsg"]))
                 if robot.mode == "slow":
                     time.sleep(robot.slow_seconds)
-                body = answer if isinstance(answer, bytes) else json.dumps(answer).encode()
+                body = answer if isinstance(answer, bytes) else json.dumps(answer, ensure_ascii=False).encode()
                 self.send_response(status)
-                self.send_header("Content-Type", "application/json" if status == 200 else "text/html")
+                self.send_header("Content-Type", "application/json; charset=utf-8" if status == 200 else "text/html")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                self.wfile.write(body)
+                if robot.mode == "trickle":
+                    try:
+                        for i in range(len(body)):
+                            self.wfile.write(body[i:i + 1])
+                            self.wfile.flush()
+                            time.sleep(robot.slow_seconds)
+                    except OSError:  # the client gave up
+                        self.close_connection = True
+                else:
+                    self.wfile.write(body)
 
             def log_message(self, *args):
                 pass
@@ -80,11 +116,27 @@ class Robot(ServedInThread):
             return 200, {"errcode": 40008 if self.kind == "wecom" else 300001, "errmsg": "invalid json"}
         if self.kind == "wecom":
             return 200, self._wecom(parts.path, query, message)
-        return 200, self._dingtalk(parts.path, query, message)
+        return 200, self._dingtalk(parts.path, query, message, len(raw))
+
+    def _over_rate(self) -> bool:
+        """Counts this request; True when it is past 20 in the last minute (or DingTalk's block is on)."""
+        now = self.clock()
+        if self._blocked_until is not None and now < self._blocked_until:
+            return True
+        while self._counted and self._counted[0] <= now - RATE_WINDOW_S:
+            self._counted.popleft()
+        if len(self._counted) >= RATE_MESSAGES:
+            if self.kind == "dingtalk":
+                self._blocked_until = now + DINGTALK_BLOCK_S
+            return True
+        self._counted.append(now)
+        return False
 
     def _wecom(self, path, query, message) -> dict:
         if path != "/cgi-bin/webhook/send" or query.get("key") != [WECOM_KEY]:
-            return {"errcode": 93000, "errmsg": "invalid webhook url"}
+            return {"errcode": 93000, "errmsg": "invalid webhook url" + _WECOM_HINT.format(code=93000)}
+        if self._over_rate():
+            return {"errcode": 45009, "errmsg": "api freq out of limit" + _WECOM_HINT.format(code=45009)}
         if set(message) != {"msgtype", "markdown"} or message["msgtype"] != "markdown":
             return {"errcode": 40008, "errmsg": "invalid message type"}
         if set(message["markdown"]) != {"content"} or not isinstance(message["markdown"]["content"], str):
@@ -92,14 +144,19 @@ class Robot(ServedInThread):
         content = message["markdown"]["content"]
         if not content:
             return {"errcode": 44004, "errmsg": "markdown.content is empty"}
-        if len(content.encode("utf-8")) > 4096:
-            return {"errcode": 40058, "errmsg": "markdown.content exceed max length 4096"}
+        if len(content.encode("utf-8")) > WECOM_MARKDOWN_BYTES:
+            return {"errcode": 40058, "errmsg": "markdown.content exceed max length 4096. invalid Request Parameter"
+                                                + _WECOM_HINT.format(code=40058)}
         self.messages.append(message)
         return {"errcode": 0, "errmsg": "ok"}
 
-    def _dingtalk(self, path, query, message) -> dict:
+    def _dingtalk(self, path, query, message, body_bytes: int) -> dict:
         if path != "/robot/send" or query.get("access_token") != [DINGTALK_TOKEN]:
             return {"errcode": 300001, "errmsg": "token is not exist"}
+        if self._over_rate():
+            return {"errcode": 130101, "errmsg": "send too fast, exceed 20 times per minute"}
+        if body_bytes > DINGTALK_BODY_BYTES:
+            return {"errcode": 460101, "errmsg": "description: body 大小不合法;solution:请保持大小在 20000bytes 以内;"}
         if self.secret:
             try:
                 timestamp = int(query["timestamp"][0])

@@ -20,33 +20,19 @@ Exit codes: 0 sent (or printed, ``--dry-run``); 1 refused or not delivered; 2 ba
 130 / 143 interrupted.
 """
 import argparse
-import base64
-import hashlib
-import hmac
-import ipaddress
 import sys
-import time
 from datetime import datetime
-from urllib.parse import urlsplit
 
+from .. import robots
 from .annotate import annotate_part
 from .cli import Refused, Stopped, column_map_of, input_options, prepare_job, stop_on_signals, stopped_exit_code
 from .reader import BrokenFile
 from .summary_sheet import status_label
 from .tally import SOONEST
 
-KINDS = {"qyapi.weixin.qq.com": "wecom", "oapi.dingtalk.com": "dingtalk"}
-KIND_NAMES = {"wecom": ("企业微信", "WeCom"), "dingtalk": ("钉钉", "DingTalk")}
 # WeCom's documented limit for markdown content; DingTalk's is larger, the same budget is kept.
 MAX_MESSAGE_BYTES = 4096
 DEFAULT_TIMEOUT = 10.0
-
-
-class NotDelivered(Exception):
-    def __init__(self, message: str, message_en: str):
-        super().__init__(message_en)
-        self.message = message
-        self.message_en = message_en
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -57,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "or DingTalk group robot webhook.")
     parser.add_argument("--webhook", required=True, metavar="URL",
                         help="群机器人的 Webhook 地址 the group robot's webhook URL")
-    parser.add_argument("--kind", choices=tuple(KIND_NAMES),
+    parser.add_argument("--kind", choices=tuple(robots.NAMES),
                         help="机器人类型 wecom or dingtalk (default: from the URL's host)")
     parser.add_argument("--secret", help="钉钉机器人的加签密钥 the DingTalk robot's signing secret (SEC…)")
     parser.add_argument("--top", type=_count, default=SOONEST,
@@ -93,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--secret 只用于钉钉机器人 / --secret is for DingTalk robots only")
     with stop_on_signals():
         try:
-            _check_url(args.webhook)
+            robot = robots.robot(args.webhook, kind=kind, secret=args.secret)
             job, _ = prepare_job(args, column_map)
             try:
                 outcome = annotate_part(job, None, None, "none", 0, lambda bad: None, lambda done: None)
@@ -103,8 +89,10 @@ def main(argv: list[str] | None = None) -> int:
             if args.dry_run:
                 print(text)
                 return 0
-            post(kind, args.webhook, title, text, secret=args.secret, timeout=args.timeout)
-        except (Refused, NotDelivered) as exc:
+            delivery = robots.send(robot, [robots.Message(title, text)], args.timeout)
+            if delivery.error:
+                raise delivery.error
+        except (Refused, robots.RobotError) as exc:
             print(f"错误：{exc.message}\nError: {exc.message_en}", file=sys.stderr)
             return 1
         except Stopped as exc:
@@ -113,42 +101,17 @@ def main(argv: list[str] | None = None) -> int:
             print(f"错误：意外的内部错误，未发送（{type(exc).__name__}: {exc}）\n"
                   f"Error: unexpected internal error, nothing sent ({type(exc).__name__}: {exc})", file=sys.stderr)
             return 1
-    zh, en = KIND_NAMES[kind]
-    print(f"已发送到{zh}群 Sent to the {en} group: {_where(args.webhook)}")
+    zh, en = robot.name
+    print(f"已发送到{zh}群 Sent to the {en} group: {robot.where}")
     return 0
 
 
 def _kind_of(parser, url: str) -> str:
-    host = (urlsplit(url).hostname or "").lower()
-    if host in KINDS:
-        return KINDS[host]
-    parser.error(f"无法从地址判断机器人类型，请加 --kind wecom 或 --kind dingtalk / cannot tell the robot from the "
-                 f"host {host!r}: add --kind wecom or --kind dingtalk")
-
-
-def _check_url(url: str) -> None:
-    """https, or http to this machine only: the URL carries the robot's key."""
-    parts = urlsplit(url)
-    if parts.scheme == "https" and parts.hostname:
-        return
-    if parts.scheme == "http" and parts.hostname and _is_loopback(parts.hostname):
-        return
-    raise Refused("Webhook 地址必须是 https://（本机测试可用 http://127.0.0.1）",
-                  "the webhook URL must be https:// (http:// only to this machine, for tests)")
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def _where(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}{parts.path}"
+    kind = robots.kind_of(url)
+    if kind is None:
+        parser.error("无法从地址判断机器人类型，请加 --kind wecom 或 --kind dingtalk / cannot tell the robot from the "
+                     "webhook's host: add --kind wecom or --kind dingtalk")
+    return kind
 
 
 def digest_markdown(file_name: str, outcome, top: int, kind: str) -> tuple[str, str]:
@@ -190,69 +153,4 @@ def _size(lines: list[str]) -> int:
     return len("\n".join(lines).encode("utf-8")) + 40  # room for the "more" line
 
 
-# Characters that would make a merchant's text into markup (a link, a tag, bold), shown as their
-# full-width forms: the robots' markdown subsets document no escape character.
-_PLAIN = str.maketrans({"<": "＜", ">": "＞", "[": "［", "]": "］", "(": "（", ")": "）", "*": "＊", "`": "｀",
-                        "#": "＃", "\n": " ", "\r": " "})
-
-
-def _md(text: str) -> str:
-    """Merchant text (a file name, an order id) as plain text in the message."""
-    return str(text)[:64].translate(_PLAIN)
-
-
-def payload(kind: str, title: str, text: str) -> dict:
-    if kind == "wecom":
-        return {"msgtype": "markdown", "markdown": {"content": text}}
-    return {"msgtype": "markdown", "markdown": {"title": title, "text": text}}
-
-
-def dingtalk_sign(secret: str, timestamp_ms: int) -> str:
-    """DingTalk's 加签: Base64 of HMAC-SHA256(secret, f"{timestamp}\\n{secret}"), not yet URL-encoded."""
-    digest = hmac.new(secret.encode("utf-8"), f"{timestamp_ms}\n{secret}".encode("utf-8"), hashlib.sha256).digest()
-    return base64.b64encode(digest).decode("ascii")
-
-
-def post(kind: str, url: str, title: str, text: str, *, secret: str | None = None,
-         timeout: float = DEFAULT_TIMEOUT) -> None:
-    """Send the message; raises ``NotDelivered`` with the reason when the robot did not take it."""
-    import requests
-
-    zh, en = KIND_NAMES[kind]
-    params = {}
-    if secret:
-        timestamp = int(time.time() * 1000)
-        params = {"timestamp": str(timestamp), "sign": dingtalk_sign(secret, timestamp)}
-    try:
-        response = requests.post(url, json=payload(kind, title, text), params=params, timeout=timeout,
-                                 allow_redirects=False)
-    except requests.Timeout:
-        raise NotDelivered(f"{zh}机器人 {timeout:g} 秒内没有应答，消息可能未送达", f"the {en} webhook did not answer "
-                           f"within {timeout:g} s: the message may not have been delivered") from None
-    except requests.RequestException as exc:
-        raise NotDelivered(f"无法连接{zh}机器人（{type(exc).__name__}）",
-                           f"cannot reach the {en} webhook ({type(exc).__name__})") from None
-    if response.status_code != 200:
-        raise NotDelivered(f"{zh}机器人应答 HTTP {response.status_code}，消息未送达",
-                           f"the {en} webhook answered HTTP {response.status_code}: not delivered")
-    try:
-        body = response.json()
-        code, message = body["errcode"], str(body.get("errmsg", ""))[:300]
-    except (ValueError, KeyError, TypeError):
-        raise NotDelivered(f"{zh}机器人的应答不是预期的 JSON（errcode/errmsg），消息可能未送达",
-                           f"the {en} webhook's answer is not the JSON it documents (errcode/errmsg): "
-                           "the message may not have been delivered") from None
-    if code != 0:
-        raise NotDelivered(f"{zh}机器人拒绝了消息：errcode {code}，{message}{_hint(kind, code)[0]}",
-                           f"the {en} webhook refused the message: errcode {code}, {message}{_hint(kind, code)[1]}")
-
-
-def _hint(kind: str, code) -> tuple[str, str]:
-    if kind == "dingtalk" and code == 310000:
-        return ("（检查 --secret 加签密钥、本机时间，或机器人的关键词设置）",
-                " (check the --secret signing secret, this machine's clock, or the robot's keywords)")
-    if kind == "wecom" and code == 93000:
-        return "（Webhook 地址的 key 无效）", " (the key in the webhook URL is not valid)"
-    if code in (45009, 130101):
-        return "（发送太频繁，请稍后再试）", " (too many messages: try again later)"
-    return "", ""
+_md = robots.plain

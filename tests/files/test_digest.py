@@ -88,7 +88,7 @@ def test_dingtalk_gets_title_and_text_and_a_valid_signature(export):
         assert "已超时 1" in message["title"] and "即将超时 1" in message["title"]
         assert "已超时未发货 Overdue: **1**" in message["text"] and "<font" not in message["text"]
         wrong = run("digest", export, "--webhook", robot.url, "--kind", "dingtalk", "--secret", "SECwrong")
-    assert_failed(wrong, "310000", "sign not match", "钉钉机器人拒绝了消息", "DingTalk webhook refused", "--secret")
+    assert_failed(wrong, "310000", "sign not match", "钉钉机器人拒绝了消息", "DingTalk robot refused", "--secret")
     assert len(robot.messages) == 1
 
 
@@ -97,7 +97,7 @@ def test_dingtalk_gets_title_and_text_and_a_valid_signature(export):
     ("errcode", ("errcode", "太频繁", "too many messages")),
     ("http500", ("HTTP 500", "消息未送达", "not delivered")),
     ("not-json", ("JSON", "errcode/errmsg")),
-    ("slow", ("1 秒内没有应答", "did not answer within 1 s")),
+    ("slow", ("1 秒内没有答完", "within the 1 s deadline")),
 ])
 def test_a_robot_that_refuses_fails_or_does_not_answer_is_said_clearly(export, kind, mode, words):
     with Robot(kind) as robot:
@@ -120,7 +120,7 @@ def test_a_robot_that_cannot_be_reached_is_said_clearly(export):
         port = s.getsockname()[1]  # closed again: nothing listens there
     result = run("digest", export, "--webhook", f"http://127.0.0.1:{port}/cgi-bin/webhook/send?key=693a91f6",
                  "--kind", "wecom")
-    assert_failed(result, "无法连接企业微信机器人", "cannot reach the WeCom webhook")
+    assert_failed(result, "无法连接企业微信机器人", "cannot reach the WeCom robot")
 
 
 def test_the_kind_comes_from_the_host_and_an_unknown_host_needs_kind(export):
