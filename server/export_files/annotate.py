@@ -29,7 +29,10 @@ from shared.headers import map_header
 from shared.rows import RowAnnotator
 
 from ..runtime import tune_gc
-from .reader import BadRecord, CsvExport, cell_text, open_export
+from .csv_source import CsvExport
+from .reader import open_export
+from .source import BadRecord
+from .xlsx_source import cell_text
 from .split import Part, plan_parts
 from .tally import Tally, TallyingEngine, needs_attention
 from .writer import OutputError, open_output

@@ -20,7 +20,8 @@ from shared.rows import UnmappableHeader
 
 from ..runtime import tune_gc
 from .annotate import BadRow, Job, Outcome, WorkerDied, annotate_file, refuse_special_output
-from .reader import BrokenFile, UnreadableFile, open_export
+from .reader import open_export
+from .source import BrokenFile, UnreadableFile
 from .writer import OUTPUT_NOTES, OutputError
 
 PLATFORMS = ("jd", "jingxi", "jd_international")

@@ -26,7 +26,7 @@ from datetime import datetime
 from .. import robots
 from .annotate import annotate_part
 from .cli import Refused, Stopped, column_map_of, input_options, prepare_job, stop_on_signals, stopped_exit_code
-from .reader import BrokenFile
+from .source import BrokenFile
 from .summary_sheet import status_label
 from .tally import SOONEST
 

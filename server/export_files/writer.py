@@ -19,7 +19,7 @@ from decimal import Decimal, InvalidOperation
 from shared import BEIJING
 from shared.vocabulary import ROW_COLOURS as VOCAB_ROW_COLOURS
 
-from .reader import cell_text
+from .xlsx_source import cell_text
 
 XLSX_MAX_ROWS = 1_048_576
 XLSX_MAX_COLUMNS = 16_384

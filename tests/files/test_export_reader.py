@@ -5,7 +5,8 @@ from datetime import datetime
 import openpyxl
 import pytest
 
-from server.export_files.reader import BrokenFile, UnreadableFile, open_export
+from server.export_files.reader import open_export
+from server.export_files.source import BrokenFile, UnreadableFile
 
 HEADER = ["订单号", "商品名称", "订购数量", "付款确认时间", "应付金额"]
 ROWS = [

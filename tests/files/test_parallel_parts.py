@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from server.export_files.annotate import Job, annotate_file, merge_summaries
-from server.export_files.reader import CsvExport, open_export
+from server.export_files.csv_source import CsvExport
+from server.export_files.reader import open_export
 from server.export_files.split import plan_parts
 from shared import BEIJING
 
@@ -100,7 +101,7 @@ def test_summaries_of_parts_add_up_exactly():
 
 
 def test_records_over_the_limits_are_bad_rows_in_every_part_and_the_rest_go_on(tmp_path):
-    from server.export_files.reader import MAX_CELL_CHARS
+    from server.export_files.csv_source import MAX_CELL_CHARS
 
     lines = export_text(16_000).split("\r\n")
     huge = [f'23571199900{k},"{"x" * (MAX_CELL_CHARS + 1)}",2022-06-16 10:00:00,1.00,,' for k in range(2)]

@@ -4,7 +4,8 @@ import tracemalloc
 
 import xlsxwriter
 
-from server.export_files.reader import StringTable, open_export
+from server.export_files.reader import open_export
+from server.export_files.xlsx_source import StringTable
 
 ROWS = 10_000
 

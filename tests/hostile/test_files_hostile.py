@@ -118,7 +118,7 @@ def test_a_csv_cell_over_the_csv_modules_128_kib_limit_is_read(tmp_path):
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_a_csv_cell_over_a_mebibyte_makes_its_row_bad_and_the_rest_go_on(tmp_path, jobs):
-    from server.export_files.reader import MAX_CELL_CHARS
+    from server.export_files.csv_source import MAX_CELL_CHARS
 
     huge = "x" * (MAX_CELL_CHARS + 10)
     source = export(tmp_path / "orders.csv", [GOOD[0], ["235711131721", huge, "2022-06-16 13:00:00", ""], GOOD[1]])
@@ -133,7 +133,7 @@ def test_a_csv_cell_over_a_mebibyte_makes_its_row_bad_and_the_rest_go_on(tmp_pat
 
 
 def test_a_huge_line_makes_its_row_bad_and_the_rest_go_on(tmp_path):
-    from server.export_files.reader import MAX_LINE_CHARS
+    from server.export_files.csv_source import MAX_LINE_CHARS
 
     source = tmp_path / "orders.csv"
     lines = [",".join(HEADER), ",".join(GOOD[0]), "9" * (MAX_LINE_CHARS + 100), ",".join(GOOD[1])]
@@ -391,7 +391,7 @@ def test_a_300_mb_line_that_breaks_the_encoding_is_located_in_bounded_memory(tmp
 
 
 def test_a_record_of_many_quoted_lines_over_the_limit_is_a_bad_row_not_all_memory(tmp_path):
-    from server.export_files.reader import MAX_CELL_CHARS, MAX_RECORD_CHARS
+    from server.export_files.csv_source import MAX_CELL_CHARS, MAX_RECORD_CHARS
 
     cell = '"' + ("x" * (MAX_CELL_CHARS // 4) + "\n") * 2 + '"'  # under the cell limit, with line breaks
     fields = MAX_RECORD_CHARS // len(cell) + 2

@@ -11,7 +11,7 @@ from typing import Iterator
 from shared.fields import FIELDS
 from shared.jos import JosError, envelope_orders, from_jos, is_jos_order
 
-from .reader import UnreadableFile
+from .source import UnreadableFile
 
 # A JSON export of a few hundred thousand orders fits well below this; larger ones belong in CSV.
 MAX_JSON_BYTES = 256 << 20

@@ -1,0 +1,304 @@
+"""Reading the first sheet of an ``.xlsx`` order export, row by row (openpyxl read-only).
+
+Before openpyxl parses anything, the shared strings and the sheet are scanned as bytes: a cell
+over ``MAX_CELL_BYTES`` of XML text refuses the file, naming the cell. openpyxl is imported on
+first use: the CSV path never loads it.
+"""
+import functools
+import itertools
+import re
+import zipfile
+from array import array
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Iterator
+from zipfile import BadZipFile
+
+from shared.headers import MAX_ROWS_ABOVE_HEADER, header_row_index
+
+from .source import BrokenFile, UnreadableFile
+
+MAX_CELL_BYTES = 1 << 20
+SCAN_CHUNK = 1 << 20
+
+
+class XlsxExport:
+    """The first sheet of an ``.xlsx`` export, read row by row (openpyxl read-only).
+
+    Before openpyxl parses anything, the shared strings and the sheet are scanned as bytes for a
+    cell over ``MAX_CELL_BYTES`` (refused, naming the cell) and for formula cells that have no
+    cached value (the copy can only hold them empty: ``notes`` says so on their rows).
+    """
+
+    kind = "xlsx"
+
+    def __init__(self, path: Path):
+        from xml.etree.ElementTree import ParseError
+
+        from openpyxl.utils.exceptions import InvalidFileException
+
+        self.path = path
+        self.encoding = None
+        self.notes = {}
+        try:
+            reader = _lean_reader_class()(path)
+            reader.read()
+            self._book = reader.wb
+            sheet = self._book.worksheets[0]
+            with reader.archive.open(sheet._worksheet_path) as part:
+                scan = _scan_sheet(part, reader.oversized_strings)
+        except CellTooLarge as exc:
+            raise UnreadableFile(path, f"单元格 {exc.cell} 超过 {MAX_CELL_BYTES:,} 字节，文件未读取（Excel 单元格最多 "
+                                       "32,767 个字符）",
+                                 f"cell {exc.cell} is over {MAX_CELL_BYTES:,} bytes: the file is not read "
+                                 "(an Excel cell holds at most 32,767 characters)") from None
+        except (InvalidFileException, BadZipFile, zipfile.LargeZipFile, KeyError, OSError, ValueError, ParseError,
+                IndexError, TypeError, AttributeError, EOFError) as exc:
+            raise UnreadableFile(path, f"不是可读取的 .xlsx 文件（{_short(exc)}）",
+                                 f"not a readable .xlsx file ({_short(exc)})") from None
+        self.notes = {row: (f"{'、'.join(cells)} 的公式没有缓存的计算结果，复制为空 / formula cell(s) "
+                            f"{', '.join(cells)} hold no computed value: copied empty")
+                      for row, cells in scan.items()}
+        self.size = sheet.max_row
+        self._rows = enumerate(sheet.iter_rows(values_only=True), start=1)
+        self._line = 0
+        self.preamble = []
+        try:
+            first = next(self._rows, None)
+            if first is not None:
+                above = header_row_index([[cell_text(v) for v in row] for row in itertools.islice(
+                    sheet.iter_rows(values_only=True), MAX_ROWS_ABOVE_HEADER + 1)])
+                for _ in range(above):
+                    self.preamble.append([cell_text(v) for v in first[1]])
+                    first = next(self._rows, None)
+        except _SHEET_ERRORS as exc:
+            self.close()
+            raise UnreadableFile(path, f"第一个工作表无法读取（{_short(exc)}）",
+                                 f"the first sheet cannot be read ({_short(exc)})") from None
+        header = [] if first is None else [cell_text(v) for v in first[1]]
+        while header and not header[-1]:
+            header.pop()
+        if not header:
+            self.close()
+            raise UnreadableFile(path, "第一个工作表是空的，没有表头行", "the first sheet is empty: no header row")
+        self.header = header
+
+    def records(self) -> Iterator[tuple[int, list]]:
+        try:
+            for self._line, values in self._rows:
+                if any(v is not None and v != "" for v in values):
+                    yield self._line, list(values)
+        except _SHEET_ERRORS as exc:
+            bad = self._line + 1
+            raise BrokenFile(self.path, bad, f"第 {bad} 行起工作表无法读取（{_short(exc)}）",
+                             f"the sheet cannot be read from row {bad} on ({_short(exc)})") from None
+
+    def progress(self) -> int:
+        return self._line
+
+    def close(self) -> None:
+        self._book.close()
+
+
+class StringTable:
+    """An xlsx book's shared strings, compact: one UTF-8 buffer, and where each string ends."""
+
+    __slots__ = ("_blob", "_ends")
+
+    def __init__(self):
+        self._blob = bytearray()
+        self._ends = array("Q")
+
+    def append(self, text: str) -> None:
+        self._blob += text.encode("utf-8", "surrogatepass")
+        self._ends.append(len(self._blob))
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    def __getitem__(self, index: int) -> str:
+        if index < 0:  # an index in the sheet's XML: never counted from the end
+            raise IndexError(f"shared string {index} does not exist")
+        end = self._ends[index]
+        start = self._ends[index - 1] if index else 0
+        return self._blob[start:end].decode("utf-8", "surrogatepass")
+
+
+# What openpyxl raises on a sheet whose XML is broken or says impossible things (a column past
+# ZZZ, a shared string that is not there, a value of the wrong kind).
+_SHEET_ERRORS = (SyntaxError, ValueError, KeyError, IndexError, TypeError, AttributeError, OverflowError)
+
+
+class CellTooLarge(Exception):
+    def __init__(self, cell: str):
+        super().__init__(cell)
+        self.cell = cell
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc) or type(exc).__name__
+    return text if len(text) <= 200 else text[:200] + "…"
+
+
+@functools.cache
+def _lean_reader_class():
+    """Made on first use: the CSV path never imports openpyxl."""
+    from openpyxl.cell.text import Text
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
+    from openpyxl.xml.functions import iterparse
+
+    string_tag = "{%s}si" % SHEET_MAIN_NS
+
+    class LeanExcelReader(ExcelReader):
+        """openpyxl's reader in read-only, values-only mode, with its shared strings kept compact.
+
+        An xlsx cell names its text by index into one table of every distinct text in the book,
+        so the table is kept whole while the rows stream: that table was the ~0.2 KB a row an
+        export's reading grew by (a Python string object per text, ~60-80 bytes plus the text).
+        Here it is one UTF-8 buffer and an offsets array (``StringTable``), ~8 bytes plus the
+        text each. Strings over ``MAX_CELL_BYTES`` are found by a byte scan first, never parsed."""
+
+        def __init__(self, path):
+            super().__init__(path, read_only=True, keep_vba=False, data_only=True, keep_links=False)
+            self.oversized_strings = {}
+
+        def read_strings(self):
+            part = self.package.find(SHARED_STRINGS)
+            if part is None:
+                return
+            name = part.PartName[1:]
+            with self.archive.open(name) as src:
+                oversized = _oversized_strings(src)
+            if oversized:
+                self.oversized_strings = oversized
+                self.shared_strings = []
+                return
+            strings = StringTable()
+            with self.archive.open(name) as src:
+                root = None
+                for event, node in iterparse(src, events=("start", "end")):
+                    if root is None:
+                        root = node
+                    elif event == "end" and node.tag == string_tag:
+                        strings.append(Text.from_tree(node).content.replace("x005F_", ""))
+                        root.clear()
+            self.shared_strings = strings
+
+    return LeanExcelReader
+
+
+_CELL_REF = re.compile(rb'<(?:\w+:)?c r="([A-Z]{1,3})([0-9]{1,7})"')
+_FORMULA_CELL = re.compile(rb'<(?:\w+:)?c r="([A-Z]{1,3})([0-9]{1,7})"[^>]*>\s*<(?:\w+:)?f\b[^>]*(?:/>|>[^<]*</(?:\w+:)?f>)'
+                           rb'\s*(</|<(?:\w+:)?v\b[^>]*/>|<(?:\w+:)?v\b[^>]*>[^<]*)')
+
+
+def _no_value(tail: bytes) -> bool:
+    """After a formula: the cell's end, an empty ``<v/>``, or a ``<v>`` holding nothing."""
+    return tail == b"</" or tail.endswith(b"/>") or not tail.split(b">", 1)[1].strip()
+
+
+def _chunks(stream):
+    """A part's bytes as regions ending just before a ``<``, so no tag or text is cut in two.
+    Yields ``(offset, region)``; a region longer than the limit holds a text longer than it."""
+    carry = b""
+    offset = 0
+    while True:
+        chunk = stream.read(SCAN_CHUNK)
+        if not chunk:
+            if carry:
+                yield offset, carry
+            return
+        text = carry + chunk
+        cut = text.rfind(b"<c ")
+        if cut <= 0:
+            cut = text.rfind(b"<")
+        if cut <= 0:
+            if len(text) > 2 * MAX_CELL_BYTES:
+                yield offset, text
+                offset += len(text)
+                text = b""
+            carry = text
+            continue
+        yield offset, text[:cut]
+        offset += cut
+        carry = text[cut:]
+
+
+def _long_text(region: bytes) -> int:
+    """Offset in ``region`` of a text over ``MAX_CELL_BYTES`` (tags excluded), or -1."""
+    if len(region) <= MAX_CELL_BYTES:
+        return -1
+    if max(map(len, region.split(b"<"))) <= MAX_CELL_BYTES:
+        return -1
+    pos = 0
+    for piece in region.split(b"<"):
+        if len(piece) > MAX_CELL_BYTES:
+            return pos
+        pos += len(piece) + 1
+    return -1
+
+
+def _oversized_strings(stream) -> dict:
+    """``{shared string index: None}`` for strings over ``MAX_CELL_BYTES`` (byte scan)."""
+    found = {}
+    index = -1
+    for _, region in _chunks(stream):
+        at = _long_text(region)
+        if at >= 0:
+            found[index + region.count(b"<si", 0, at)] = None
+        index += region.count(b"<si")
+    return found
+
+
+def _scan_sheet(stream, oversized_strings: dict) -> dict:
+    """Formula cells without a cached value, ``{row: [cell refs]}``; raises ``CellTooLarge``."""
+    lost = {}
+    last_ref = "?"
+    wanted = {str(i).encode() for i in oversized_strings}
+    for _, region in _chunks(stream):
+        at = _long_text(region)
+        if at >= 0:
+            refs = list(_CELL_REF.finditer(region, 0, at))
+            raise CellTooLarge(_ref(refs[-1]) if refs else last_ref)
+        if wanted:
+            for m in re.finditer(rb'<(?:\w+:)?c r="([A-Z]{1,3})([0-9]{1,7})"[^>]*t="s"[^>]*>\s*<(?:\w+:)?v>\s*'
+                                 rb'([0-9]+)\s*<', region):
+                if m.group(3) in wanted:
+                    raise CellTooLarge(_ref(m))
+        if b"<f" in region or b":f" in region:
+            for m in _FORMULA_CELL.finditer(region):
+                if _no_value(m.group(3)):
+                    lost.setdefault(int(m.group(2)), []).append(_ref(m))
+        refs = region.rfind(b'c r="')
+        if refs >= 0:
+            m = _CELL_REF.match(region, region.rfind(b"<", 0, refs + 1))
+            if m:
+                last_ref = _ref(m)
+    if wanted:
+        raise CellTooLarge("?")
+    return lost
+
+
+def _ref(match) -> str:
+    return match.group(1).decode() + match.group(2).decode()
+
+
+def cell_text(value) -> str:
+    """An xlsx cell as the text the seller backend's CSV export would hold."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        # Excel keeps every number as a double; an integral one is an id or a count.
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, date):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, time):
+        return value.strftime("%H:%M:%S")
+    return str(value)
