@@ -13,13 +13,14 @@ _NO_CLAIM = fixed(say("skip_no_price_match"))
 
 
 def _unit_price(explicit, order):
-    """The unit price given, else paid amount / quantity, unrounded (100.00 for 3 is 33.333…: the
-    exposure is rounded once, at the end); None when neither is known."""
+    """The rule's own unit price, else the price paid per item (paid amount / quantity, unrounded:
+    100.00 for 3 is 33.333…, the exposure is rounded once, at the end), else the order's unit
+    price (京东价, ``unit_price``); None when none is known."""
     if explicit is not None:
         return explicit
     if order.paid_amount is not None and order.quantity:
         return order.paid_amount / order.quantity
-    return None
+    return order.unit_price
 
 
 @rule("PRICE-MATCH", reads=("price_match", "placed_at", "paid_at", "paid_amount", "platform"))
@@ -179,7 +180,10 @@ def price_protection(order, ctx, out) -> None:
     if order.paid_at is None:
         skip(out, "PRICE-PROTECTION", ("paid_at",), wanting("price_protection", ("paid_at",)))
         return
-    days = protection.days or ctx.params.price_protection_days
+    # The product's own term wins over the default, 0 included: 0 days is no price protection.
+    days = ctx.params.price_protection_days if protection.days is None else protection.days
+    if days == 0:
+        return
     until = end_of_day_after(order.paid_at, days)
     out.deadlines["price_protection_until"] = iso(until)
     unit = _unit_price(protection.unit_price, order)

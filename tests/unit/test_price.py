@@ -230,3 +230,45 @@ def test_a_named_618_campaign_gives_no_price_commitment_exposure_to_an_order_pai
                       quantity=2, price_commitment={"unit_price": "99.00", "post_window_lowest_price": "89.50"})
     assert result["compensation"]["if_claimed_total"] == "0.00" and "PRICE_COMMITMENT_BREACH" not in codes(result)
     assert "CAMPAIGN_OUTSIDE_WINDOW" in codes(result)
+
+
+def test_a_product_with_a_price_protection_term_of_0_days_has_no_price_protection(annotate):
+    """Seed 000: "若商家自主开通价保服务，商品详情页将优先展示服务标签": price protection is a service the merchant
+    opens; a product whose own term is 0 days has none, so nothing is at stake for the 30-day default."""
+    result = annotate(platform="jd", paid_at="2023-06-01 10:00:00", paid_amount="200", quantity=2,
+                      price_protection={"days": 0, "lowest_price_after": "90"}, as_of="2023-06-02T00:00:00+08:00")
+    assert "price_protection_until" not in result["deadlines"]
+    assert result["compensation"]["if_claimed_total"] == "0.00"
+    assert "PRICE_PROTECTION_EXPOSURE" not in codes(result)
+
+
+def test_a_price_protection_term_given_per_product_wins_over_the_default(annotate):
+    """Seed 000: "若商家自主开通价保服务": the product's own term, not the catalog's 30 days."""
+    result = annotate(platform="jd", paid_at="2023-06-01 10:00:00", paid_amount="200", quantity=2,
+                      price_protection={"days": 1, "lowest_price_after": "90"}, as_of="2023-06-02T12:00:00+08:00")
+    assert result["deadlines"]["price_protection_until"] == "2023-06-02T23:59:59+08:00"
+    assert result["compensation"]["if_claimed_total"] == "20.00"
+
+
+def test_price_protection_takes_the_orders_jd_price_when_only_it_and_a_quantity_are_known(annotate):
+    """Seed 000: "平台将根据《京东开放平台“商品价格保护”服务规则》…执行": the drop is worked out on the unit
+    price; with no price-protection unit price and no paid amount, the order's 京东价 (unit_price) is it."""
+    result = annotate(platform="jd", paid_at="2023-06-01 10:00:00", unit_price="100", quantity=2,
+                      price_protection={"days": 15, "lowest_price_after": "90"}, as_of="2023-06-10T00:00:00+08:00")
+    assert result["compensation"]["if_claimed_total"] == "20.00"
+    item = result["compensation"]["items"][0]
+    assert item["rule"] == "PRICE-PROTECTION" and item["facts"]["unit_price"] == "100.00"
+
+
+def test_price_commitment_takes_the_orders_jd_price_when_only_it_and_a_quantity_are_known(annotate):
+    """Seed 000: "商家需确保活动商品在正式活动期间的价格不高于活动结束后15日内的价格". With no commitment
+    unit price and no paid amount, the order's 京东价 (unit_price) is the window's price."""
+    result = annotate(**INTL, unit_price="99.00", price_commitment={"post_window_lowest_price": "89.50"})
+    assert "PRICE-COMMITMENT" not in result["skipped"]
+    assert result["compensation"]["if_claimed_total"] == "19.00"
+
+
+def test_the_price_paid_per_item_comes_before_the_jd_price(annotate):
+    result = annotate(**INTL, paid_amount="198.00", unit_price="120.00",
+                      price_commitment={"post_window_lowest_price": "90.00"})
+    assert result["compensation"]["if_claimed_total"] == "18.00"
