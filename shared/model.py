@@ -31,9 +31,10 @@ GROUP_TYPES = {group: make_dataclass(_class_name(group), [(f.name, object, None)
 
 
 def _concluded_at(self) -> datetime | None:
-    """成交时间: payment confirmed; for cash on delivery, the order placed."""
+    """成交时间: payment confirmed; for cash on delivery, the order placed (its payment time is the
+    cash collected at delivery, never its 成交 time)."""
     if self.payment_method == "cod":
-        return self.placed_at or self.paid_at
+        return self.placed_at
     return self.paid_at
 
 

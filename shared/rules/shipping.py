@@ -13,7 +13,8 @@ SHIPPED_STATUSES = frozenset({"shipped", "completed"})
 FLAGGED_STATUSES = frozenset({"shipped_late", "overdue", "at_risk"})
 _HALF_KG = Decimal("0.5")
 _NO_TIME = timedelta(0)
-# A shown time within a minute of the rule's is the same deadline (JD shows times to the minute).
+# JD shows its promise time to the minute: a shown time in whole minutes within a minute of the
+# rule's is the same deadline; one shown with seconds is exact, and binds when it is earlier.
 _SAME_MINUTE = timedelta(minutes=1)
 # Why a deadline is what it is, by what decides it: the same few phrases recur across a batch.
 _WHY = {}
@@ -42,21 +43,12 @@ def ship_deadline(order, ctx, out) -> None:
     """SHIP-DEADLINE: 96 h on a campaign's 96 h days, else the campaign's or default hours."""
     if order.campaign is not None and (ctx.campaign is None or ctx.campaign.id != order.campaign):
         _named_campaign_not_applied(order, ctx, out)
-    status = order.order_status
-    if status is not None:
-        meaning = STATUS_MEANINGS.get(status)
-        if meaning is None:  # a word we do not know is never taken as "to ship"
-            skip(out, "SHIP-DEADLINE", ("order_status",),
-                 say("ui.unknown_status_reason", word=phrase("quoted", text=status)))
-            return
-        if not meaning["ship"]:
-            skip(out, "SHIP-DEADLINE", (), say(f"order_status.meanings.{status}.why"))
-            return
     concluded = order.concluded_at
-    if concluded is None:
-        field = "placed_at" if order.payment_method == "cod" else "paid_at"
-        skip(out, "SHIP-DEADLINE", (field,), wanting("ship_deadline", (field,)))
-        return
+    if concluded is None or order.order_status is not None:
+        unjudged = _no_deadline(order, "ship_deadline")
+        if unjudged is not None:
+            skip(out, "SHIP-DEADLINE", *unjudged)
+            return
     campaign = ctx.campaign
     extended_day = campaign is not None and concluded.date() in campaign.extended_days
     if campaign is None:
@@ -72,7 +64,8 @@ def ship_deadline(order, ctx, out) -> None:
     # The merchant is measured against what JD shows (承诺发货时间): an earlier shown time binds.
     shown = order.shown_ship_by
     shift = None if shown is None else elapsed(rule_deadline, shown)
-    differs = shift is not None and abs(shift) >= _SAME_MINUTE
+    differs = shift is not None and (abs(shift) >= _SAME_MINUTE if shown.second == 0 == shown.microsecond
+                                     else shift != _NO_TIME)
     deadline = rule_deadline
     if differs and shift < _NO_TIME:
         deadline, basis = shown, "jd_shown"
@@ -109,6 +102,23 @@ def ship_deadline(order, ctx, out) -> None:
     out.deadlines["ship_by"] = deadline_iso
     if differs or status in FLAGGED_STATUSES:
         _explain(order, ctx, out, result, extended_day, shipped_at, differs, gap, rule_deadline)
+
+
+def _no_deadline(order, subject: str):
+    """Why the order has no ship-by deadline, as ``(missing fields, words)``, or None when it has
+    one. ``subject`` names what cannot be judged when a time is missing (``phrases.subject``)."""
+    status = order.order_status
+    if status is not None:
+        meaning = STATUS_MEANINGS.get(status)
+        if meaning is None:  # a word we do not know is never taken as "to ship"
+            return ("order_status",), say("ui.unknown_status_reason", word=phrase("quoted", text=status))
+        if not meaning["ship"]:
+            return (), say(f"order_status.meanings.{status}.why")
+    if order.concluded_at is None:
+        # 成交 is payment, or placement for cash on delivery (never the cash collected at the door).
+        field = "placed_at" if order.payment_method == "cod" else "paid_at"
+        return (field,), wanting(subject, (field,))
+    return None
 
 
 def _explain(order, ctx, out, ship: dict, extended_day: bool, shipped_at, differs: bool, gap, rule_deadline) -> None:
@@ -166,8 +176,8 @@ def subsidy(order, ctx, out) -> None:
     ship = out.ship
     if not order.subsidy_activity and order.subsidy_amount is None:
         return
-    if ship is None:
-        skip(out, "SHIP-SUBSIDY", ("paid_at",), wanting("subsidy", ("paid_at",)))
+    if ship is None:  # no deadline, so no lateness: say why, as SHIP-DEADLINE does
+        skip(out, "SHIP-SUBSIDY", *(_no_deadline(order, "subsidy") or (("paid_at",), wanting("subsidy", ("paid_at",)))))
         return
     if ship["status"] not in ("shipped_late", "overdue"):
         return

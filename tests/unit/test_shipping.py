@@ -328,3 +328,46 @@ def test_a_named_campaign_outside_its_window_falls_back_to_the_campaign_in_force
                       services={"freight_insurance": False})
     assert result["campaign"] == "jd_intl_618_2022"
     assert "CAMPAIGN_OUTSIDE_WINDOW" in codes(result)
+
+
+@pytest.mark.parametrize("status, reason", [
+    pytest.param("已取消", "订单已取消，无需发货", id="cancelled"),
+    pytest.param("(锁定)等待出库", "订单已锁定（暂不可发货），不计超时", id="locked"),
+])
+def test_a_cancelled_or_locked_order_in_a_subsidy_activity_is_skipped_for_its_status_not_a_missing_payment_time(
+        annotate, status, reason):
+    """Seed 004: "针对延迟发货订单，平台不予补贴". An order with nothing to ship now cannot be late; the
+    subsidy rule says so, in the words of its status, and never claims the given payment time is missing."""
+    result = annotate(platform="jingxi", paid_at="2022-06-02 10:00:00", order_status=status,
+                      subsidy_activity="百亿补贴", subsidy_amount="12.50")
+    assert "SHIP-SUBSIDY" in result["skipped"]
+    said = result["skipped_reasons"]["SHIP-SUBSIDY"]
+    assert said["missing"] == [] and said["message"] == reason
+    assert "paid_at" not in said["message"] + said["message_en"]
+    assert result["losses"]["total"] == "0.00"
+
+
+def test_a_subsidy_order_without_its_payment_time_is_skipped_naming_the_payment_time(annotate):
+    result = annotate(platform="jingxi", placed_at="2022-06-02 10:00:00", subsidy_activity="百亿补贴")
+    assert result["skipped_reasons"]["SHIP-SUBSIDY"]["missing"] == ["paid_at"]
+
+
+def test_a_ship_by_time_jd_shows_with_seconds_binds_when_it_is_earlier_even_by_seconds(annotate):
+    """Seed 004: "请注意在订单生成后的平台要求的发货时效或商家自行设置的承诺发货时效内，按时完成快递揽收". JD shows
+    its promise time to the minute; a shown time that carries seconds is exact, and the earlier time binds."""
+    result = annotate(platform="jingxi", paid_at="2022-06-16 10:00:30", shown_ship_by="2022-06-20 10:00:15",
+                      picked_up_at="2022-06-20 10:00:20")
+    assert (result["ship"]["deadline"], result["ship"]["basis"]) == ("2022-06-20T10:00:15+08:00", "jd_shown")
+    assert result["ship"]["status"] == "shipped_late"
+    assert "SHIP_PROMISE_DIFFERS" in codes(result)
+
+
+def test_a_cash_on_delivery_order_without_its_placement_time_skips_the_deadline_naming_placed_at(annotate):
+    """Seed 004: "2022年6月1日、6月8日、6月16日至6月18日成交的订单，要求商家须96小时内完成发货". A cash-on-delivery
+    order is concluded (成交) when placed; its payment time is the cash collected at the door, never its 成交."""
+    result = annotate(platform="jingxi", payment_method="货到付款", paid_at="2022-06-16 10:00:00",
+                      as_of="2022-06-30T12:00:00+08:00")
+    assert result["ship"] is None
+    assert result["skipped_reasons"]["SHIP-DEADLINE"]["missing"] == ["placed_at"]
+    assert "下单时间" in result["skipped_reasons"]["SHIP-DEADLINE"]["message"]
+    assert codes(result) == []
