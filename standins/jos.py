@@ -13,7 +13,8 @@ REAL-DATA.md §3's fields, ``consigneeInfo`` (encrypted text) included, so a tes
 client never asks for it.
 
 Faults on demand: ``force(code, times)`` answers ``error_response`` ``code`` (2, 8, 12, 19…) for
-the next ``times`` gateway calls; ``http_errors`` answers that many HTTP 502s; ``clock`` is the
+the next ``times`` gateway calls; ``http_errors`` answers that many HTTP 502s; ``delay`` slows
+every gateway answer; ``clock`` is the
 stand-in's own time (a test moves it). Every request's parameters are kept in ``requests``.
 """
 import calendar
@@ -21,6 +22,7 @@ import hashlib
 import json
 import secrets
 import threading
+import time
 from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -101,6 +103,7 @@ class JosStandin(ServedInThread):
         self.requests: list[dict] = []
         self.forced: list[str] = []
         self.http_errors = 0
+        self.delay = 0.0  # seconds each gateway answer waits (a test kills a client meanwhile)
         self.lock = threading.Lock()
         standin = self
 
@@ -121,6 +124,8 @@ class JosStandin(ServedInThread):
                 self._answer(*self._params())
 
             def _answer(self, path, params):
+                if standin.delay and path == "/routerjson":
+                    time.sleep(standin.delay)
                 with standin.lock:
                     standin.requests.append({"path": path, **params})
                     if standin.http_errors:
