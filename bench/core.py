@@ -20,6 +20,7 @@ from orders_mix import generate  # noqa: E402
 from shared import default_engine, parse_time  # noqa: E402
 from server.runtime import collector_paused, tune_gc  # noqa: E402
 from shared.annotate import annotate_batch  # noqa: E402
+from shared.options import Options  # noqa: E402
 
 TARGET_RATIO = 1.0  # issue 14: core, full results ÷ the orjson round trip
 LEAN_TARGET_RATIO = 0.5  # issue 14: core, lean results ÷ the same floor
@@ -42,7 +43,7 @@ def main() -> None:
     orders_json = orjson.dumps(orders)
     as_of = parse_time("2022-06-20 12:00:00")
     annotate_batch(engine, orders[:1000], as_of=as_of)
-    annotate_batch(engine, orders[:1000], as_of=as_of, detail="lean")
+    annotate_batch(engine, orders[:1000], as_of=as_of, options=Options(detail="lean"))
     core = lean = floor = float("inf")
     results = None
     for _ in range(args.rounds):  # alternating, so all three see the machine at the same pace
@@ -53,7 +54,7 @@ def main() -> None:
         core = min(core, time.process_time() - started)
         started = time.process_time()
         with collector_paused():
-            lean_results, _ = annotate_batch(engine, orders, as_of=as_of, detail="lean")
+            lean_results, _ = annotate_batch(engine, orders, as_of=as_of, options=Options(detail="lean"))
         lean = min(lean, time.process_time() - started)
         del lean_results
         started = time.process_time()

@@ -6,6 +6,7 @@ again afterwards, so every later request makes the same response, of the same si
 running the rules. Benchmarks only."""
 from server.app import create_app as _create_app
 from server.runtime import tune_gc
+from shared.options import DEFAULT
 
 
 class PrecomputedEngine:
@@ -16,11 +17,11 @@ class PrecomputedEngine:
         self._answers = {}
         self.catalog, self.calendar, self.params = engine.catalog, engine.calendar, engine.params
 
-    def annotate_raw(self, raw, *, as_of, **options):
+    def annotate_raw(self, raw, *, as_of, defaults=None, options=DEFAULT):
         key = (as_of, str(raw.get("order_id")))
         answer = self._answers.get(key)
         if answer is None:
-            answer = self._answers[key] = self._engine.annotate_raw(raw, as_of=as_of, **options)
+            answer = self._answers[key] = self._engine.annotate_raw(raw, as_of=as_of, defaults=defaults, options=options)
         return answer
 
 

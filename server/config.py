@@ -12,11 +12,12 @@ from urllib.parse import urlsplit
 
 from limits import parse_many
 
+from shared.options import AT_RISK_HOURS_MAX
+
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 RATE_LIMIT_STORAGE_SCHEMES = ("memory", "redis", "rediss", "redis+unix")
 MAX_ORDERS_CEILING = 100_000
 MAX_BODY_BYTES_CEILING = 1024 * 1024 * 1024
-AT_RISK_HOURS_CEILING = 240
 
 # field -> the variable that sets it, for messages
 _VARIABLES = {"host": "JDPG_HOST", "port": "PORT", "api_keys": "JDPG_API_KEYS", "allowed_origins": "JDPG_ALLOWED_ORIGINS",
@@ -91,7 +92,7 @@ class Settings:
         _check_range("max_orders", self.max_orders, 1, MAX_ORDERS_CEILING)
         _check_range("max_body_bytes", self.max_body_bytes, 1024, MAX_BODY_BYTES_CEILING)
         if self.at_risk_hours is not None:
-            _check_range("at_risk_hours", self.at_risk_hours, 0, AT_RISK_HOURS_CEILING)
+            _check_range("at_risk_hours", self.at_risk_hours, 0, AT_RISK_HOURS_MAX)
         try:
             if not parse_many(self.rate_limit):
                 raise ValueError

@@ -7,7 +7,7 @@ responses are built by the core and documented here (the API tests validate them
 from marshmallow import INCLUDE, Schema, ValidationError, fields, pre_load, validate
 
 from shared import InputError, parse_time
-from shared.annotate import DETAILS
+from shared.options import AT_RISK_HOURS_MAX, DETAILS
 
 from .errors import ApiError
 from shared.fields import GROUP_MEMBERS, GROUPS, TOP_LEVEL
@@ -101,7 +101,7 @@ OrderSchema = OpenSchema.from_dict(
 
 
 class OptionsSchema(Schema):
-    at_risk_hours = fields.Float(validate=validate.Range(min=0, max=240),
+    at_risk_hours = fields.Float(validate=validate.Range(min=0, max=AT_RISK_HOURS_MAX),
                                  metadata={"description": "Hours before the deadline a pending order counts as at risk."})
     families = fields.List(fields.String(validate=validate.OneOf(FAMILIES)), validate=validate.Length(min=1),
                            metadata={"description": "Rule families to run (default all); the summary then adds "
@@ -111,6 +111,9 @@ class OptionsSchema(Schema):
                        "`message_en`. `lean`: each carries its `words` (a message code and parameters) instead, "
                        "for the client to render from the vocabulary; nothing else differs. Rows always "
                        "hold sentences (their explanation column)."})
+    campaign = fields.String(validate=validate.Length(min=1, max=100), metadata={
+        "description": "A campaign id (`GET /api/v1/campaigns`) for orders that name none; an unknown id "
+                       "is refused (422). Like an order's own `campaign`, it applies only inside its window."})
 
 
 class AnnotateRequestSchema(Schema):

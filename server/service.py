@@ -6,7 +6,7 @@ from flask import current_app, g
 from shared import BEIJING, annotate_batch
 
 from shared.beijing_time import iso
-from shared.model import FAMILIES
+from shared.options import BadOption, Options
 from shared.order_input import parse_order
 from shared.rows import RowAnnotator, UnmappableHeader
 from shared.store import evaluate_store
@@ -26,17 +26,15 @@ def now() -> datetime:
     return datetime.now(BEIJING)
 
 
-def _options(data) -> dict:
-    options = data.get("options") or {}
-    out = {}
-    hours = options.get("at_risk_hours", settings().at_risk_hours)
-    if hours is not None:
-        out["at_risk_hours"] = hours
-    if options.get("families"):
-        out["families"] = tuple(f for f in FAMILIES if f in options["families"])
-    if options.get("detail"):
-        out["detail"] = options["detail"]
-    return out
+def _options(data) -> Options:
+    """The request's ``options``, checked once (the campaign against the calendar in use)."""
+    given = data.get("options") or {}
+    try:
+        return Options(families=given.get("families"), at_risk_hours=given.get("at_risk_hours", settings().at_risk_hours),
+                       campaign=given.get("campaign"), detail=given.get("detail") or "full",
+                       ).check_campaign(engine().calendar)
+    except BadOption as e:
+        raise ApiError(422, "invalid_request", e.message, e.message_en, {"options": {e.option: [e.message_en]}}) from None
 
 
 def check_batch(count: int) -> None:
@@ -51,7 +49,7 @@ def annotate_orders(data) -> dict:
     orders = data["orders"]
     check_batch(len(orders))
     as_of = data.get("as_of") or now()
-    results, summary = annotate_batch(engine(), orders, as_of=as_of, **_options(data))
+    results, summary = annotate_batch(engine(), orders, as_of=as_of, options=_options(data))
     return {"as_of": iso(as_of), "rules_version": engine().catalog.version, "results": results, "summary": summary}
 
 
@@ -59,9 +57,8 @@ def annotate_rows(data) -> dict:
     rows = data["rows"]
     check_batch(len(rows))
     as_of = data.get("as_of") or now()
+    options = _options(data)
     try:
-        options = _options(data)
-        options.pop("detail", None)  # rows write the sentences themselves (their explanation column)
         annotator = RowAnnotator(data["header"], engine=engine(), as_of=as_of, defaults=data.get("defaults"),
                                  column_map=data.get("column_map"), options=options)
     except UnmappableHeader as e:

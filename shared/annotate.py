@@ -1,14 +1,16 @@
 """annotate_order: one order and an explicit ``as_of`` in, its deadlines, flags and money out."""
+from dataclasses import replace
 from datetime import datetime
 from functools import lru_cache
 from decimal import Decimal
 
 from .campaigns import Calendar
 from .catalog import Catalog
-from .model import FAMILIES, Findings, Order
+from .model import Findings, Order
 from .money import ZERO, ZERO_TEXT, money_str
 from .jos import from_jos, is_jos_order
 from .messages import bilingual, say
+from .options import DEFAULT, Options
 from .order_input import parse_order
 from .rules import after_sales, price, promotions, shipping
 from .rules.context import Context, skip
@@ -19,8 +21,6 @@ CONTEXTS_KEPT = 256
 FAMILY_RULES = {"shipping": shipping.RULES, "price": price.RULES,
                 "after_sales": after_sales.RULES, "promotions": promotions.RULES}
 _UNKNOWN_CAMPAIGN = ("未知的活动 {!r}", "unknown campaign {!r}")
-# options.detail: "full" renders every message (contract v1); "lean" leaves the words to the client.
-DETAILS = ("full", "lean")
 _OTHER_PLATFORM = ("活动 {!r} 属于平台 {}，订单平台为 {}", "campaign {!r} is for platform {}, the order is {}")
 
 
@@ -39,25 +39,25 @@ class Engine:
         self.params = catalog.params
         self._contexts = {}
 
-    def context(self, as_of: datetime, at_risk_hours: float | None, campaign, detail: str = "full") -> Context:
+    def context(self, as_of: datetime, options: Options, campaign) -> Context:
         """The rules' context, made once per (as_of, threshold, campaign, detail) and reused across a batch."""
-        key = (as_of, at_risk_hours, campaign.id if campaign else None, detail)
+        hours = options.at_risk_hours
+        key = (as_of, hours, campaign.id if campaign else None, options.detail)
         ctx = self._contexts.get(key)
         if ctx is None:
             if len(self._contexts) >= CONTEXTS_KEPT:
                 self._contexts.clear()
-            params = self.params if at_risk_hours is None else self.params.with_overrides(at_risk_hours=at_risk_hours)
-            if detail not in DETAILS:
-                raise ValueError(f"detail must be one of {', '.join(DETAILS)}, not {detail!r}")
-            ctx = self._contexts[key] = Context(as_of, params, self.catalog, self.calendar, campaign, detail == "lean")
+            params = self.params if hours is None else self.params.with_overrides(at_risk_hours=hours)
+            ctx = self._contexts[key] = Context(as_of, params, self.catalog, self.calendar, campaign,
+                                                options.detail == "lean")
         return ctx
 
     def resolve_campaign(self, order: Order):
         """(campaign, error): the order's named campaign, else the one in force when it concluded.
 
-        A named campaign (``order.campaign``, rows' ``defaults.campaign``, the export's
-        ``--campaign``) applies only to an order concluded inside its window: outside it the order
-        gets the campaign in force at its own time (usually none: the platform default), as if no
+        A named campaign (``order.campaign``, rows' ``defaults.campaign``, the API's
+        ``options.campaign``, the commands' ``--campaign``) applies only to an order concluded
+        inside its window: outside it the order gets the campaign in force at its own time (usually none: the platform default), as if no
         campaign had been named, and SHIP-DEADLINE says so with an info flag (``CAMPAIGN_OUTSIDE_WINDOW``)."""
         at = order.concluded_at or order.ordered_at
         if order.campaign is not None:
@@ -73,21 +73,23 @@ class Engine:
                 return campaign, None
         return (self.calendar.find(order.platform, at) if at is not None else None), None
 
-    def annotate(self, order: Order, *, as_of: datetime, at_risk_hours: float | None = None,
-                 families=FAMILIES, errors=(), detail: str = "full") -> dict:
+    def annotate(self, order: Order, *, as_of: datetime, options: Options = DEFAULT, errors=()) -> dict:
         """The order's result. ``errors`` are the values its parser could not read; the rules
         reading one of those fields (``order.invalid``) are skipped and name it, the others run.
-        ``detail`` "lean": flags, money items and skip reasons carry their ``words`` instead of
-        ``message`` / ``message_en`` (``shared.messages``); nothing else differs."""
+        ``options.detail`` "lean": flags, money items and skip reasons carry their ``words`` instead
+        of ``message`` / ``message_en`` (``shared.messages``); nothing else differs.
+        ``options.campaign`` is the campaign of an order that names none."""
+        if order.campaign is None and options.campaign is not None:
+            order = replace(order, campaign=options.campaign)
         campaign, error = self.resolve_campaign(order)
         invalid = order.invalid
         if error is not None:
             errors = [*errors, error]
             invalid = invalid | {"campaign"}
-        ctx = self.context(as_of, at_risk_hours, campaign, detail)
+        ctx = self.context(as_of, options, campaign)
         out = Findings()
         out.lean = ctx.lean
-        for rule in rules_of(families):
+        for rule in rules_of(options.rule_families):
             if invalid:
                 unread = sorted(p for p in invalid if p in rule.reads or p.partition(".")[0] in rule.reads)
                 if unread:
@@ -96,7 +98,7 @@ class Engine:
             rule(order, ctx, out)
         return to_result(order.order_id, campaign, out, list(errors), list(order.warnings))
 
-    def annotate_raw(self, raw, *, as_of: datetime, defaults=None, **options) -> dict:
+    def annotate_raw(self, raw, *, as_of: datetime, defaults=None, options: Options = DEFAULT) -> dict:
         """One order as a client sent it: contract fields, or a JOS order object (``shared.jos``),
         whose result then says which JOS fields were used (``source``)."""
         source = None
@@ -106,7 +108,7 @@ class Engine:
         if order is None:  # not an object, or no readable order id
             result = error_result(None, errors)
         else:
-            result = self.annotate(order, as_of=as_of, errors=errors, **options)
+            result = self.annotate(order, as_of=as_of, options=options, errors=errors)
         if source is not None:
             result["source"] = source
         return result
@@ -218,16 +220,15 @@ def _family_totals(totals: dict, family: str) -> dict:
     return entry
 
 
-def annotate_batch(engine: Engine, raws, *, as_of: datetime, defaults=None, families=None,
-                   **options) -> tuple[list, dict]:
-    """Every order's result and the batch's summary. ``families`` (a tuple of rule families)
-    limits the rules run and adds the summary's totals per family."""
-    if families is not None:
-        options["families"] = families
-    summary = Summary({rid: r.family for rid, r in engine.catalog.rules.items()} if families is not None else None)
+def annotate_batch(engine: Engine, raws, *, as_of: datetime, defaults=None,
+                   options: Options = DEFAULT) -> tuple[list, dict]:
+    """Every order's result and the batch's summary. ``options.families`` limits the rules run
+    and adds the summary's totals per family."""
+    by_family = options.families is not None
+    summary = Summary({rid: r.family for rid, r in engine.catalog.rules.items()} if by_family else None)
     results = []
     for raw in raws:
-        result = engine.annotate_raw(raw, as_of=as_of, defaults=defaults, **options)
+        result = engine.annotate_raw(raw, as_of=as_of, defaults=defaults, options=options)
         summary.add(result)
         results.append(result)
     return results, summary.to_dict()

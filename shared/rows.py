@@ -1,8 +1,11 @@
 """Annotate a table as a spreadsheet or JD export holds it: a header row and one row per SKU line."""
+from dataclasses import replace
+
 from .annotate import Engine, Summary, error_result
 from .columns import COLUMNS, EMPTY_ROW, annotation_row, row_status
 from .cells import clean_cell
 from .headers import LINE_SUMMED, REQUIRED_FIELDS, field_plan, map_header, row_to_raw
+from .options import DEFAULT, Options
 
 
 class UnmappableHeader(ValueError):
@@ -26,7 +29,8 @@ def _blank(row) -> bool:
 class RowAnnotator:
     """Maps the header once, then annotates rows; every SKU line of an order carries its result."""
 
-    def __init__(self, header, *, engine: Engine, as_of, defaults=None, column_map=None, options=None):
+    def __init__(self, header, *, engine: Engine, as_of, defaults=None, column_map=None,
+                 options: Options = DEFAULT):
         columns, self.unmapped = map_header(header, column_map)
         missing = [f for f in REQUIRED_FIELDS if f not in columns.values()]
         if missing:
@@ -41,7 +45,8 @@ class RowAnnotator:
         mapped = set(columns.values())
         self._base = {k: v for k, v in (defaults or {}).items() if k not in mapped}
         self._defaults = {k: v for k, v in (defaults or {}).items() if k in mapped}
-        self._options = options or {}
+        # Rows hold sentences (their explanation column), whatever the detail asked.
+        self._options = options if options.detail == "full" else replace(options, detail="full")
         self.columns = COLUMNS
         self._summary = Summary()
         self._seen = set()
@@ -66,7 +71,8 @@ class RowAnnotator:
                         raw[field] = sum(int(str(v)) for v in values if v not in (None, ""))
                     except ValueError:
                         pass
-        result = self._engine.annotate_raw(raw, as_of=self._as_of, defaults=self._defaults, **self._options)
+        result = self._engine.annotate_raw(raw, as_of=self._as_of, defaults=self._defaults,
+                                             options=self._options)
         if apart:
             result["errors"].append(LINES_APART)
         self._summary.add(result)

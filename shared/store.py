@@ -13,8 +13,10 @@ from .beijing_time import after, elapsed, hours, iso
 from .errors import InputError, InvalidNumber
 from .messages import bilingual, listed, phrase, say, sentences
 from .money import to_money
+from .options import Options
 from .order_input import parse_bool, parse_int, parse_platform
 
+SHIPPING_ONLY = Options(families=("shipping",))
 _RANK = {"failing": 0, "at_risk": 1, "unknown": 2, "ok": 3}
 _SHARE_TEXT = re.compile(r"\d{1,3}(?:\.\d{1,12})?%?", re.ASCII)
 _ONE = Decimal(1)
@@ -147,7 +149,7 @@ def daily_risk(engine, orders, facts, *, as_of, period) -> list:
             continue
         late = shipped = aged = 0
         for order in day_orders:
-            result = engine.annotate(order, as_of=as_of, families=("shipping",))
+            result = engine.annotate(order, as_of=as_of, options=SHIPPING_ONLY)
             ship = result["ship"]
             if ship and ship["status"] in ("shipped_late", "overdue"):
                 late += 1

@@ -16,8 +16,9 @@ import requests
 from gspread.utils import extract_id_from_url
 from tqdm import tqdm
 
-from shared import BEIJING, InputError, parse_time
+from shared import BEIJING, InputError, default_engine, parse_time
 from shared.headers import BadColumnMap, parse_column_map
+from shared.options import BadOption, add_arguments, from_arguments
 
 from .annotate_sheet import GridTooLarge, UnmappableHeader, WorksheetMissing, WriteInterrupted, annotate_worksheet
 from .client import (BASE_URL_ENV, DEFAULT_KEY_FILE, DEFAULT_RETRY_TIME_LIMIT, KeyFileError, RetryLimitReached,
@@ -46,6 +47,7 @@ def build_parser(prog: str = "python -m sheets_addon") -> argparse.ArgumentParse
                           help="platform of rows whose sheet has no 平台 column (default jd)")
     annotate.add_argument("--column", action="append", default=[], metavar="表头=field",
                           help="map one of your own headers to a contract field, e.g. 揽收时间=picked_up_at")
+    add_arguments(annotate)
     annotate.add_argument("--googleapis-base-url", metavar="URL",
                           help=f"DEV/TEST ONLY: send every *.googleapis.com request (token, Sheets) to this base URL, "
                                f"e.g. a local stand-in of the Sheets API (also env {BASE_URL_ENV})")
@@ -67,9 +69,10 @@ def main(argv=None, prog: str = "python -m sheets_addon") -> int:
     try:
         as_of = parse_time(args.as_of) if args.as_of else datetime.now(BEIJING)
         column_map = parse_column_map(args.column)
+        options = from_arguments(args, default_engine().calendar)
         spreadsheet_id = extract_id_from_url(args.spreadsheet) if "/" in args.spreadsheet else args.spreadsheet
         credentials = load_credentials(args.credentials)
-    except (InputError, BadColumnMap) as exc:
+    except (InputError, BadColumnMap, BadOption) as exc:
         print(f"参数错误：{exc.message}\nbad argument: {exc.message_en}", file=sys.stderr)
         return 2
     except gspread.exceptions.NoValidUrlKeyFound:
@@ -87,7 +90,7 @@ def main(argv=None, prog: str = "python -m sheets_addon") -> int:
     try:
         done = annotate_worksheet(client, spreadsheet_id, args.worksheet, as_of=as_of,
                                   defaults={"platform": args.platform} if args.platform else None,
-                                  column_map=column_map or None, progress=progress, report=_say)
+                                  column_map=column_map or None, options=options, progress=progress, report=_say)
     except UnmappableHeader as exc:
         print(f"无法标注：{exc.message}\nCannot annotate: {exc.message_en}\n"
               f"缺少的列 missing columns: {', '.join(exc.missing)}", file=sys.stderr)

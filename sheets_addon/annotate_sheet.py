@@ -33,6 +33,7 @@ from gspread.utils import absolute_range_name
 from shared import default_engine
 from shared.cells import clean_cell
 from shared.headers import clean_header
+from shared.options import DEFAULT, Options
 from shared.rows import RowAnnotator, UnmappableHeader
 from shared.vocabulary import PREFIX, ROW_COLOURS
 
@@ -206,7 +207,7 @@ def _write_requests(sheet_id: int, blocks: list, grow: dict | None, max_bytes: i
 
 def annotate_worksheet(client: gspread.Client, spreadsheet_id: str, worksheet: str | None = None, *,
                        as_of: datetime, defaults: dict | None = None, column_map: dict | None = None,
-                       engine=None, progress=None, report=None,
+                       options: Options = DEFAULT, engine=None, progress=None, report=None,
                        max_request_bytes: int | None = None) -> SheetAnnotation:
     """Annotates ``worksheet`` of ``spreadsheet_id`` in place (header in row 1); with no
     ``worksheet``, ``Orders`` if there is one, else the first worksheet.
@@ -237,7 +238,7 @@ def annotate_worksheet(client: gspread.Client, spreadsheet_id: str, worksheet: s
     data_cols = [i for i in range(len(header)) if i not in set(own)]
     data_header = [header[i] for i in data_cols]
     annotator = RowAnnotator(data_header, engine=engine or default_engine(), as_of=as_of, defaults=defaults,
-                             column_map=column_map)
+                             column_map=column_map, options=options)
     rows = [[row[i] if i < len(row) else "" for i in data_cols] for row in values[1:]]
     time_cols = [i for i, h in enumerate(data_header) if _is_time_field(annotator.mapping.get(h.strip(), ""))]
     for row in rows:

@@ -26,6 +26,7 @@ from typing import Callable
 
 from shared import default_engine
 from shared.headers import map_header
+from shared.options import DEFAULT, Options
 from shared.rows import RowAnnotator
 
 from ..runtime import tune_gc
@@ -70,6 +71,7 @@ class Job:
     preamble: list = field(default_factory=list)
     defaults: dict = field(default_factory=dict)
     column_map: dict = field(default_factory=dict)
+    options: Options = DEFAULT
     campaign_dirs: tuple[str, ...] = ()
     only_flagged: bool = False
     summary_sheet: bool = True
@@ -82,7 +84,8 @@ class Job:
     def annotator(self, engine=None) -> RowAnnotator:
         """Raises ``UnmappableHeader`` for a header without an order id column."""
         return RowAnnotator([self.header[i] for i in self.keep], engine=engine or default_engine(*self.campaign_dirs),
-                            as_of=self.as_of, defaults=self.defaults, column_map=self.column_map)
+                            as_of=self.as_of, defaults=self.defaults, column_map=self.column_map,
+                            options=self.options)
 
 
 @dataclass

@@ -13,9 +13,11 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
+from shared import default_engine
 from shared.beijing_time import BEIJING, parse_time
 from shared.errors import CampaignFileError, InputError
 from shared.headers import BadColumnMap, clean_header, parse_column_map
+from shared.options import BadOption, Options, add_arguments, from_arguments
 from shared.rows import UnmappableHeader
 
 from ..runtime import tune_gc
@@ -54,7 +56,7 @@ def input_options() -> argparse.ArgumentParser:
     parser.add_argument("file", type=Path, help="订单导出文件 the export file (.csv GBK/UTF-8, or .xlsx)")
     parser.add_argument("--platform", choices=PLATFORMS,
                         help="文件没有平台列时使用 platform of orders whose row has none (default jd)")
-    parser.add_argument("--campaign", help="活动 ID campaign id for orders whose row names none")
+    add_arguments(parser)
     parser.add_argument("--as-of", help="以此时间为“现在” the time taken as now, e.g. '2022-06-20 12:00:00' "
                                         "(Beijing time; default: the current time)")
     parser.add_argument("--map", action="append", default=[], metavar="表头=字段",
@@ -103,15 +105,25 @@ def column_map_of(parser: argparse.ArgumentParser, args) -> dict:
         parser.error(f"--map {exc.message} / {exc.message_en}")
 
 
+def options_of(parser: argparse.ArgumentParser, args) -> Options:
+    """The run's options (``shared.options``); a malformed one is a command-line error (exit 2).
+    The campaign is checked against the calendar in ``prepare_job``."""
+    try:
+        return from_arguments(args)
+    except BadOption as exc:
+        parser.error(f"--{exc.option.replace('_', '-')} {exc.message} / {exc.message_en}")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command; returns the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
     tune_gc()
     column_map = column_map_of(parser, args)
+    options = options_of(parser, args)
     with stop_on_signals():
         try:
-            return _run(args, column_map)
+            return _run(args, column_map, options)
         except Refused as exc:
             print(f"错误：{exc.message}\nError: {exc.message_en}", file=sys.stderr)
             return 1
@@ -157,7 +169,7 @@ def stop_on_signals():
             signal.signal(signum, handler)
 
 
-def prepare_job(args, column_map: dict, *, only_flagged: bool = False):
+def prepare_job(args, column_map: dict, options: Options, *, only_flagged: bool = False):
     """``(job, source)`` for ``args.file`` with the options checked, or ``Refused``; ``source`` is
     the export as opened (now closed), for its kind and size."""
     source_path = args.file
@@ -168,8 +180,7 @@ def prepare_job(args, column_map: dict, *, only_flagged: bool = False):
     job = Job(source=source_path, kind=source.kind, encoding=source.encoding, header=source.header,
               preamble=source.preamble,
               as_of=_as_of(args.as_of),
-              defaults={key: value for key, value in (("platform", args.platform), ("campaign", args.campaign))
-                        if value},
+              defaults={"platform": args.platform} if args.platform else {}, options=options,
               column_map=column_map, campaign_dirs=(str(args.campaign_dir),) if args.campaign_dir else (),
               only_flagged=only_flagged)
     titles = {clean_header(title).lower() for title in source.header}
@@ -179,19 +190,22 @@ def prepare_job(args, column_map: dict, *, only_flagged: bool = False):
                       f"{source_path}: the header has no column {', '.join(absent)} named by --map")
     try:
         job.annotator()
+        options.check_campaign(default_engine(*job.campaign_dirs).calendar)
     except UnmappableHeader as exc:
         raise Refused(f"{source_path}：{exc.message}", f"{source_path}: {exc.message_en}") from None
     except CampaignFileError as exc:
         raise Refused(f"活动日历文件有误：{exc}", f"bad campaign calendar file: {exc}") from None
+    except BadOption as exc:
+        raise Refused(f"--campaign：{exc.message}", f"--campaign: {exc.message_en}") from None
     return job, source
 
 
-def _run(args, column_map: dict) -> int:
+def _run(args, column_map: dict, options: Options) -> int:
     source_path = args.file
     fmt = args.format or ("csv" if args.output and args.output.suffix.lower() == ".csv" else "xlsx")
     out_path = args.output or source_path.with_name(f"{_stem(source_path)}.annotated.{fmt}")
     _check_paths(source_path, out_path)
-    job, source = prepare_job(args, column_map, only_flagged=args.only == "flagged")
+    job, source = prepare_job(args, column_map, options, only_flagged=args.only == "flagged")
     with _progress_bar(source) as bar:
         def on_bad_row(bad: BadRow) -> None:
             bar.write(f"第 {bad.line} 行 line {bad.line}: {bad.reason}", file=sys.stderr)

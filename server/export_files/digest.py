@@ -25,7 +25,8 @@ from datetime import datetime
 
 from .. import robots
 from .annotate import annotate_part
-from .cli import Refused, Stopped, column_map_of, input_options, prepare_job, stop_on_signals, stopped_exit_code
+from .cli import (Refused, Stopped, column_map_of, input_options, options_of, prepare_job, stop_on_signals,
+                  stopped_exit_code)
 from .source import BrokenFile
 from .summary_sheet import status_label
 from .tally import SOONEST
@@ -74,13 +75,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     column_map = column_map_of(parser, args)
+    options = options_of(parser, args)
     kind = args.kind or _kind_of(parser, args.webhook)
     if args.secret and kind != "dingtalk":
         parser.error("--secret 只用于钉钉机器人 / --secret is for DingTalk robots only")
     with stop_on_signals():
         try:
             robot = robots.robot(args.webhook, kind=kind, secret=args.secret)
-            job, _ = prepare_job(args, column_map)
+            job, _ = prepare_job(args, column_map, options)
             try:
                 outcome = annotate_part(job, None, None, "none", 0, lambda bad: None, lambda done: None)
             except BrokenFile as exc:

@@ -67,6 +67,19 @@ def test_options_at_risk_hours(live_api):
     assert post(live_api, "/api/v1/orders/annotate", body).json()["results"][0]["ship"]["status"] == "at_risk"
 
 
+def test_options_campaign_names_the_campaign_of_orders_that_name_none(live_api):
+    order = {"order_id": "2", "platform": "jd_international", "paid_at": "2022-06-02 10:00:00"}
+    body = {"as_of": "2022-06-03T22:00:00+08:00", "orders": [order], "options": {"campaign": "jd_intl_618_2021"}}
+    result = post(live_api, "/api/v1/orders/annotate", body).json()["results"][0]
+    assert "CAMPAIGN_OUTSIDE_WINDOW" in [f["code"] for f in result["flags"]], "named, but outside its window"
+    body["options"]["campaign"] = "double_11_2099"
+    error = assert_error(post(live_api, "/api/v1/orders/annotate", body), 422, "invalid_request")
+    assert "campaign" in error["details"]["options"] and "double_11_2099" in error["message"]
+    rows = {"as_of": body["as_of"], "header": ["订单号", "平台", "付款确认时间"],
+            "rows": [["3", "jd_international", "2022-06-02 10:00:00"]], "options": {"campaign": "double_11_2099"}}
+    assert_error(post(live_api, "/api/v1/rows/annotate", rows), 422, "invalid_request")
+
+
 def test_malformed_json_is_a_400(live_api):
     response = requests.post(live_api + "/api/v1/orders/annotate", data="{not json",
                              headers={"Content-Type": "application/json"}, timeout=10)

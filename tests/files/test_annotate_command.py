@@ -279,11 +279,12 @@ def test_a_missing_file_and_bad_options_give_clear_exit_codes(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["orders.csv"]
 
 
-def test_an_unknown_campaign_is_reported_on_every_order_it_names(tmp_path):
+def test_an_unknown_campaign_is_refused_before_anything_is_written(tmp_path, capsys):
     source = write_export(tmp_path / "orders.csv", ORDERS[:1])
-    assert main([str(source), "--format", "csv", "--campaign", "no_such_618", "--as-of", AS_OF]) == 0
-    rows = read_csv_output(tmp_path / "orders.annotated.csv")
-    assert "no_such_618" in column(rows, "JDPG 错误 Errors")[0]
+    assert main([str(source), "--format", "csv", "--campaign", "no_such_618", "--as-of", AS_OF]) == 1
+    assert not (tmp_path / "orders.annotated.csv").exists()
+    error = capsys.readouterr().err
+    assert "no_such_618" in error and "jingxi_618_2022" in error, "the known campaigns are named"
 
 
 def test_money_in_the_copy_is_exact_to_the_fen(tmp_path):
@@ -390,3 +391,19 @@ def test_a_merchants_own_campaign_folder_is_used_and_a_broken_one_refused(tmp_pa
     (folder / "broken.toml").write_text("id = [", encoding="utf-8")
     result = run_command(*args, "--campaign-dir", folder)
     assert result.returncode == 1 and "broken.toml" in result.stderr and "活动日历" in result.stderr
+
+
+def test_the_merchants_options_reach_the_rules(tmp_path, capsys):
+    source = write_export(tmp_path / "orders.csv")
+    out = tmp_path / "out.csv"
+    common = [str(source), "-o", str(out), "--platform", "jingxi", "--as-of", AS_OF]
+    assert main([*common, "--at-risk-hours", "0.5"]) == 0
+    assert column(read_csv_output(out), "JDPG 发货状态 Ship status")[AT_RISK] == "待发货 pending", "1 h left"
+    assert main([*common, "--families", "price,after_sales"]) == 0
+    assert set(column(read_csv_output(out), "JDPG 发货截止 Ship by")) == {""}, "no shipping rule ran"
+    assert main([*common, "--campaign", "double_11_2099"]) == 1
+    assert "double_11_2099" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as stopped:
+        main([*common, "--families", "shipping,postage"])
+    assert stopped.value.code == 2
+    assert "postage" in capsys.readouterr().err

@@ -279,3 +279,12 @@ def test_the_stand_in_refuses_a_write_beyond_the_grid(fake_sheets, sa_file):
     client = make_client(load_credentials(str(sa_file)), fake_sheets.url)
     with pytest.raises(gspread.exceptions.APIError, match="exceeds grid limits"):
         client.open_by_key(BOOK).worksheet("Orders").update([["x"]], "Z1")
+
+
+def test_the_merchants_options_reach_the_rules(fake_sheets, sa_file, capsys):
+    sheet = seed(fake_sheets)
+    assert run(fake_sheets, sa_file, "--at-risk-hours", "24", "--families", "shipping") == 0
+    status = col(sheet, "Ship status")
+    assert sheet.values[4][status] == "即将超时 at_risk", "20 h left, under the 24 h asked for"
+    assert run(fake_sheets, sa_file, "--campaign", "double_11_2099") == 2
+    assert "double_11_2099" in capsys.readouterr().err

@@ -16,10 +16,13 @@ import pytest
 
 from shared import messages, parse_time
 from shared.annotate import annotate_batch
+from shared.options import Options
 from shared.order_input import parse_order
 from shared.rules import context
 from shared.store import evaluate_store
 from shared.vocabulary import VOCAB
+
+LEAN = Options(detail="lean")
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "js" / "fixtures" / "messages.json"
@@ -318,7 +321,7 @@ def _items(result) -> list:
 
 def _both(engine, orders, as_of):
     full, full_summary = annotate_batch(engine, orders, as_of=parse_time(as_of))
-    lean, lean_summary = annotate_batch(engine, orders, as_of=parse_time(as_of), detail="lean")
+    lean, lean_summary = annotate_batch(engine, orders, as_of=parse_time(as_of), options=LEAN)
     assert full_summary == lean_summary
     return full, lean
 
@@ -387,7 +390,7 @@ def test_lean_never_calls_the_renderer(engine, monkeypatch):
         raise AssertionError(f"rendered {words['code']} in lean mode")
     monkeypatch.setattr(context, "sentences", refuse)
     for as_of, orders in REPRESENTATIVE.items():
-        results, _ = annotate_batch(engine, orders, as_of=parse_time(as_of), detail="lean")
+        results, _ = annotate_batch(engine, orders, as_of=parse_time(as_of), options=LEAN)
         assert any(_items(r) for r in results)
     with pytest.raises(AssertionError, match="rendered"):
         annotate_batch(engine, REPRESENTATIVE[AS_OF][:1], as_of=parse_time(AS_OF))
@@ -395,7 +398,7 @@ def test_lean_never_calls_the_renderer(engine, monkeypatch):
 
 def test_an_unknown_detail_is_refused_by_name(engine):
     with pytest.raises(ValueError, match="detail"):
-        engine.annotate_raw(REPRESENTATIVE[AS_OF][0], as_of=parse_time(AS_OF), detail="short")
+        Options(detail="short")
 
 
 def _templates(node, path=()):
@@ -427,7 +430,7 @@ def _fixture(engine) -> dict:
     seen = {}
     batches = [(as_of, orders) for as_of, orders in REPRESENTATIVE.items()] + [("2022-06-20 12:00:00", _mix(600))]
     for as_of, orders in batches:
-        results, _ = annotate_batch(engine, orders, as_of=parse_time(as_of), detail="lean")
+        results, _ = annotate_batch(engine, orders, as_of=parse_time(as_of), options=LEAN)
         for result in results:
             for where, item in _items(result):
                 code = item["words"]["code"]

@@ -1,6 +1,8 @@
 """SHIP-DEADLINE, SHIP-SUBSIDY, SHIP-SURCHARGE (seed 004)."""
 import pytest
 
+from shared.options import Options
+
 from .conftest import codes
 
 
@@ -102,7 +104,7 @@ def test_at_risk_threshold_is_a_per_request_option(engine):
     order = {"order_id": "1", "platform": "jingxi", "paid_at": "2022-06-02 10:00:00"}
     as_of = parse_time("2022-06-03T22:00:00+08:00")  # 12 h left
     assert engine.annotate_raw(order, as_of=as_of)["ship"]["status"] == "pending"
-    assert engine.annotate_raw(order, as_of=as_of, at_risk_hours=24)["ship"]["status"] == "at_risk"
+    assert engine.annotate_raw(order, as_of=as_of, options=Options(at_risk_hours=24))["ship"]["status"] == "at_risk"
 
 
 def test_an_earlier_merchant_promise_binds(annotate):
