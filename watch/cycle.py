@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from shared import Engine
 from shared.beijing_time import BEIJING
+from shared.options import Options
 
 from . import alerts
 from .crypto import Vault
@@ -173,13 +174,14 @@ def _judge(session, shop, watch, as_of, snapshot, left, rows) -> list:
     """Run the rules on every order seen this cycle; update rows; the changes since last reported."""
     changes = []
     now = as_of
+    options = Options(detail="lean", at_risk_hours=watch.at_risk_hours)
     for order_id, facts in [*snapshot.items(), *((i, f) for i, f in left.items() if f is not None)]:
         row = rows.get(order_id)
         if row is None:
             row = rows[order_id] = WatchedOrder(shop_id=shop.id, order_id=order_id, first_seen=now,
                                                 alert_level="none", alerted_owed="0.00")
             session.add(row)
-        result = watch.engine.annotate_raw(facts, as_of=as_of, detail="lean", at_risk_hours=watch.at_risk_hours)
+        result = watch.engine.annotate_raw(facts, as_of=as_of, options=options)
         ship = result["ship"] or {}
         row.facts = facts
         row.jos_state = facts.get("orderState")
