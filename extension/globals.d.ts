@@ -12,4 +12,3 @@ declare var JdpgExtract: any;
 declare var jdpgStats: any;
 declare var jdpgRoute: any;
 declare var __jdpgContentStarted: boolean;
-declare function importScripts(...urls: string[]): void;

@@ -1,5 +1,5 @@
 /**
- * Names shared by the service worker (via importScripts), the content scripts and the
+ * Names shared by the service worker (imported for its side effect), the content scripts and the
  * extension pages: message types and who may send them, settings and their defaults, and
  * which API addresses are allowed. Plain script: it defines one global, `JDPG`.
  */

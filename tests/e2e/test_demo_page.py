@@ -1,6 +1,7 @@
 """The demo page at GET /: the sample order list annotated live by the real API, in Debian's
 Chromium with no extension. Set JDPG_SCREENSHOTS=1 to refresh docs/screenshot-demo.png.
 """
+import json
 import os
 import shutil
 from pathlib import Path
@@ -124,3 +125,13 @@ def test_moving_the_as_of_time_re_annotates_the_list(demo):
     demo.wait_for_function("() => !document.querySelector('#orders .jdpg-badge__zh')")
     assert demo.locator("#orders .jdpg-badge__en", has_text="Overdue 1.0 h (due 06-20 15:00)").count() == 1
     assert demo.problems == []
+
+
+def test_the_demo_loads_the_extensions_content_scripts_in_the_manifests_order(demo):
+    manifest = json.loads((ROOT / "extension" / "manifest.json").read_text(encoding="utf-8"))
+    expected = [name for block in manifest["content_scripts"] for name in block["js"] if name != "content/main.js"]
+    loaded = demo.evaluate("() => [...document.scripts].map(s => new URL(s.src).pathname)")
+    from_extension = [path.removeprefix("/demo/ext/") for path in loaded if path.startswith("/demo/ext/")]
+    assert [p if p.startswith("common/") else f"content/{p}" for p in from_extension] == expected
+    assert loaded[-2:] == ["/demo/deadline-chart.js", "/demo/demo.js"]
+    assert not demo.problems, demo.problems

@@ -126,9 +126,19 @@ test('the content scripts never read storage (where the key is) nor name the key
 test('no word users see is written in the extension or demo scripts: they come from the vocabulary', () => {
   const scripts = [
     ...contentScripts.filter((f) => f !== 'common/vocabulary.js' && !/content\/(read-|extract)/.test(f)),
-    'background/service-worker.js', 'popup/popup.js', 'options/options.js', 'common/triage.js',
+    ...fs.readdirSync(path.join(EXT, 'background')).map((f) => `background/${f}`),
+    'popup/popup.js', 'options/options.js', 'common/triage.js',
   ];
   for (const file of scripts) {
     assert.doesNotMatch(code(extSource(file)), /\p{Script=Han}/u, file);
   }
+});
+
+test('the service worker is a module that imports one file per job, each of them', () => {
+  assert.deepEqual(extManifest.background, { service_worker: 'background/service-worker.js', type: 'module' });
+  const entry = extSource('background/service-worker.js');
+  const imported = [...code(entry).matchAll(/^import "\.\/([\w-]+\.js)";$/gm)].map((m) => m[1]).sort();
+  const files = fs.readdirSync(path.join(EXT, 'background')).filter((f) => f !== 'service-worker.js').sort();
+  assert.deepEqual(imported, files);
+  for (const file of files) assert.doesNotMatch(extSource(`background/${file}`), /importScripts/, file);
 });

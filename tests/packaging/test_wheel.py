@@ -41,6 +41,7 @@ def test_the_wheel_carries_the_rules_the_campaigns_and_the_demo_files(wheel):
     shipped_from_extension = {f"server/demo/extension/{path.relative_to(ROOT / 'extension').as_posix()}"
                               for path in extension_files()}
     assert "server/demo/extension/content/badges.css" in shipped_from_extension
+    assert "server/demo/extension/manifest.json" in names
     assert shipped_from_extension <= names
     assert {"server/demo/static/index.html", "server/demo/sample_orders.json"} <= names
     assert not any(name.startswith(("tests/", "sheets_addon/apps_script/")) for name in names)
