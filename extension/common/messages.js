@@ -18,6 +18,7 @@
    * @return {?string}
    */
   function template(code, lang) {
+    if (typeof code !== "string") return null;
     const vocab = root.JDPG_VOCAB;
     const entry =
       code.indexOf(".") < 0
@@ -28,12 +29,15 @@
     return entry && typeof entry[lang] === "string" ? entry[lang] : null;
   }
 
+  /** A parameter's text, or null when it is not one of the shapes above (a malformed result). */
   function text(value, lang) {
     if (typeof value === "string") return value;
+    if (!isObject_(value)) return null;
     if (value.phrase !== undefined) {
       return filled(template(value.phrase, lang), value.params, lang);
     }
     if (value.list !== undefined) {
+      if (!Array.isArray(value.list)) return null;
       const sep = template(value.sep, lang);
       const items = value.list.map((item) => text(item, lang));
       return sep === null || items.includes(null) ? null : items.join(sep);
@@ -41,9 +45,14 @@
     return typeof value[lang] === "string" ? value[lang] : null;
   }
 
+  function isObject_(value) {
+    return value !== null && typeof value === "object" && !Array.isArray(value);
+  }
+
   function filled(tpl, params, lang) {
     if (tpl === null) return null;
-    if (!params) return tpl;
+    if (params == null) return tpl;
+    if (!isObject_(params)) return null;
     const values = {};
     for (const name of Object.keys(params)) {
       values[name] = text(params[name], lang);
@@ -57,8 +66,10 @@
    * @param {{code: string, params: (Object|undefined)}} words
    * @param {string} lang "zh" or "en"
    * @return {?string} null when the vocabulary lacks one of its templates (an older vocabulary)
+   *   or the words are not of the shape above (one malformed result costs its sentence only)
    */
   function render(words, lang) {
+    if (!isObject_(words)) return null;
     return filled(template(words.code, lang), words.params, lang);
   }
 

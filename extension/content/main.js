@@ -160,12 +160,7 @@
       const result = results.get(ex.key);
       const wanted = !inflight.has(ex.key) && !needKeys.has(ex.key);
       if (result) {
-        place_(
-          unit,
-          `${v}|r|${ex.key}|${results.get(ex.key).__jdpgSerial}`,
-          () => R.buildBadgeRow(withPageNotes_(result, ex.notes), opts),
-        );
-        entries.push({ state: "result", result });
+        entries.push(placeResult_(unit, ex, result, opts, v));
         if (stale.has(ex.key) && wanted && !apiDown) {
           needKeys.add(ex.key);
           need.push({ key: ex.key, order: ex.order });
@@ -201,6 +196,27 @@
     // Whatever we just wrote must not wake the observer up again.
     observer.takeRecords();
     html.dataset.jdpgScanMs = (performance.now() - started).toFixed(1);
+  }
+
+  /**
+   * Places one order's badge row; a result the badge files cannot render (a malformed reply)
+   * costs that order's row, which says so, never the rest of the page.
+   * @return {{state: string, result?: Object<string, any>}} the order's entry for the summary
+   */
+  function placeResult_(unit, ex, result, opts, v) {
+    const sig = `${v}|r|${ex.key}|${result.__jdpgSerial}`;
+    try {
+      place_(unit, sig, () =>
+        R.buildBadgeRow(withPageNotes_(result, ex.notes), opts),
+      );
+      return { state: "result", result };
+    } catch (e) {
+      const notice = { message: UI.bad_reply.zh, message_en: UI.bad_reply.en };
+      place_(unit, `${sig}|x`, () =>
+        R.buildStatusRow("unavailable", Object.assign({}, opts, { notice })),
+      );
+      return { state: "unavailable" };
+    }
   }
 
   /**

@@ -2,9 +2,14 @@
 extension: messages from senders that may not send them, a key sent where it must not go, plain
 http to another machine, a web page reaching for the extension.
 """
+import json
+import urllib.request
+
 import pytest
 from playwright.sync_api import expect
+from werkzeug.serving import make_server
 
+from standins.serving import ServedInThread
 from tests.e2e.extension_browser import ORDERS_URL, extension_browser
 
 ANNOTATE = "jdpg/annotate-orders"
@@ -132,3 +137,75 @@ def test_markup_in_a_result_is_shown_as_text_never_parsed(live_api, ext, result)
     assert page.evaluate("() => window.__pwned") is None
     assert HOSTILE in made["text"]  # said as it came, as text
     page.close()
+
+
+# ---- one malformed lean result (its `words`) costs one badge's sentence, never the page ----------
+
+MALFORMED_WORDS = {
+    "null-param": lambda words: {**words, "params": {name: None for name in words.get("params") or {"x": 1}}},
+    "list-not-a-list": lambda words: {**words, "params": {name: {"list": "abc", "sep": "phrases.sep"}
+                                                          for name in words.get("params") or {"x": 1}}},
+    "numeric-code": lambda words: {**words, "code": 42},
+    "words-a-string": lambda words: "abc",
+}
+# Beyond its words: a result the badge files cannot render at all costs that order's row only.
+UNRENDERABLE = {"errors-not-a-list": lambda result: {**result, "errors": 5}}
+
+
+class CorruptingProxy(ServedInThread):
+    """The real API behind a proxy that spoils the `words` of every flag and skip reason of the
+    first result that has any, as a broken or hostile server would."""
+
+    def __init__(self, upstream: str, spoil):
+        self.upstream, self.spoil, self.spoilt = upstream, spoil, []
+        self._serve(make_server("127.0.0.1", 0, self.app, threaded=True))
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+
+    def app(self, environ, start_response):
+        body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+        request = urllib.request.Request(self.upstream + environ["PATH_INFO"], data=body or None,
+                                         method=environ["REQUEST_METHOD"],
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            status, data = answer.status, json.loads(answer.read())
+        results = data.get("results", [])
+        for i, result in enumerate(results):
+            items = [*result.get("flags", []), *result.get("skipped_reasons", {}).values()]
+            if any("words" in item for item in items):
+                results[i] = self.spoil(result)
+                self.spoilt.append(result["order_id"])
+                break
+        out = json.dumps(data).encode()
+        start_response(f"{status} OK", [("Content-Type", "application/json"), ("Content-Length", str(len(out)))])
+        return [out]
+
+
+def spoil_words(spoil_one):
+    def spoil(result):
+        for item in [*result.get("flags", []), *result.get("skipped_reasons", {}).values()]:
+            if "words" in item:
+                item["words"] = spoil_one(item["words"])
+        return result
+    return spoil
+
+
+SPOILERS = {**{name: spoil_words(one) for name, one in MALFORMED_WORDS.items()}, **UNRENDERABLE}
+
+
+@pytest.mark.parametrize("spoil", list(SPOILERS.values()), ids=list(SPOILERS))
+def test_one_malformed_lean_words_costs_one_badge_not_the_page(ext, live_api, spoil):
+    with CorruptingProxy(live_api, spoil) as proxy:
+        ext.configure(apiBase=proxy.url, asOf="2022-06-20T12:00:00+08:00")
+        page = ext.open(ORDERS_URL)
+        page.wait_for_function("['done', 'error'].includes(document.documentElement.dataset.jdpgState)")
+        units = page.evaluate("""() => [...document.querySelectorAll('.card')].map(card => ({
+          id: (card.querySelector('.shop-order-id') || {}).textContent,
+          badges: [...card.querySelectorAll('.jdpg-row .jdpg-badge')].map(b => b.dataset.jdpgKind)}))""")
+        assert page.evaluate("document.documentElement.dataset.jdpgState") == "done"
+        assert len(proxy.spoilt) == 1
+        assert len(units) > 3 and all(unit["badges"] for unit in units), units
+        spoilt = [u for u in units if proxy.spoilt[0] in (u["id"] or "")]
+        assert spoilt and spoilt[0]["badges"], units
+        assert page.locator(".jdpg-bar").count() == 1
+        assert page.problems == []
+        page.close()

@@ -40,3 +40,24 @@ test('words this vocabulary has no template for render to null, not to a broken 
   const words = { code: 'RETURN_WINDOW_OPEN', params: { until: { phrase: 'phrases.missing' } } };
   assert.equal(M.render(words, 'zh'), null);
 });
+
+test('malformed words render to null, never throw: one bad result costs its sentence only', () => {
+  const good = FIXTURE.cases.find((c) => c.item.words.params && Object.keys(c.item.words.params).length).item.words;
+  const name = Object.keys(good.params)[0];
+  const malformed = {
+    'null param': { ...good, params: { ...good.params, [name]: null } },
+    'list not a list': { ...good, params: { ...good.params, [name]: { list: 'abc', sep: 'phrases.sep' } } },
+    'numeric code': { ...good, code: 42 },
+    'numeric param': { ...good, params: { ...good.params, [name]: 7 } },
+    'params a string': { ...good, params: 'abc' },
+    'words a string': 'abc',
+    'words null': null,
+  };
+  for (const [label, words] of Object.entries(malformed)) {
+    for (const lang of ['zh', 'en']) {
+      assert.equal(M.render(words, lang), null, `${label} ${lang}`);
+      assert.equal(M.message({ words }, lang), null, `${label} ${lang}`);
+    }
+  }
+  assert.notEqual(M.render(good, 'zh'), null);
+});
