@@ -45,7 +45,10 @@ def return_window(order, ctx, out) -> None:
 
 @rule("LIGHTNING-REFUND", reads=("return_request", "paid_amount", "services"))
 def lightning_refund(order, ctx, out) -> None:
-    """LIGHTNING-REFUND: S2+ users, in-scope returns within the credit limit are refunded on waybill upload."""
+    """LIGHTNING-REFUND (seed 000): for an S2+ user, returned goods in the lightning categories whose
+    money is within the credit limit are refunded once the waybill is uploaded, or once JD's courier
+    has picked the return up. The money is the refund (退款金额) when known: a partial return
+    refunds the returned goods, not the whole order; else the order's paid amount."""
     request = order.return_request
     if request is None or request.no_reason_excluded:
         return
@@ -58,28 +61,38 @@ def lightning_refund(order, ctx, out) -> None:
         return
     if all(v is None for v in (request.user_level, request.in_lightning_scope, request.credit_limit)):
         return
+    refund = request.refund_amount
+    amount = refund if refund is not None else order.paid_amount
     missing = tuple(name for name, value in (
         ("return_request.user_level", request.user_level), ("return_request.in_lightning_scope", request.in_lightning_scope),
-        ("return_request.credit_limit", request.credit_limit), ("paid_amount", order.paid_amount)) if value is None)
+        ("return_request.credit_limit", request.credit_limit), ("paid_amount", amount)) if value is None)
     if missing:
         skip(out, "LIGHTNING-REFUND", missing, wanting("lightning_refund", missing))
         return
     minimum = _level(ctx.params.lightning_min_user_level)
     level = _level(request.user_level)
     facts = {"user_level": request.user_level, "in_lightning_scope": request.in_lightning_scope,
-             "credit_limit": money_str(request.credit_limit), "paid_amount": money_str(order.paid_amount)}
-    if level is None or level < minimum or not request.in_lightning_scope or order.paid_amount > request.credit_limit \
+             "credit_limit": money_str(request.credit_limit), "paid_amount": money_str(order.paid_amount)
+             if order.paid_amount is not None else None}
+    if refund is not None:
+        facts["refund_amount"] = money_str(refund)
+    if level is None or level < minimum or not request.in_lightning_scope or amount > request.credit_limit \
             or (order.services is not None and order.services.lightning_refund is False):
         return
-    triggered = request.waybill_uploaded_at is not None or bool(request.pickup)
-    if triggered:
-        facts["waybill_uploaded_at"] = iso(request.waybill_uploaded_at)
-        done = phrase("lightning.waybill" if request.waybill_uploaded_at else "lightning.pickup")
-        flag(out, "LIGHTNING_REFUND_DUE", "warning", "LIGHTNING-REFUND",
-             say("LIGHTNING_REFUND_DUE", user_level=f"{request.user_level}", done=done, paid_amount=facts["paid_amount"]),
-             **facts)
-    else:
-        flag(out, "LIGHTNING_REFUND_ELIGIBLE", "info", "LIGHTNING-REFUND", say("LIGHTNING_REFUND_ELIGIBLE"), **facts)
+    picked_up = request.picked_up_at
+    if picked_up is not None:
+        facts["picked_up_at"] = iso(picked_up)
+    if request.waybill_uploaded_at is not None:
+        done = phrase("lightning.waybill")
+    elif request.pickup and picked_up is not None and picked_up <= ctx.as_of:
+        done = phrase("lightning.pickup")
+    else:  # seed 000: the refund starts after the waybill upload or the pickup (上门取件后), not at booking
+        flag(out, "LIGHTNING_REFUND_ELIGIBLE", "info", "LIGHTNING-REFUND",
+             say("lightning_refund_awaiting_pickup" if request.pickup else "LIGHTNING_REFUND_ELIGIBLE"), **facts)
+        return
+    facts["waybill_uploaded_at"] = iso(request.waybill_uploaded_at)
+    flag(out, "LIGHTNING_REFUND_DUE", "warning", "LIGHTNING-REFUND",
+         say("LIGHTNING_REFUND_DUE", user_level=f"{request.user_level}", done=done, amount=money_str(amount)), **facts)
 
 
 @rule("FREIGHT-INSURANCE", reads=("services", "platform", "campaign", "paid_at", "placed_at"))

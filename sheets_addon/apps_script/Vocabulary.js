@@ -1045,8 +1045,8 @@ var JDPG_VOCAB = (function () {
         "zh": "闪退订单：京东已先行退款 ¥{amount}，退货寄回后请及时验收"
       },
       "LIGHTNING_REFUND_DUE": {
-        "en": "Lightning refund: the {user_level} user has {done}; ¥{paid_amount} is refunded before the goods return",
-        "zh": "闪电退款：{user_level} 用户已{done}，¥{paid_amount} 将先行退款"
+        "en": "Lightning refund: the {user_level} user has {done}; ¥{amount} is refunded before the goods return",
+        "zh": "闪电退款：{user_level} 用户已{done}，¥{amount} 将先行退款"
       },
       "LIGHTNING_REFUND_ELIGIBLE": {
         "en": "Lightning refund applies once the user uploads a valid waybill",
@@ -1159,6 +1159,10 @@ var JDPG_VOCAB = (function () {
       "delay_report_pending_lacking": {
         "en": "Delayed after-sales report filed: once approved, this service order leaves assessment data; the report still needs: {lacking}",
         "zh": "延迟售后报备待审核：通过后该服务单从考核数据中剔除；报备还需：{lacking}"
+      },
+      "lightning_refund_awaiting_pickup": {
+        "en": "Lightning refund applies once the booked pickup has collected the return",
+        "zh": "符合闪电退款：已预约上门取件，取件后即先行退款"
       },
       "lightning_refunded_no_amount": {
         "en": "Lightning-refund order: JD refunded before the goods come back; inspect them on arrival",
@@ -1543,8 +1547,8 @@ var JDPG_VOCAB = (function () {
       },
       "lightning": {
         "pickup": {
-          "en": "booked a pickup",
-          "zh": "预约上门取件"
+          "en": "had the return picked up",
+          "zh": "完成上门取件"
         },
         "waybill": {
           "en": "uploaded a waybill",

@@ -149,3 +149,43 @@ def test_a_named_618_campaign_requires_no_freight_insurance_of_an_order_paid_in_
                       services={"freight_insurance": False, "lightning_refund": False})
     assert not {"FREIGHT_INSURANCE_REQUIRED", "LIGHTNING_REFUND_REQUIRED"} & set(codes(result))
     assert "CAMPAIGN_OUTSIDE_WINDOW" in codes(result)
+
+
+def test_a_partial_return_compares_the_refund_not_the_whole_order_with_the_credit_limit(annotate):
+    """Seed 000: "对于退货商品在闪电退款品类范围内且货款在授信额度内的，消费者…即可享受优先退款的服务". The advance
+    refund is for the returned goods: the refund amount (退款金额), when known, is what the credit limit covers."""
+    # A 900-yuan order, one 199-yuan item returned, credit limit 500: the returned goods are within it.
+    result = annotate(paid_amount="900", return_request={**LIGHTNING, "refund_amount": "199"})
+    due = next(f for f in result["flags"] if f["code"] == "LIGHTNING_REFUND_DUE")
+    assert due["facts"]["refund_amount"] == "199.00" and "¥199.00" in due["message"]
+    over = annotate(paid_amount="199", return_request={**LIGHTNING, "refund_amount": "600"})
+    assert not {"LIGHTNING_REFUND_DUE", "LIGHTNING_REFUND_ELIGIBLE"} & set(codes(over))
+
+
+def test_without_a_refund_amount_the_paid_amount_is_compared_as_before(annotate):
+    assert "LIGHTNING_REFUND_DUE" not in codes(annotate(paid_amount="900", return_request=LIGHTNING))
+    assert "LIGHTNING_REFUND_DUE" in codes(annotate(paid_amount="199", return_request=LIGHTNING))
+
+
+def test_a_refund_amount_alone_is_enough_to_judge_the_credit_limit(annotate):
+    result = annotate(return_request={**LIGHTNING, "refund_amount": "199"})
+    assert "LIGHTNING-REFUND" not in result["skipped"] and "LIGHTNING_REFUND_DUE" in codes(result)
+
+
+PICKUP = {"user_level": "S3", "in_lightning_scope": True, "credit_limit": "500", "pickup": "上门取件"}
+
+
+def test_a_lightning_refund_by_pickup_starts_only_after_the_pickup_has_happened(annotate):
+    """Seed 000: "消费者在售后上传有效运单号且有退货物流信息后（或京东配送售后上门取件后系统自动提交运单），即可享受
+    优先退款的服务". A booked pickup is not yet a pickup: the refund starts at the pickup time (取件时间)."""
+    booked = annotate(paid_amount="199", return_request=PICKUP, as_of="2023-06-12T12:00:00+08:00")
+    assert "LIGHTNING_REFUND_DUE" not in codes(booked)
+    waiting = next(f for f in booked["flags"] if f["code"] == "LIGHTNING_REFUND_ELIGIBLE")
+    assert "取件后" in waiting["message"]
+    later = annotate(paid_amount="199", return_request={**PICKUP, "picked_up_at": "2023-06-13 09:00:00"},
+                     as_of="2023-06-12T12:00:00+08:00")
+    assert "LIGHTNING_REFUND_DUE" not in codes(later)  # a pickup time after the check has not happened yet
+    done = annotate(paid_amount="199", return_request={**PICKUP, "picked_up_at": "2023-06-12 09:00:00"},
+                    as_of="2023-06-12T12:00:00+08:00")
+    due = next(f for f in done["flags"] if f["code"] == "LIGHTNING_REFUND_DUE")
+    assert due["facts"]["picked_up_at"] == "2023-06-12T09:00:00+08:00" and "上门取件" in due["message"]
