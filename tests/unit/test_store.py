@@ -159,3 +159,46 @@ def test_a_named_campaign_watches_only_the_days_inside_its_window(engine):
     specs = [("2022-07-10 10:00:00", "2022-07-14 10:00:00")] * 200
     report = evaluate_store(engine, {"platform": "jingxi", "campaign": "jingxi_618_2022"}, orders(*specs), as_of=AS_OF)
     assert metric(report, "SHIP-DAILY-RISK")["status"] == "unknown"
+
+
+def shipped_orders(on_time: int, without_time: int, late: int = 0):
+    """Orders of 2022-06-02 10:00 (due 06-04 10:00): picked up in time, late, or 等待确认收货 with no time."""
+    specs = ([{"picked_up_at": "2022-06-03 10:00:00"}] * on_time + [{"picked_up_at": "2022-06-05 10:00:00"}] * late
+             + [{"order_status": "等待确认收货"}] * without_time)
+    out = []
+    for i, spec in enumerate(specs):
+        order, errors = parse_order({"order_id": str(i), "platform": "jingxi", "paid_at": "2022-06-02 10:00:00", **spec})
+        assert not errors
+        out.append(order)
+    return out
+
+
+def test_shipped_orders_without_a_pickup_time_are_undetermined_never_misses(engine):
+    """Seed 004: "商家物流履约数据不达标（小于90%）将无法提报活动". 8 picked up in time and 2 shipped with no pickup
+    or outbound time is between 80 % and 100 %: whether the store can register is not known, and the
+    report says so and how many orders could not be judged, never "80 %, failing" as a fact."""
+    report = evaluate_store(engine, {"platform": "jingxi"}, shipped_orders(8, 2), as_of=AS_OF)
+    rate = metric(report, "SHIP-PICKUP-RATE")
+    assert rate["status"] == "unknown" and rate["value"] is None
+    assert (rate["facts"]["time_unknown_orders"], rate["facts"]["undetermined_orders"], rate["facts"]["decided_orders"]) == (2, 2, 8)
+    assert (rate["facts"]["rate_at_least"], rate["facts"]["rate_at_most"]) == ("80.00%", "100.00%")
+    assert "2 单已发货但无揽收或出库时间" in rate["reason"] and "无法确定是否达标" in rate["reason"]
+    assert "cannot be judged" in rate["reason_en"]
+    assert metric(report, "ADMISSION-618", "pickup_rate_48h")["status"] == "unknown"
+    assert report["status"] != "failing"
+
+
+def test_a_status_holds_when_every_pickup_time_the_unknown_orders_could_have_gives_it(engine):
+    """Seed 004: "小于90%…将无法提报活动": 5 in time, 5 late, 1 shipped with no time is at most 54.54 %: failing
+    whatever its time was; 95 in time and 1 without a time is at least 98.95 %: it meets the target."""
+    failing = metric(evaluate_store(engine, {}, shipped_orders(5, 1, late=5), as_of=AS_OF), "SHIP-PICKUP-RATE")
+    assert failing["status"] == "failing" and failing["value"] is None and failing["facts"]["rate_at_most"] == "54.54%"
+    ok = metric(evaluate_store(engine, {}, shipped_orders(95, 1), as_of=AS_OF), "SHIP-PICKUP-RATE")
+    assert ok["status"] == "ok" and ok["facts"]["rate_at_least"] == "98.95%"
+
+
+def test_an_order_shipped_while_still_inside_its_48_hours_was_picked_up_in_time(engine):
+    order, _ = parse_order({"order_id": "1", "platform": "jingxi", "paid_at": "2022-06-19 10:00:00",
+                            "order_status": "等待确认收货"})
+    rate = metric(evaluate_store(engine, {}, [order], as_of=AS_OF), "SHIP-PICKUP-RATE")
+    assert rate["status"] == "ok" and rate["value"] == "1.0000"

@@ -3166,6 +3166,10 @@ var JDPG_VOCAB = (function () {
         "en": "48-hour pickup rate {rate}: {verdict}",
         "zh": "48 小时揽件率 {rate}：{verdict}"
       },
+      "store_pickup_rate_range": {
+        "en": "48-hour pickup rate between {low} and {high} ({unknown} orders shipped with no pickup or outbound time cannot be judged): {verdict}",
+        "zh": "48 小时揽件率在 {low} 到 {high} 之间（{unknown} 单已发货但无揽收或出库时间，无法判定）：{verdict}"
+      },
       "store_pickup_rate_unknown": {
         "en": "no decided orders: the 48-hour pickup rate is unknown",
         "zh": "无已可判定的订单，无法计算 48 小时揽件率"
@@ -3473,6 +3477,10 @@ var JDPG_VOCAB = (function () {
         "ok": {
           "en": "meets the target",
           "zh": "达标"
+        },
+        "unknown": {
+          "en": "cannot tell whether it meets the target",
+          "zh": "无法确定是否达标"
         }
       },
       "price_match": {
