@@ -8,6 +8,8 @@ from marshmallow import INCLUDE, Schema, ValidationError, fields, pre_load, vali
 
 from shared import InputError, parse_time
 from shared.options import AT_RISK_HOURS_MAX, DETAILS
+from shared.coverage import CODES as COVERAGE_CODES
+from shared.rules.context import GAPS
 
 from .errors import ApiError
 from shared.fields import GROUP_MEMBERS, GROUPS, TOP_LEVEL
@@ -222,6 +224,8 @@ class SkipSchema(Schema):
     message_en = fields.String()
     words = fields.Dict(metadata={"description": WORDS_DOC})
     missing = fields.List(fields.String())
+    gap = fields.String(validate=validate.OneOf(GAPS), metadata={
+        "description": "Present when the order could not be judged for want of these values (summary.coverage)."})
 
 
 class OrderResultSchema(Schema):
@@ -240,6 +244,23 @@ class OrderResultSchema(Schema):
     source = fields.Dict(metadata={"description": "For a JOS order object: {format: jos, used: [...], ignored: [...]}"})
 
 
+class CoverageReasonSchema(Schema):
+    code = fields.String(required=True, validate=validate.OneOf(COVERAGE_CODES))
+    field = fields.String(allow_none=True, metadata={"description": "The contract field (paid_at)."})
+    column = fields.String(allow_none=True, metadata={"description": "The merchant's column holding it (rows only)."})
+    orders = fields.Integer(required=True)
+    suggest = fields.Dict(metadata={"description": "missing_column: the closest header of the file, {header, field}."})
+    message = fields.String(required=True)
+    message_en = fields.String(required=True)
+
+
+class FamilyCoverageSchema(Schema):
+    orders = fields.Integer(required=True)
+    judged = fields.Integer(required=True)
+    not_judged = fields.Integer(required=True)
+    reasons = fields.List(fields.Nested(CoverageReasonSchema), required=True)
+
+
 class SummarySchema(Schema):
     orders = fields.Integer(required=True)
     violations = fields.Integer(required=True)
@@ -253,6 +274,10 @@ class SummarySchema(Schema):
     errors = fields.Integer()
     families = fields.Dict(keys=fields.String(validate=validate.OneOf(FAMILIES)), values=fields.Dict(),
                            metadata={"description": "With options.families: violations, warnings and money per family."})
+    coverage = fields.Dict(keys=fields.String(validate=validate.OneOf(FAMILIES)),
+                           values=fields.Nested(FamilyCoverageSchema),
+                           metadata={"description": "Per family run: orders judged, and why the others were not "
+                                                    "(docs/interfaces.md). A count not measured is never 0."})
 
 
 class AnnotateResponseSchema(Schema):

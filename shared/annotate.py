@@ -6,20 +6,18 @@ from decimal import Decimal
 
 from .campaigns import Calendar
 from .catalog import Catalog
-from .model import Findings, Order
+from .coverage import FAMILY_RULES, HeaderInfo, count_gaps, count_unread_order, coverage
+from .model import FAMILIES, Findings, Order
 from .money import ZERO, ZERO_TEXT, money_str
 from .jos import from_jos, is_jos_order
 from .messages import bilingual, say
 from .options import DEFAULT, Options
 from .order_input import parse_order
-from .rules import after_sales, price, promotions, shipping
 from .rules.context import Context, skip
 from .vocabulary import RULES as RULE_WORDS
 
 # Contexts kept for reuse: a batch needs one per campaign; a long-running server sees many as_of values.
 CONTEXTS_KEPT = 256
-FAMILY_RULES = {"shipping": shipping.RULES, "price": price.RULES,
-                "after_sales": after_sales.RULES, "promotions": promotions.RULES}
 _UNKNOWN_CAMPAIGN = ("未知的活动 {!r}", "unknown campaign {!r}")
 _OTHER_PLATFORM = ("活动 {!r} 属于平台 {}，订单平台为 {}", "campaign {!r} is for platform {}, the order is {}")
 
@@ -118,7 +116,7 @@ def skip_unreadable(out: Findings, rule_id: str, fields: list) -> None:
     """The rule is not evaluated because a value it needs could not be read (see ``errors``)."""
     words = RULE_WORDS[rule_id]
     skip(out, rule_id, tuple(fields),
-         say("skip_unreadable", names=", ".join(fields), rule=bilingual(words["short"], words["short_en"])))
+         say("skip_unreadable", names=", ".join(fields), rule=bilingual(words["short"], words["short_en"])), "unreadable")
 
 
 def to_result(order_id, campaign, out: Findings, errors: list, warnings: list) -> dict:
@@ -146,21 +144,27 @@ def error_result(order_id, errors) -> dict:
 
 
 class Summary:
-    """Running totals over annotated results, as the API's ``summary``."""
+    """Running totals over annotated results, as the API's ``summary``, with its ``coverage``
+    (``shared.coverage``) of the families ``run``."""
 
     __slots__ = ("orders", "violations", "warnings", "compensation", "if_claimed", "losses",
-                 "late", "overdue", "at_risk", "errors", "families")
+                 "late", "overdue", "at_risk", "errors", "families", "run", "gaps")
 
-    def __init__(self, families: dict | None = None):
+    def __init__(self, families: dict | None = None, run: tuple = FAMILIES):
         """``families``: rule id → family, to total money and flags per family as well."""
         self.orders = self.violations = self.warnings = self.late = self.overdue = self.at_risk = self.errors = 0
         self.compensation = self.if_claimed = self.losses = ZERO
         self.families = None if families is None else (families, {})
+        self.run = run
+        self.gaps = {}
 
     def add(self, result: dict) -> None:
         self.orders += 1
         if result["errors"]:
             self.errors += 1
+            if result["order_id"] is None:
+                count_unread_order(self.gaps, result, self.run)
+        count_gaps(self.gaps, result)
         if self.families is not None:
             self._add_by_family(result)
         for f in result["flags"]:
@@ -198,11 +202,13 @@ class Summary:
         for item in result["losses"]["items"]:
             _family_totals(totals, family_of[item["rule"]])["losses"] += Decimal(item["amount"])
 
-    def to_dict(self) -> dict:
+    def to_dict(self, header: HeaderInfo | None = None) -> dict:
+        """``header``: the merchant's header, when known (rows), for the coverage's reasons."""
         out = {"orders": self.orders, "violations": self.violations, "warnings": self.warnings,
                "compensation_total": money_str(self.compensation), "if_claimed_total": money_str(self.if_claimed),
                "losses_total": money_str(self.losses), "late": self.late, "overdue": self.overdue,
-               "at_risk": self.at_risk, "errors": self.errors}
+               "at_risk": self.at_risk, "errors": self.errors,
+               "coverage": coverage(self.orders, self.run, self.gaps, header)}
         if self.families is not None:
             out["families"] = {family: {"violations": t["violations"], "warnings": t["warnings"],
                                         "compensation_total": money_str(t["compensation"]),
@@ -225,7 +231,8 @@ def annotate_batch(engine: Engine, raws, *, as_of: datetime, defaults=None,
     """Every order's result and the batch's summary. ``options.families`` limits the rules run
     and adds the summary's totals per family."""
     by_family = options.families is not None
-    summary = Summary({rid: r.family for rid, r in engine.catalog.rules.items()} if by_family else None)
+    summary = Summary({rid: r.family for rid, r in engine.catalog.rules.items()} if by_family else None,
+                      options.families or FAMILIES)
     results = []
     for raw in raws:
         result = engine.annotate_raw(raw, as_of=as_of, defaults=defaults, options=options)

@@ -2,9 +2,11 @@
 from dataclasses import replace
 
 from .annotate import Engine, Summary, error_result
+from .coverage import MAP_HINT, HeaderInfo
+from .model import FAMILIES
 from .columns import COLUMNS, EMPTY_ROW, annotation_row, row_status
 from .cells import clean_cell
-from .headers import LINE_SUMMED, REQUIRED_FIELDS, field_plan, map_header, row_to_raw
+from .headers import LINE_SUMMED, REQUIRED_FIELDS, clean_header, field_plan, map_header, row_to_raw
 from .options import DEFAULT, Options
 
 
@@ -30,7 +32,8 @@ class RowAnnotator:
     """Maps the header once, then annotates rows; every SKU line of an order carries its result."""
 
     def __init__(self, header, *, engine: Engine, as_of, defaults=None, column_map=None,
-                 options: Options = DEFAULT):
+                 options: Options = DEFAULT, map_hint: str = MAP_HINT):
+        """``map_hint``: how the client tells the merchant to name a column (coverage's suggestions)."""
         columns, self.unmapped = map_header(header, column_map)
         missing = [f for f in REQUIRED_FIELDS if f not in columns.values()]
         if missing:
@@ -48,12 +51,14 @@ class RowAnnotator:
         # Rows hold sentences (their explanation column), whatever the detail asked.
         self._options = options if options.detail == "full" else replace(options, detail="full")
         self.columns = COLUMNS
-        self._summary = Summary()
+        self._summary = Summary(run=self._options.families or FAMILIES)
+        self._header = HeaderInfo(columns={f: clean_header(header[i]) for i, f in columns.items()},
+                                  unmapped=tuple(self.unmapped), given=frozenset(self._base), map_hint=map_hint)
         self._seen = set()
 
     @property
     def summary(self) -> dict:
-        return self._summary.to_dict()
+        return self._summary.to_dict(self._header)
 
     def _order_id(self, row):
         if self._id_index >= len(row):

@@ -1155,6 +1155,26 @@
         "en": "Delayed after-sales report approved: this service order is removed from assessment data (report content not given: {lacking})",
         "zh": "延迟售后报备已通过：该服务单从考核数据中剔除（报备内容未提供：{lacking}）"
       },
+      "coverage_missing_column": {
+        "en": "{orders} order(s): {family} not judged: the header has no {label} column (such as {headers})",
+        "zh": "{orders} 单无法判断{family}：表头中没有{label}列（如 {headers}）"
+      },
+      "coverage_missing_column_suggest": {
+        "en": "{orders} order(s): {family} not judged: the header has no {label} column. Is it “{header}”? Use {fix}",
+        "zh": "{orders} 单无法判断{family}：表头中没有{label}列。是不是“{header}”？可用 {fix}"
+      },
+      "coverage_missing_value": {
+        "en": "{orders} order(s): {family} not judged: {column} is empty",
+        "zh": "{orders} 单无法判断{family}：{column}为空"
+      },
+      "coverage_unknown_status": {
+        "en": "{orders} order(s): {family} not judged: {column} holds a status word we do not know",
+        "zh": "{orders} 单无法判断{family}：{column}的状态词无法识别"
+      },
+      "coverage_unreadable": {
+        "en": "{orders} order(s): {family} not judged: {column} could not be read (see the errors)",
+        "zh": "{orders} 单无法判断{family}：{column}的值无法读取（见错误）"
+      },
       "delay_report_pending_lacking": {
         "en": "Delayed after-sales report filed: once approved, this service order leaves assessment data; the report still needs: {lacking}",
         "zh": "延迟售后报备待审核：通过后该服务单从考核数据中剔除；报备还需：{lacking}"
@@ -1546,6 +1566,24 @@
         "wind_vane_percentile": {
           "en": "store must rank in the top 80 % of 风向标",
           "zh": "店铺风向标需在前 80%"
+        }
+      },
+      "family": {
+        "after_sales": {
+          "en": "the after-sales rules",
+          "zh": "售后规则"
+        },
+        "price": {
+          "en": "the price rules",
+          "zh": "价格规则"
+        },
+        "promotions": {
+          "en": "the buy-3-get-3 share",
+          "zh": "满3免3分摊"
+        },
+        "shipping": {
+          "en": "the ship-by deadline",
+          "zh": "发货时效"
         }
       },
       "lightning": {

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Callable
 
 from shared import default_engine
+from shared.coverage import merge_coverage
 from shared.headers import map_header
 from shared.options import DEFAULT, Options
 from shared.rows import RowAnnotator
@@ -39,6 +40,8 @@ from .tally import Tally, TallyingEngine, needs_attention
 from .writer import OutputError, open_output
 
 OUR_COLUMN_PREFIX = "JDPG "
+# How coverage's reasons tell the merchant to name a column of theirs (the commands' option).
+MAP_HINT = "--map {header}={field}"
 
 
 class WorkerDied(Exception):
@@ -85,7 +88,7 @@ class Job:
         """Raises ``UnmappableHeader`` for a header without an order id column."""
         return RowAnnotator([self.header[i] for i in self.keep], engine=engine or default_engine(*self.campaign_dirs),
                             as_of=self.as_of, defaults=self.defaults, column_map=self.column_map,
-                            options=self.options)
+                            options=self.options, map_hint=MAP_HINT)
 
 
 @dataclass
@@ -328,7 +331,9 @@ def merge_summaries(summaries: list[dict]) -> dict:
     """The core's summary over all parts: counts added, money (2-decimal strings) added exactly."""
     merged = {}
     for key, value in summaries[0].items():
-        if isinstance(value, str):
+        if key == "coverage":
+            merged[key] = merge_coverage([s[key] for s in summaries], MAP_HINT)
+        elif isinstance(value, str):
             merged[key] = str(sum((Decimal(s[key]) for s in summaries), Decimal("0.00")))
         else:
             merged[key] = sum(s[key] for s in summaries)

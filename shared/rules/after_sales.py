@@ -22,7 +22,7 @@ def return_window(order, ctx, out) -> None:
         return
     if order.received_at is None:
         if request is not None or order.order_status in ("shipped", "completed"):
-            skip(out, "RETURN-7DAY", ("received_at",), wanting("return_window", ("received_at",)))
+            skip(out, "RETURN-7DAY", ("received_at",), wanting("return_window", ("received_at",)), "missing_value")
         return
     days = ctx.params.return_days
     return_by = end_of_day_after(order.received_at, days)
@@ -67,7 +67,7 @@ def lightning_refund(order, ctx, out) -> None:
         ("return_request.user_level", request.user_level), ("return_request.in_lightning_scope", request.in_lightning_scope),
         ("return_request.credit_limit", request.credit_limit), ("paid_amount", amount)) if value is None)
     if missing:
-        skip(out, "LIGHTNING-REFUND", missing, wanting("lightning_refund", missing))
+        skip(out, "LIGHTNING-REFUND", missing, wanting("lightning_refund", missing), "missing_value")
         return
     minimum = _level(ctx.params.lightning_min_user_level)
     level = _level(request.user_level)

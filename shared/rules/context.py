@@ -66,10 +66,18 @@ def _words(out: Findings, item: dict, said: dict) -> dict:
     return item
 
 
-def skip(out: Findings, rule: str, missing: tuple, said: dict) -> None:
-    """The rule is not evaluated; ``missing`` names the fields it needed."""
+# Why a rule could not judge an order (``skipped_reasons[rule].gap``): a value not given, a value that
+# could not be read, a status word not known. A skip without a gap had nothing to judge (a cancelled
+# order has nothing to ship, no claim was made); ``shared.coverage`` counts the gaps per family.
+GAPS = ("missing_value", "unreadable", "unknown_status")
+
+
+def skip(out: Findings, rule: str, missing: tuple, said: dict, gap: str | None = None) -> None:
+    """The rule is not evaluated; ``missing`` names the fields it needed, ``gap`` (one of ``GAPS``)
+    says the order could not be judged for want of them, rather than that it had nothing to judge."""
     out.skipped.append(rule)
-    out.skipped_reasons[rule] = _words(out, {"missing": list(missing)}, said)
+    reason = {"missing": list(missing), "gap": gap} if gap else {"missing": list(missing)}
+    out.skipped_reasons[rule] = _words(out, reason, said)
 
 
 def flag(out: Findings, code: str, severity: str, rule_id: str, said: dict, **facts) -> None:

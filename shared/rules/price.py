@@ -54,7 +54,7 @@ def price_match(order, ctx, out) -> None:
         ("price_match.competitor_platform", claim.competitor_platform),
         ("price_match.competitor_paid_amount", claim.competitor_paid_amount)) if value is None)
     if missing:
-        skip(out, "PRICE-MATCH", missing, wanting("price_match", missing))
+        skip(out, "PRICE-MATCH", missing, wanting("price_match", missing), "missing_value")
         return
     claim_by = end_of_day(ordered)
     out.deadlines["price_match_claim_by"] = iso(claim_by)
@@ -135,7 +135,7 @@ def price_commitment(order, ctx, out) -> None:
     missing = tuple(name for name, value in (("price_commitment.unit_price", unit),
                                              ("price_commitment.post_window_lowest_price", lowest)) if value is None)
     if missing:
-        skip(out, "PRICE-COMMITMENT", missing, wanting("price_commitment", missing))
+        skip(out, "PRICE-COMMITMENT", missing, wanting("price_commitment", missing), "missing_value")
         return
     quantity = order.quantity or 1
     exposure = fen((unit - lowest) * quantity)
@@ -160,7 +160,7 @@ def raise_then_cut(order, ctx, out) -> None:
     missing = tuple(f"price_history.{name}" for name in ("baseline_price", "peak_price", "activity_price")
                     if getattr(history, name) is None)
     if missing:
-        skip(out, "PRICE-RAISE-THEN-CUT", missing, wanting("raise_then_cut", missing))
+        skip(out, "PRICE-RAISE-THEN-CUT", missing, wanting("raise_then_cut", missing), "missing_value")
         return
     tolerance = ctx.params.raise_tolerance
     if history.peak_price > history.baseline_price * (1 + tolerance) and history.activity_price >= history.baseline_price:
@@ -178,7 +178,7 @@ def price_protection(order, ctx, out) -> None:
     if protection is None:
         return
     if order.paid_at is None:
-        skip(out, "PRICE-PROTECTION", ("paid_at",), wanting("price_protection", ("paid_at",)))
+        skip(out, "PRICE-PROTECTION", ("paid_at",), wanting("price_protection", ("paid_at",)), "missing_value")
         return
     # The product's own term wins over the default, 0 included: 0 days is no price protection.
     days = ctx.params.price_protection_days if protection.days is None else protection.days

@@ -15,7 +15,7 @@ def red_envelope(order, ctx, out) -> None:
     section = campaign.section("red_envelope") if campaign else None
     if envelope_in is None:
         if section is not None:
-            skip(out, "RED-ENVELOPE-3FOR3", ("red_envelope.qualifying",), _NO_DATA)
+            skip(out, "RED-ENVELOPE-3FOR3", ("red_envelope.qualifying",), _NO_DATA, "missing_value")
         return
     if envelope_in.qualifying is False or order.order_status in ("cancelled", "unpaid"):
         return
@@ -28,7 +28,7 @@ def red_envelope(order, ctx, out) -> None:
                                              ("paid_amount", order.paid_amount), (concluded_field, concluded))
                     if value is None)
     if missing:
-        skip(out, "RED-ENVELOPE-3FOR3", missing, wanting("red_envelope", missing))
+        skip(out, "RED-ENVELOPE-3FOR3", missing, wanting("red_envelope", missing), "missing_value")
         return
     # Seed 004 counts orders completed within the activity (用户在活动时间内完成3笔满免订单).
     activity_start = ctx.campaign.start if section else None

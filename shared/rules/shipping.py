@@ -105,19 +105,20 @@ def ship_deadline(order, ctx, out) -> None:
 
 
 def _no_deadline(order, subject: str):
-    """Why the order has no ship-by deadline, as ``(missing fields, words)``, or None when it has
-    one. ``subject`` names what cannot be judged when a time is missing (``phrases.subject``)."""
+    """Why the order has no ship-by deadline, as ``(missing fields, words, gap)``, or None when it
+    has one; ``gap`` (``context.GAPS``) is None when there is nothing to ship. ``subject`` names
+    what cannot be judged when a time is missing (``phrases.subject``)."""
     status = order.order_status
     if status is not None:
         meaning = STATUS_MEANINGS.get(status)
         if meaning is None:  # a word we do not know is never taken as "to ship"
-            return ("order_status",), say("ui.unknown_status_reason", word=phrase("quoted", text=status))
+            return ("order_status",), say("ui.unknown_status_reason", word=phrase("quoted", text=status)), "unknown_status"
         if not meaning["ship"]:
-            return (), say(f"order_status.meanings.{status}.why")
+            return (), say(f"order_status.meanings.{status}.why"), None
     if order.concluded_at is None:
         # 成交 is payment, or placement for cash on delivery (never the cash collected at the door).
         field = "placed_at" if order.payment_method == "cod" else "paid_at"
-        return (field,), wanting(subject, (field,))
+        return (field,), wanting(subject, (field,)), "missing_value"
     return None
 
 
@@ -177,7 +178,7 @@ def subsidy(order, ctx, out) -> None:
     if not order.subsidy_activity and order.subsidy_amount is None:
         return
     if ship is None:  # no deadline, so no lateness: say why, as SHIP-DEADLINE does
-        skip(out, "SHIP-SUBSIDY", *(_no_deadline(order, "subsidy") or (("paid_at",), wanting("subsidy", ("paid_at",)))))
+        skip(out, "SHIP-SUBSIDY", *(_no_deadline(order, "subsidy") or (("paid_at",), wanting("subsidy", ("paid_at",)), "missing_value")))
         return
     if ship["status"] not in ("shipped_late", "overdue"):
         return

@@ -219,6 +219,29 @@ def test_rows_endpoint_with_chinese_export_headers(live_api):
     assert body["summary"]["orders"] == 3
 
 
+def test_rows_endpoint_says_what_a_renamed_header_left_unjudged(live_api):
+    """The sample export with 付款确认时间 renamed 付款日期: no ship deadline for any order to ship,
+    and the summary says so, naming the column and the closest header, instead of "0 late"."""
+    import csv
+    from pathlib import Path
+
+    with open(Path(__file__).parents[2] / "samples" / "jd_orders_export.csv", encoding="gbk", newline="") as f:
+        header, *rows = list(csv.reader(f))
+    header = ["付款日期" if h == "付款确认时间" else h for h in header]
+    body = post(live_api, "/api/v1/rows/annotate", {"as_of": AS_OF, "header": header, "rows": rows}).json()
+    shipping = body["summary"]["coverage"]["shipping"]
+    assert shipping["orders"] == body["summary"]["orders"] == 79
+    assert shipping["not_judged"] >= 75 and shipping["judged"] + shipping["not_judged"] == 79
+    reason = shipping["reasons"][0]
+    assert reason["code"] == "missing_column" and reason["field"] == "paid_at"
+    assert reason["suggest"] == {"header": "付款日期", "field": "paid_at"}
+    assert reason["message"].startswith(f"{reason['orders']} 单无法判断发货时效：表头中没有付款时间列。是不是“付款日期”？")
+    assert set(body["summary"]["coverage"]) == {"shipping", "price", "after_sales", "promotions"}
+    fixed = post(live_api, "/api/v1/rows/annotate", {"as_of": AS_OF, "header": header, "rows": rows,
+                                                      "column_map": {"付款日期": "paid_at"}}).json()
+    assert all(r["code"] != "missing_column" for r in fixed["summary"]["coverage"]["shipping"]["reasons"])
+
+
 def test_rows_endpoint_refuses_a_header_without_order_id(live_api):
     error = assert_error(post(live_api, "/api/v1/rows/annotate", {"header": ["商品名称"], "rows": [["杯子"]]}),
                          422, "unmapped_header")
