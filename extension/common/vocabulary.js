@@ -2170,9 +2170,17 @@
         "en": "Not checked",
         "zh": "未检查"
       },
+      "not_checked_count": {
+        "en": "{n} not checked",
+        "zh": "未检查 {n} 单"
+      },
       "not_evaluated": {
         "en": "not evaluated",
         "zh": "无法判断"
+      },
+      "not_measured": {
+        "en": "—",
+        "zh": "—"
       },
       "not_saved_permission": {
         "en": "Permission for {origin} was not granted; not saved",
@@ -2197,6 +2205,10 @@
       "owed_total": {
         "en": "Owed ¥{amount}",
         "zh": "应付赔偿 ¥{amount}"
+      },
+      "owed_unmeasured": {
+        "en": "Owed —",
+        "zh": "应付赔偿 —"
       },
       "page_orders": {
         "en": "{n} orders",

@@ -461,7 +461,7 @@
    * merchant's families, so they are added up as they are.
    * @param {Array<{state: string, result?: Object<string, any>}>} entries
    * @param {{toFen: (yuan: string) => number}} money common/money.js
-   * @return {Object<string, number>} money in fen
+   * @return {Object<string, any>} counts, money in fen, and `measured` (false: no total is known)
    */
   function summarize(entries, money) {
     const s = {
@@ -477,12 +477,14 @@
       unavailable: 0,
       errors: 0,
       pending: 0,
+      checked: 0,
     };
     for (const e of entries) {
       if (e.state !== "result") {
         if (e.state in s) s[e.state] += 1;
         continue;
       }
+      s.checked += 1;
       const r = e.result;
       if (r.errors && r.errors.length) s.errors += 1;
       const status = r.ship && r.ship.status;
@@ -496,11 +498,15 @@
       s.losses += money.toFen(r.losses && r.losses.total);
     }
     s.late = s.overdue + s.shipped_late;
+    // Not measured at all when orders wait unchecked (API down, key wrong) and none was
+    // checked: the totals then read "—" (ui.not_measured), never 0.
+    s.measured = !(s.unavailable > 0 && s.checked === 0);
     return s;
   }
 
   /**
-   * The summary bar's chips: [{tone, kind, zh, en}], in order.
+   * The summary bar's chips: [{tone, kind, zh, en}], in order. Totals not measured read "—"
+   * in the error tone; orders left unchecked are counted in a chip of their own.
    * @param {Object<string, number>} s from summarize()
    * @param {{vocab: Object<string, any>, money: {fenToYuan: (fen: number) => string}}} opts
    */
@@ -509,16 +515,31 @@
     const ui = vocab.ui;
     const chip = (tone, kind, entry, values) =>
       Object.assign({ tone, kind }, fillBoth_(vocab, entry, values));
-    const chips = [
-      chip("plain", "orders", ui.page_orders, { n: s.orders }),
-      chip(s.late ? "late" : "plain", "late", ui.late_count, { n: s.late }),
-      chip(s.at_risk ? "risk" : "plain", "at-risk", ui.at_risk_count, {
-        n: s.at_risk,
-      }),
-      chip(s.owed ? "owed" : "plain", "owed", ui.owed_total, {
-        amount: money.fenToYuan(s.owed),
-      }),
-    ];
+    const chips = s.measured
+      ? [
+          chip("plain", "orders", ui.page_orders, { n: s.orders }),
+          chip(s.late ? "late" : "plain", "late", ui.late_count, {
+            n: s.late,
+          }),
+          chip(s.at_risk ? "risk" : "plain", "at-risk", ui.at_risk_count, {
+            n: s.at_risk,
+          }),
+          chip(s.owed ? "owed" : "plain", "owed", ui.owed_total, {
+            amount: money.fenToYuan(s.owed),
+          }),
+        ]
+      : [
+          chip("plain", "orders", ui.page_orders, { n: s.orders }),
+          chip("error", "late", ui.late_count, { n: ui.not_measured.zh }),
+          chip("error", "at-risk", ui.at_risk_count, { n: ui.not_measured.zh }),
+          chip("error", "owed", ui.owed_unmeasured, {}),
+        ];
+    if (s.unavailable)
+      chips.push(
+        chip("error", "not-checked", ui.not_checked_count, {
+          n: s.unavailable,
+        }),
+      );
     if (s.if_claimed)
       chips.push(
         chip("risk", "if-claimed", ui.if_claimed_total, {

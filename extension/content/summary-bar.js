@@ -39,9 +39,11 @@
     const signature = JSON.stringify([s, lang, o.notice || null]);
     if (bar.dataset.jdpgSignature === signature) return bar;
     bar.dataset.jdpgSignature = signature;
-    bar.dataset.jdpgLate = String(s.late);
-    bar.dataset.jdpgAtRisk = String(s.at_risk);
-    bar.dataset.jdpgOwed = M.fenToYuan(s.owed);
+    const measured = s.measured;
+    bar.dataset.jdpgMeasured = String(measured);
+    bar.dataset.jdpgLate = measured ? String(s.late) : root.JDPG_VOCAB.ui.not_measured.zh;
+    bar.dataset.jdpgAtRisk = measured ? String(s.at_risk) : root.JDPG_VOCAB.ui.not_measured.zh;
+    bar.dataset.jdpgOwed = measured ? M.fenToYuan(s.owed) : root.JDPG_VOCAB.ui.not_measured.zh;
     bar.textContent = "";
     const brand = doc.createElement("span");
     brand.className = "jdpg-bar__brand";
@@ -59,7 +61,9 @@
     }
     if (o.notice) {
       const notice = doc.createElement("span");
-      notice.className = "jdpg-notice";
+      notice.className = s.unavailable
+        ? "jdpg-notice jdpg-notice--error"
+        : "jdpg-notice";
       notice.setAttribute("role", "alert");
       words(
         doc,

@@ -66,19 +66,27 @@
     const s = entry.summary;
     const list = document.createElement("dl");
     line_(list, UI.sum_orders, String(s.orders));
-    line_(list, V.row_status.late, String(s.late), s.late ? "late" : "");
-    line_(
-      list,
-      V.row_status.at_risk,
-      String(s.at_risk),
-      s.at_risk ? "risk" : "",
-    );
-    line_(
-      list,
-      V.row_status.owed,
-      `¥${M.fenToYuan(s.owed)}`,
-      s.owed ? "owed" : "",
-    );
+    if (s.measured === false) {
+      // Nothing on the page was checked: no total is known, so none reads 0.
+      for (const label of [V.row_status.late, V.row_status.at_risk, V.row_status.owed])
+        line_(list, label, UI.not_measured.zh, "error");
+    } else {
+      line_(list, V.row_status.late, String(s.late), s.late ? "late" : "");
+      line_(
+        list,
+        V.row_status.at_risk,
+        String(s.at_risk),
+        s.at_risk ? "risk" : "",
+      );
+      line_(
+        list,
+        V.row_status.owed,
+        `¥${M.fenToYuan(s.owed)}`,
+        s.owed ? "owed" : "",
+      );
+    }
+    if (s.unavailable)
+      line_(list, UI.not_checked, String(s.unavailable), "error");
     if (s.if_claimed)
       line_(list, UI.if_claimed, `¥${M.fenToYuan(s.if_claimed)}`, "risk");
     if (s.losses)

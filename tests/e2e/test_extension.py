@@ -339,8 +339,12 @@ def test_the_pages_own_content_is_exactly_as_it_was_without_the_extension(b, liv
     assert annotated["html"] == baseline["html"]
 
 
-def test_api_down_gives_one_notice_and_grey_badges_and_no_page_errors(b, live_api):
-    b.configure(apiBase="http://127.0.0.1:9", asOf=AS_OF)  # discard port: nothing listens
+def test_api_down_gives_one_notice_and_grey_badges_and_no_page_errors(b, live_server_factory):
+    # A real API that answered, then stopped: the list says it could not check, never "0".
+    api = live_server_factory()
+    b.configure(apiBase=api.url, asOf=AS_OF)
+    assert b.open(ORDERS_URL).wait_for_function("document.documentElement.dataset.jdpgState === 'done'")
+    api.__exit__(None, None, None)
     page = b.open(ORDERS_URL)
     page.wait_for_function("document.documentElement.dataset.jdpgState === 'error'")
     units = settle(page)
@@ -350,11 +354,30 @@ def test_api_down_gives_one_notice_and_grey_badges_and_no_page_errors(b, live_ap
         assert kinds(unit) == expected, order_id
     summary = bar(page)
     assert summary["notices"] == 1 and "无法连接" in summary["text"] and "Cannot reach" in summary["text"]
+    assert (summary["late"], summary["atRisk"], summary["owed"]) == ("—", "—", "—")
+    assert "超时 —" in summary["text"] and "应付赔偿 —" in summary["text"] and "未检查 7 单" in summary["text"]
+    assert "超时 0" not in summary["text"] and "¥0.00" not in summary["text"]
+    # In the error colour (#b3261e, the late colour), not a grey aside.
+    colours = page.evaluate("""() => [...document.querySelectorAll('.jdpg-bar .jdpg-chip--error, .jdpg-notice')]
+                                  .map(e => getComputedStyle(e).color)""")
+    assert colours == ["rgb(179, 38, 30)"] * 5, colours
+    if os.environ.get("JDPG_SCREENSHOTS"):
+        page.set_viewport_size({"width": 1100, "height": 560})
+        page.screenshot(path=str(ROOT / "docs" / "screenshot-could-not-check.png"))
     assert page.locator(".jdpg-badge--late, .jdpg-badge--risk, .jdpg-badge--ok").count() == 0
     page.click(".refresh-btn")  # a re-render while down: still one notice, no retry storm
     settle(page)
     assert bar(page)["notices"] == 1 and page_requests(page)[0] == 1
     assert page.problems == []
+    # The popup says the same: no total reads 0.
+    tab_id = b.sw.evaluate("""() => chrome.storage.session.get(null).then(all =>
+        Object.keys(all).filter(k => all[k].error).map(k => k.split(':')[1])[0])""")
+    popup = b.page(f"popup/popup.html?tab={tab_id}")
+    popup.wait_for_selector("#summary dl")
+    cells = popup.eval_on_selector_all("#summary dt, #summary dd", "els => els.map(e => e.textContent)")
+    summary = dict(zip(cells[::2], cells[1::2]))
+    assert (summary["超时 Late"], summary["即将超时 At risk"], summary["应付赔偿 Owed"]) == ("—", "—", "—")
+    assert summary["未检查 Not checked"] == "7"
 
 
 def test_a_wrong_api_key_is_named_in_the_notice(b, live_server_factory):

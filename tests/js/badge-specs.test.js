@@ -173,3 +173,18 @@ test('a page the reader could not read, and an order waiting or not checked', ()
   assert.deepEqual([down.kind, down.en, down.sections[0].reasons], ['unavailable', 'Not checked', ['Cannot reach']]);
   assert.deepEqual(S.statusSpec('pending', { vocab: V }).sections, []);
 });
+
+test('totals not measured (every order unchecked) read "—" in the error tone, never 0', () => {
+  const down = S.summarize([{ state: 'unavailable' }, { state: 'unavailable' }, { state: 'unreadable' }], M);
+  assert.equal(down.measured, false);
+  const chips = S.summaryChips(down, { vocab: V, money: M });
+  assert.deepEqual(chips.map((c) => [c.kind, c.tone, c.zh]), [
+    ['orders', 'plain', '本页 3 单'], ['late', 'error', '超时 —'], ['at-risk', 'error', '即将超时 —'],
+    ['owed', 'error', '应付赔偿 —'], ['not-checked', 'error', '未检查 2 单'], ['unreadable', 'muted', '无法读取 1']]);
+  assert.ok(chips.every((c) => !/\b0\b|¥0\.00/.test(c.zh + c.en)));
+  // Some checked, some not: the totals are measured over what was checked, and the rest is counted.
+  const partial = S.summarize([{ state: 'unavailable' }, { state: 'result', result: { ship: { status: 'overdue' } } }], M);
+  assert.equal(partial.measured, true);
+  const kinds = S.summaryChips(partial, { vocab: V, money: M }).map((c) => `${c.kind} ${c.zh}`);
+  assert.deepEqual(kinds.slice(1, 2).concat(kinds.slice(-1)), ['late 超时 1', 'not-checked 未检查 1 单']);
+});

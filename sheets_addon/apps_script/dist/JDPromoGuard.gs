@@ -4077,9 +4077,17 @@ var JDPG_VOCAB = (function () {
         "en": "Not checked",
         "zh": "未检查"
       },
+      "not_checked_count": {
+        "en": "{n} not checked",
+        "zh": "未检查 {n} 单"
+      },
       "not_evaluated": {
         "en": "not evaluated",
         "zh": "无法判断"
+      },
+      "not_measured": {
+        "en": "—",
+        "zh": "—"
       },
       "not_saved_permission": {
         "en": "Permission for {origin} was not granted; not saved",
@@ -4104,6 +4112,10 @@ var JDPG_VOCAB = (function () {
       "owed_total": {
         "en": "Owed ¥{amount}",
         "zh": "应付赔偿 ¥{amount}"
+      },
+      "owed_unmeasured": {
+        "en": "Owed —",
+        "zh": "应付赔偿 —"
       },
       "page_orders": {
         "en": "{n} orders",
