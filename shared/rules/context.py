@@ -25,7 +25,7 @@ _WANTING_KEPT = 1024
 def rule(rule_id: str, *, reads: tuple):
     """Marks a rule function with the rule it decides and the order fields (or whole groups) it
     reads: when one of them could not be read, the engine skips this rule, naming the field,
-    and runs the others (``Engine.annotate``)."""
+    and runs the others (``Engine.annotate``). A store rule reads store facts and ``orders``."""
     def mark(fn):
         fn.rule_id = rule_id
         fn.reads = frozenset(reads)

@@ -5,8 +5,10 @@ import time
 import pytest
 
 from shared import parse_time
+from shared.annotate import FAMILY_RULES
 from shared.order_input import parse_order
-from shared.store import evaluate_store
+from shared.rules import store as store_rules
+from shared.store import STORE_FACTS, evaluate_store
 
 AS_OF = parse_time("2022-06-20 12:00:00")
 
@@ -202,3 +204,14 @@ def test_an_order_shipped_while_still_inside_its_48_hours_was_picked_up_in_time(
                             "order_status": "等待确认收货"})
     rate = metric(evaluate_store(engine, {}, [order], as_of=AS_OF), "SHIP-PICKUP-RATE")
     assert rate["status"] == "ok" and rate["value"] == "1.0000"
+
+
+def test_every_rule_of_the_catalog_is_a_marked_rule_function_of_an_order_or_store_rule_module(engine):
+    marked = {fn.rule_id for rules in (*FAMILY_RULES.values(), store_rules.RULES) for fn in rules}
+    assert marked == set(engine.catalog.rules)
+
+
+def test_a_store_rule_reads_store_facts_and_orders_and_every_store_fact_is_read():
+    reads = set().union(*(fn.reads for fn in store_rules.RULES))
+    assert reads - {"orders"} <= set(STORE_FACTS)
+    assert set(STORE_FACTS) <= reads
