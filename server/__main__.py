@@ -2,7 +2,8 @@
 
 ``jdpg`` alone, or ``jdpg serve``, starts the API with the demo page; ``jdpg annotate FILE``
 annotates an export file; ``jdpg digest FILE --webhook URL`` sends a digest to a group robot;
-``jdpg sheets …`` annotates a Google Sheets worksheet; ``jdpg keys new`` makes an API key.
+``jdpg sheets …`` annotates a Google Sheets worksheet; ``jdpg keys new`` makes an API key;
+``jdpg shops …`` and ``jdpg watch`` manage and run the watch (the ``watch`` package).
 Each command after the first word is its own program with its own ``--help``; the imports
 are per command, so the export command loads neither the web framework nor its settings.
 """
@@ -137,12 +138,24 @@ def _sheets(argv, prog):
     return sheets_main(argv, prog=f"{prog} sheets")
 
 
+def _shops(argv, prog):
+    from watch.cli import shops_main
+    return shops_main(argv, prog)
+
+
+def _watch(argv, prog):
+    from watch.cli import watch_main
+    return watch_main(argv, prog)
+
+
 COMMANDS = {
     "serve": (serve, "启动 API 与演示页 start the API and the demo page (the default; --production: waitress)"),
     "annotate": (_annotate, "给订单导出文件加标注 annotate a JD order export file offline (CSV, xlsx, or .json of orders / JOS payloads)"),
     "digest": (_digest, "把导出文件的摘要发到企业微信 / 钉钉群 send an export file's digest to a group robot webhook"),
     "sheets": (_sheets, "标注 Google 表格 annotate a Google Sheets worksheet (service account)"),
     "keys": (keys, "API 密钥：jdpg keys new 生成一个 API keys: `keys new` prints a new one"),
+    "shops": (_shops, "被监控的京东店铺 the JD shops the watch pulls: add, list, remove, key"),
+    "watch": (_watch, "定时拉取店铺订单并提醒群 pull watched shops' orders on a schedule and warn the team (--once: one cycle)"),
 }
 
 

@@ -30,7 +30,8 @@ class JdpgApi(Api):
     ERROR_SCHEMA = ApiErrorSchema
 
 
-def create_app(settings: Settings | None = None) -> Flask:
+def create_app(settings: Settings | None = None, watch_settings=None) -> Flask:
+    """``watch_settings``: where the watch's store is (default: from the environment, ``watch.settings``)."""
     settings = settings or Settings.from_env()
     app = Flask(__name__)
     app.json = OrjsonProvider(app)
@@ -46,9 +47,11 @@ def create_app(settings: Settings | None = None) -> Flask:
     logging.getLogger("jdpg.server").setLevel(logging.INFO)
 
     api = JdpgApi(app)
-    from .api import catalog, orders, rows, stores
-    for blp in (orders.blp, rows.blp, stores.blp, catalog.blp, catalog.health_blp):
+    from .api import catalog, orders, rows, stores, watch
+    for blp in (orders.blp, rows.blp, stores.blp, catalog.blp, catalog.health_blp, watch.blp):
         api.register_blueprint(blp)
+    watch.init_app(app, watch_settings)
+    app.register_blueprint(watch.callback_bp)
     from .demo import bp as demo_bp
     app.register_blueprint(demo_bp)
 

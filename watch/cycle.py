@@ -45,7 +45,7 @@ class Watch:
     settings: WatchSettings
     engine: Engine
     vault: Vault
-    at_risk_hours: float | None = None
+    options: Options = Options(detail="lean")   # built once by the entry point (``jdpg watch``)
     owner: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
     lease: timedelta = DEFAULT_LEASE
     client_options: dict = field(default_factory=dict)
@@ -174,14 +174,13 @@ def _judge(session, shop, watch, as_of, snapshot, left, rows) -> list:
     """Run the rules on every order seen this cycle; update rows; the changes since last reported."""
     changes = []
     now = as_of
-    options = Options(detail="lean", at_risk_hours=watch.at_risk_hours)
     for order_id, facts in [*snapshot.items(), *((i, f) for i, f in left.items() if f is not None)]:
         row = rows.get(order_id)
         if row is None:
             row = rows[order_id] = WatchedOrder(shop_id=shop.id, order_id=order_id, first_seen=now,
                                                 alert_level="none", alerted_owed="0.00")
             session.add(row)
-        result = watch.engine.annotate_raw(facts, as_of=as_of, options=options)
+        result = watch.engine.annotate_raw(facts, as_of=as_of, options=watch.options)
         ship = result["ship"] or {}
         row.facts = facts
         row.jos_state = facts.get("orderState")

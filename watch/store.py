@@ -6,6 +6,7 @@ the robot's webhook URL and signing secret) are columns of sealed bytes (``watch
 text. The alert level already sent is a column of the order, written in the transaction that
 writes the order (``watch.cycle``).
 """
+import logging
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -157,6 +158,7 @@ def make_engine(url: str) -> Engine:
 
 def migrate(engine: Engine) -> None:
     """Alembic's ``upgrade head`` on this engine (idempotent)."""
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # its INFO lines name every plugin, every start
     from alembic import command
     from alembic.config import Config
     config = Config()

@@ -8,7 +8,7 @@ from .conftest import ROOT
 
 pytestmark = pytest.mark.packaging
 
-COMMANDS = ("serve", "annotate", "digest", "sheets", "keys")
+COMMANDS = ("serve", "annotate", "digest", "sheets", "keys", "shops", "watch")
 
 
 def run(*args) -> subprocess.CompletedProcess:

@@ -19,7 +19,7 @@ from .conftest import ROOT, demo_request, post_json, running
 pytestmark = pytest.mark.packaging
 
 AS_OF = "2022-06-20 12:00:00"
-COMMANDS = ("serve", "annotate", "digest", "sheets", "keys")
+COMMANDS = ("serve", "annotate", "digest", "sheets", "keys", "shops", "watch")
 
 
 def extension_files() -> list[Path]:
