@@ -4,7 +4,7 @@ Every parameter carries its default and either the source document that gives it
 assumption made where the sources are silent; clients show the catalog as it is.
 """
 import math
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, make_dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -18,37 +18,33 @@ from .vocabulary import RULES as RULE_WORDS
 RULES_FILE = Path(__file__).parent / "data" / "rules.toml"
 
 
-@dataclass(frozen=True, slots=True)
-class Params:
-    """Every rule parameter, flattened for fast access during evaluation."""
+# What each parameter type of rules.toml is read as.
+_TYPES = {"int": int, "float": float, "decimal": Decimal, "text": str, "list": tuple, "time": datetime}
 
-    default_ship_hours: int
-    at_risk_hours: float
-    pickup_rate_target: Decimal
-    pickup_rate_window_hours: int
-    pickup_rate_at_risk_margin: Decimal
-    price_match_multiplier: int
-    price_match_min_monthly_sales: int
-    price_match_platforms: tuple
-    raise_tolerance: Decimal
-    price_protection_days: int
-    return_days: int
-    lightning_min_user_level: str
-    reverse_value_threshold: Decimal
-    reverse_value_high_from: datetime
-    red_envelope_cap: Decimal
-    red_envelope_merchant_share: Decimal
-    red_envelope_settlement_days: int
-    entry_min_price: Decimal
-    entry_max_price: Decimal
-    entry_min_units_90d: int
-    entry_max_wind_vane_percentile: Decimal
-    entry_deposit: Decimal
-    admission_blocked_quality_grade: str
-    admission_dropship_platforms: tuple
 
-    def with_overrides(self, **overrides) -> "Params":
-        return replace(self, **{k: v for k, v in overrides.items() if v is not None})
+def _declared(path: Path) -> dict:
+    """Each parameter's name and Python type, in the order ``path`` declares them (``type`` keys)."""
+    declared = {}
+    for i, raw in enumerate(read_toml(path).get("rule", [])):
+        for name, spec in (raw.get("params") or {}).items():
+            kind = _TYPES.get(spec.get("type")) if isinstance(spec, dict) else None
+            if kind is None:
+                raise CampaignFileError(path, f"rule[{i}].params.{name}.type", f"must be one of {sorted(_TYPES)}")
+            declared[name] = kind
+    return declared
+
+
+def _with_overrides(self, **overrides):
+    """These parameters with some replaced (``None`` keeps a value), e.g. a request's at-risk hours."""
+    return replace(self, **{k: v for k, v in overrides.items() if v is not None})
+
+
+_PARAM_TYPES = _declared(RULES_FILE)
+# Every rule parameter, one attribute each for fast access during evaluation: made from the
+# parameters rules.toml declares, so a parameter is added there, next to its rule, and nowhere else.
+Params = make_dataclass("Params", list(_PARAM_TYPES.items()), frozen=True, slots=True,
+                        namespace={"with_overrides": _with_overrides, "__module__": __name__,
+                                   "__doc__": "Every rule parameter (declared in shared/data/rules.toml)."})
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +69,8 @@ class Rule:
                 "source": self.source,
                 "effective_from": self.effective_from.isoformat() if self.effective_from else None,
                 "effective_to": self.effective_to.isoformat() if self.effective_to else None,
-                "params": {name: {**spec, "value": _jsonable(spec["value"])} for name, spec in self.params.items()}}
+                "params": {name: {**{k: v for k, v in spec.items() if k != "type"}, "value": _jsonable(spec["value"])}
+                           for name, spec in self.params.items()}}
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +91,6 @@ def _jsonable(value):
     return value
 
 
-_PARAM_TYPES = {f.name: f.type for f in fields(Params)}
 # Every number parameter is an amount in yuan, a share, a count, hours or days: none is negative or
 # anywhere near this; a value beyond it is a typo that would overflow date or money arithmetic.
 MAX_PARAM = 1_000_000

@@ -1,9 +1,14 @@
 """Campaign calendars and the rule catalog are data, validated at load."""
+import tomllib
+from dataclasses import fields
+from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from shared import default_engine, load_calendar, load_catalog, parse_time
+from shared.catalog import RULES_FILE, Params, _declared
 from shared.errors import CampaignFileError
 
 RULES_MD_IDS = {
@@ -96,3 +101,22 @@ def test_campaigns_are_found_by_platform_and_time():
     assert calendar.find("jingxi", parse_time("2022-06-21 00:00:00")) is None
     assert calendar.find("jd_international", parse_time("2021-05-24 00:00:00")).id == "jd_intl_618_2021"
     assert calendar.find("jd", parse_time("2022-06-10 00:00:00")) is None
+
+
+def test_the_parameters_the_rules_read_are_made_from_those_rules_toml_declares_next_to_their_rules():
+    declared = {name: spec["type"] for rule in tomllib.loads(RULES_FILE.read_text(encoding="utf-8"))["rule"]
+                for name, spec in rule.get("params", {}).items()}
+    python = {"int": int, "float": float, "decimal": Decimal, "text": str, "list": tuple, "time": datetime}
+    assert {f.name: f.type for f in fields(Params)} == {name: python[kind] for name, kind in declared.items()}
+    params = load_catalog().params
+    assert params.with_overrides(at_risk_hours=2.5, return_days=None).at_risk_hours == 2.5
+    assert isinstance(params.pickup_rate_target, Decimal) and isinstance(params.reverse_value_high_from, datetime)
+
+
+def test_a_parameter_without_a_known_type_is_refused_naming_it(tmp_path):
+    text = (Path(__file__).parents[2] / "shared/data/rules.toml").read_text(encoding="utf-8")
+    broken = tmp_path / "rules.toml"
+    broken.write_text(text.replace('type = "int"\nvalue = 48', 'type = "number"\nvalue = 48', 1), encoding="utf-8")
+    with pytest.raises(CampaignFileError) as refused:
+        _declared(broken)
+    assert refused.value.field == "rule[0].params.default_ship_hours.type"
