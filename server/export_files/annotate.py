@@ -18,7 +18,7 @@ import shutil
 import signal
 import stat
 from collections import Counter, deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -36,7 +36,7 @@ from .reader import open_export
 from .source import BadRecord
 from .xlsx_source import cell_text
 from .split import Part, plan_parts
-from .tally import Tally, TallyingEngine, needs_attention
+from .tally import Tally, needs_attention
 from .writer import OutputError, open_output
 
 OUR_COLUMN_PREFIX = "JDPG "
@@ -78,17 +78,34 @@ class Job:
     campaign_dirs: tuple[str, ...] = ()
     only_flagged: bool = False
     summary_sheet: bool = True
+    # ``map_header`` of the kept columns, worked out once (``mapped``) and handed to every part.
+    mapping: tuple = ()
 
     @property
     def keep(self) -> list[int]:
         """Indexes of the merchant's own columns: an annotated file's ``JDPG`` columns are redone."""
         return [i for i, title in enumerate(self.header) if not title.startswith(OUR_COLUMN_PREFIX)]
 
-    def annotator(self, engine=None) -> RowAnnotator:
-        """Raises ``UnmappableHeader`` for a header without an order id column."""
-        return RowAnnotator([self.header[i] for i in self.keep], engine=engine or default_engine(*self.campaign_dirs),
+    def mapped(self) -> "Job":
+        """This job with its header mapped, once; raises ``UnmappableHeader`` for a header without
+        an order id column (and ``CampaignFileError`` for a bad campaign folder)."""
+        job = replace(self, mapping=self._mapping())
+        job.annotator()
+        return job
+
+    def _mapping(self) -> tuple:
+        return self.mapping or map_header([self.header[i] for i in self.keep], self.column_map)
+
+    def annotator(self) -> RowAnnotator:
+        return RowAnnotator([self.header[i] for i in self.keep], engine=default_engine(*self.campaign_dirs),
                             as_of=self.as_of, defaults=self.defaults, column_map=self.column_map,
-                            options=self.options, map_hint=MAP_HINT)
+                            options=self.options, map_hint=MAP_HINT, mapped=self._mapping())
+
+    @property
+    def id_column(self) -> int:
+        """The source column holding the order id."""
+        columns, _ = self._mapping()
+        return self.keep[next(i for i, f in columns.items() if f == "order_id")]
 
 
 @dataclass
@@ -148,9 +165,7 @@ def refuse_special_output(path: Path) -> None:
 def _parts(job: Job, fmt: str, jobs: int) -> list[Part | None]:
     if jobs < 2 or job.kind != "csv" or fmt != "csv":
         return [None]
-    columns, _ = map_header([job.header[i] for i in job.keep], job.column_map)
-    id_column = job.keep[next(i for i, f in columns.items() if f == "order_id")]
-    return plan_parts(job.source, job.encoding, id_column, jobs)
+    return plan_parts(job.source, job.encoding, job.id_column, jobs)
 
 
 def annotate_part(job: Job, part: Part | None, out_path: Path, fmt: str, listed_bad_rows: int,
@@ -162,14 +177,13 @@ def annotate_part(job: Job, part: Part | None, out_path: Path, fmt: str, listed_
         source = CsvExport(job.source, encoding=job.encoding, start=part.start, end=part.end,
                            first_line=part.first_line)
     outcome = Outcome(tally=Tally(job.as_of))
-    engine = TallyingEngine(default_engine(*job.campaign_dirs), outcome.tally)
-    annotator = job.annotator(engine)
+    annotator = job.annotator()
     keep = job.keep
     try:
         output = open_output(fmt, out_path, [job.header[i] for i in keep], annotator.columns, source.kind,
                              with_header=source.header is not None, preamble=job.preamble)
         try:
-            _write_rows(source, annotator, engine, job, output, outcome, listed_bad_rows, on_bad_row, on_progress)
+            _write_rows(source, annotator, job, output, outcome, listed_bad_rows, on_bad_row, on_progress)
             outcome.summary = annotator.summary
             if fmt == "xlsx" and job.summary_sheet:
                 from .summary_sheet import write_summary_sheet
@@ -182,7 +196,7 @@ def annotate_part(job: Job, part: Part | None, out_path: Path, fmt: str, listed_
     return outcome
 
 
-def _write_rows(source, annotator, engine, job, output, outcome, listed_bad_rows, on_bad_row, on_progress):
+def _write_rows(source, annotator, job, output, outcome, listed_bad_rows, on_bad_row, on_progress):
     waiting = deque()
     errors_at = next(i for i, column in enumerate(annotator.columns) if column.key == "errors")
     empty_row = [""] * len(annotator.columns)
@@ -206,36 +220,39 @@ def _write_rows(source, annotator, engine, job, output, outcome, listed_bad_rows
             yield [cell_text(v) for v in cells] if as_text else cells
 
     rows = read = 0
-    calls = engine.calls
-    keep_order = True
-    for annotation, status in annotator.annotate_stream(core_rows()):
-        line, cells, text, unreadable = waiting.popleft()
-        read += 1
-        if unreadable is not None:
-            annotation, status = list(empty_row), "error"
-            annotation[errors_at] = unreadable
-        elif line in notes:
-            annotation = list(annotation)
-            errors = annotation[errors_at]
-            annotation[errors_at] = f"{errors}；{notes[line]}" if errors else notes[line]
-        if engine.calls != calls:  # the first line of a new order
-            calls = engine.calls
-            keep_order = needs_attention(engine.last)
-        if job.only_flagged and status != "error" and (status == "blank" or not keep_order):
-            continue
-        if unreadable is None and line in notes:
-            outcome.notes["formula"] += 1
-        if status == "error":
-            outcome.bad_count += 1
-            if outcome.bad_count <= listed_bad_rows:
-                bad = BadRow(line, str(annotation[errors_at]))
-                outcome.bad_rows.append(bad)
-                on_bad_row(bad)
-        for kind in output.write(cells, annotation, status, text):
-            outcome.notes[kind] += 1
-        rows += 1
-        if not read & 0x1FFF:
-            on_progress(source.progress())
+    tally = outcome.tally
+    for run in annotator.runs(core_rows()):
+        if run.result is not None:
+            tally.add(run.result)
+        status = run.status
+        # --only flagged: an order's rows go or stay together; a row that could not be read stays.
+        skip = job.only_flagged and status != "error" and (status == "blank" or not needs_attention(run.result))
+        for _ in range(run.rows):
+            line, cells, text, unreadable = waiting.popleft()
+            read += 1
+            annotation, status = run.annotation, run.status
+            if unreadable is not None:
+                annotation, status = list(empty_row), "error"
+                annotation[errors_at] = unreadable
+            elif line in notes:
+                annotation = list(annotation)
+                errors = annotation[errors_at]
+                annotation[errors_at] = f"{errors}；{notes[line]}" if errors else notes[line]
+            if skip and status != "error":
+                continue
+            if unreadable is None and line in notes:
+                outcome.notes["formula"] += 1
+            if status == "error":
+                outcome.bad_count += 1
+                if outcome.bad_count <= listed_bad_rows:
+                    bad = BadRow(line, str(annotation[errors_at]))
+                    outcome.bad_rows.append(bad)
+                    on_bad_row(bad)
+            for kind in output.write(cells, annotation, status, text):
+                outcome.notes[kind] += 1
+            rows += 1
+            if not read & 0x1FFF:
+                on_progress(source.progress())
     on_progress(source.progress())
     outcome.rows = rows
     outcome.rows_read = read

@@ -189,7 +189,7 @@ def prepare_job(args, column_map: dict, options: Options, *, only_flagged: bool 
         raise Refused(f"{source_path}：--map 指定的列不在表头中：{'、'.join(absent)}",
                       f"{source_path}: the header has no column {', '.join(absent)} named by --map")
     try:
-        job.annotator()
+        job = job.mapped()
         options.check_campaign(default_engine(*job.campaign_dirs).calendar)
     except UnmappableHeader as exc:
         raise Refused(f"{source_path}：{exc.message}", f"{source_path}: {exc.message_en}") from None

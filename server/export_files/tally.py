@@ -1,4 +1,5 @@
-"""What the summary sheet and the team digest show, counted from the core's results as they stream.
+"""What the summary sheet and the team digest show, counted from the core's results as they stream
+(the row annotator's ``runs``: one result per order).
 
 The core's own summary (``RowAnnotator.summary``) has the order count, the errors and the money;
 this adds what it does not keep: orders by ship status, orders due in each of the next hours,
@@ -108,26 +109,3 @@ def needs_attention(result: dict) -> bool:
     money = result.get("compensation") or {}
     losses = result.get("losses") or {}
     return any(_nonzero(value) for value in (money.get("total"), money.get("if_claimed_total"), losses.get("total")))
-
-
-class TallyingEngine:
-    """The core's engine, passed to ``RowAnnotator``, that also hands each result to a tally.
-
-    ``calls`` and ``last`` let the file loop tell the first line of a new order (the engine was
-    just called for it) from the further SKU lines of the same order."""
-
-    def __init__(self, engine, tally: Tally):
-        self._engine = engine
-        self.tally = tally
-        self.calls = 0
-        self.last = None
-
-    def annotate_raw(self, raw, *args, **kwargs) -> dict:
-        result = self._engine.annotate_raw(raw, *args, **kwargs)
-        self.tally.add(result)
-        self.calls += 1
-        self.last = result
-        return result
-
-    def __getattr__(self, name):
-        return getattr(self._engine, name)
