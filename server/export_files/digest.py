@@ -24,12 +24,7 @@ import sys
 from datetime import datetime
 
 from .. import robots
-from .annotate import annotate_part
-from .cli import (Refused, Stopped, column_map_of, input_options, options_of, prepare_job, stop_on_signals,
-                  stopped_exit_code)
-from .source import BrokenFile
-from .summary_sheet import status_label
-from .tally import SOONEST
+from .counts import SOONEST, Refused, count_export, input_options, inputs_of, run_stoppable, status_label
 
 # WeCom's documented limit for markdown content; DingTalk's is larger, the same budget is kept.
 MAX_MESSAGE_BYTES = 4096
@@ -74,35 +69,31 @@ def _seconds(text: str) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    column_map = column_map_of(parser, args)
-    options = options_of(parser, args)
+    inputs = inputs_of(parser, args)
     kind = args.kind or _kind_of(parser, args.webhook)
     if args.secret and kind != "dingtalk":
         parser.error("--secret 只用于钉钉机器人 / --secret is for DingTalk robots only")
-    with stop_on_signals():
-        try:
-            robot = robots.robot(args.webhook, kind=kind, secret=args.secret)
-            job, _ = prepare_job(args, column_map, options)
-            try:
-                outcome = annotate_part(job, None, None, "none", 0, lambda bad: None, lambda done: None)
-            except BrokenFile as exc:
-                raise Refused(f"{args.file}：{exc.message}", f"{args.file}: {exc.message_en}") from None
-            title, text = digest_markdown(args.file.name, outcome, args.top, kind)
-            if args.dry_run:
-                print(text)
-                return 0
-            delivery = robots.send(robot, [robots.Message(title, text)], args.timeout)
-            if delivery.error:
-                raise delivery.error
-        except (Refused, robots.RobotError) as exc:
-            print(f"错误：{exc.message}\nError: {exc.message_en}", file=sys.stderr)
-            return 1
-        except Stopped as exc:
-            return stopped_exit_code(exc.signum)
-        except Exception as exc:  # noqa: BLE001 - a merchant gets a sentence, never a traceback
-            print(f"错误：意外的内部错误，未发送（{type(exc).__name__}: {exc}）\n"
-                  f"Error: unexpected internal error, nothing sent ({type(exc).__name__}: {exc})", file=sys.stderr)
-            return 1
+    return run_stoppable(lambda: _digest(args, inputs, kind))
+
+
+def _digest(args, inputs, kind: str) -> int:
+    try:
+        robot = robots.robot(args.webhook, kind=kind, secret=args.secret)
+        outcome = count_export(args, inputs)
+        title, text = digest_markdown(args.file.name, outcome, args.top, kind)
+        if args.dry_run:
+            print(text)
+            return 0
+        delivery = robots.send(robot, [robots.Message(title, text)], args.timeout)
+        if delivery.error:
+            raise delivery.error
+    except (Refused, robots.RobotError) as exc:
+        print(f"错误：{exc.message}\nError: {exc.message_en}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # noqa: BLE001 - a merchant gets a sentence, never a traceback
+        print(f"错误：意外的内部错误，未发送（{type(exc).__name__}: {exc}）\n"
+              f"Error: unexpected internal error, nothing sent ({type(exc).__name__}: {exc})", file=sys.stderr)
+        return 1
     zh, en = robot.name
     print(f"已发送到{zh}群 Sent to the {en} group: {robot.where}")
     return 0
