@@ -149,6 +149,10 @@ class RowsRequestSchema(Schema):
     column_map = fields.Dict(keys=fields.String(), values=fields.String(),
                              metadata={"description": "Own header text → contract field path, e.g. {\"揽收时间\": \"picked_up_at\"}"})
     options = fields.Nested(OptionsSchema)
+    earlier_order_ids = fields.List(fields.Raw(allow_none=True), metadata={
+        "description": "A table sent in parts: the order-id cells of the table's rows above these, as the id "
+                       "column holds them. An order whose id is among them is annotated apart, with the note "
+                       "an id that comes back later gets (the one grouping rule: adjacent lines of one id)."})
 
 
 class PeriodSchema(Schema):
@@ -303,6 +307,10 @@ class RowsResponseSchema(Schema):
     mapping = fields.Dict(keys=fields.String(), values=fields.String())
     unmapped = fields.List(fields.String())
     summary = fields.Nested(SummarySchema, required=True)
+    last_order_row = fields.Integer(allow_none=True, metadata={
+        "description": "Index in `rows` of the last order's first line (null: no row has an order id). "
+                       "A client sending a table in parts sends the next part from this row, so that no "
+                       "order is cut, with `earlier_order_ids` naming the rows above it."})
 
 
 class MetricSchema(Schema):

@@ -60,7 +60,8 @@ def annotate_rows(data) -> dict:
     options = _options(data)
     try:
         annotator = RowAnnotator(data["header"], engine=engine(), as_of=as_of, defaults=data.get("defaults"),
-                                 column_map=data.get("column_map"), options=options)
+                                 column_map=data.get("column_map"), options=options,
+                                 earlier_ids=data.get("earlier_order_ids") or ())
     except UnmappableHeader as e:
         raise ApiError(422, "unmapped_header", e.message, e.message_en,
                        {"missing": e.missing, "header": [clip(h) for h in data["header"]]}) from None
@@ -69,7 +70,8 @@ def annotate_rows(data) -> dict:
             "columns": [{"key": c.key, "title": c.title} for c in annotator.columns],
             "header": [c.title for c in annotator.columns],
             "rows": [a for a, _ in annotated], "row_status": [s for _, s in annotated],
-            "mapping": annotator.mapping, "unmapped": annotator.unmapped, "summary": annotator.summary}
+            "mapping": annotator.mapping, "unmapped": annotator.unmapped, "summary": annotator.summary,
+            "last_order_row": annotator.last_order_start}
 
 
 ECHO_ID_CHARS = 64

@@ -81,6 +81,13 @@ class SeenIds:
         self._slots, self._mask = slots, mask
 
 
+def order_key(cell) -> str | None:
+    """An order-id cell as orders are told apart: cleaned (``="…"``, a leading tab), as text;
+    None when there is no id."""
+    value = clean_cell(cell)
+    return str(value) if value not in (None, "") else None
+
+
 def _blank(row) -> bool:
     return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in row)
 
@@ -89,10 +96,12 @@ class RowAnnotator:
     """Maps the header once, then annotates rows; every SKU line of an order carries its result."""
 
     def __init__(self, header, *, engine: Engine, as_of, defaults=None, column_map=None,
-                 options: Options = DEFAULT, map_hint: str = MAP_HINT, mapped=None):
+                 options: Options = DEFAULT, map_hint: str = MAP_HINT, mapped=None, earlier_ids=()):
         """``map_hint``: how the client tells the merchant to name a column (coverage's suggestions);
         ``mapped``: ``map_header(header, column_map)`` when the caller has it already (the export
-        command maps a file's header once, for every part of it)."""
+        command maps a file's header once, for every part of it); ``earlier_ids``: the order-id
+        cells of the table's rows above those annotated here (a table sent in parts): an order
+        whose id is among them is annotated apart, with the note."""
         columns, self.unmapped = mapped or map_header(header, column_map)
         missing = [f for f in REQUIRED_FIELDS if f not in columns.values()]
         if missing:
@@ -114,16 +123,19 @@ class RowAnnotator:
         self._header = HeaderInfo(columns={f: clean_header(header[i]) for i, f in columns.items()},
                                   unmapped=tuple(self.unmapped), given=frozenset(self._base), map_hint=map_hint)
         self._seen = SeenIds()
+        for key in map(order_key, earlier_ids):
+            if key is not None:
+                self._seen.add(key)
+        # The position of the last order's first row in the rows given to ``runs``: the lines of
+        # that order may go on in rows not given yet (a table sent in parts).
+        self.last_order_start = None
 
     @property
     def summary(self) -> dict:
         return self._summary.to_dict(self._header)
 
     def _order_id(self, row):
-        if self._id_index >= len(row):
-            return None
-        value = clean_cell(row[self._id_index])
-        return str(value) if value not in (None, "") else None
+        return order_key(row[self._id_index]) if self._id_index < len(row) else None
 
     def _annotate_group(self, rows, apart: bool = False) -> OrderRun:
         raw = row_to_raw(self._plan, rows[0], self._base)
@@ -155,7 +167,7 @@ class RowAnnotator:
         other orders is annotated from its own run, and its errors column says the lines are apart.
         A blank row, or a row without its order id, is a run of its own."""
         group, group_id = [], None
-        for row in rows:
+        for position, row in enumerate(rows):
             order_id = self._order_id(row)
             if order_id is None:
                 if group:
@@ -166,6 +178,8 @@ class RowAnnotator:
             if group and order_id != group_id:
                 yield self._flush(group, group_id)
                 group = []
+            if not group:
+                self.last_order_start = position
             group.append(row)
             group_id = order_id
         if group:

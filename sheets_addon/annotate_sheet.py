@@ -31,8 +31,6 @@ from gspread.urls import SPREADSHEET_BATCH_UPDATE_URL
 from gspread.utils import absolute_range_name
 
 from shared import default_engine
-from shared.cells import clean_cell
-from shared.headers import clean_header
 from shared.options import DEFAULT, Options
 from shared.rows import RowAnnotator, UnmappableHeader
 from shared.vocabulary import PREFIX, ROW_COLOURS
@@ -168,17 +166,6 @@ def _runs(columns: list[int]) -> list[list[int]]:
     return runs
 
 
-def _grouped_order(rows: list, id_index: int) -> list[int]:
-    """Row positions reordered so the lines of one order are adjacent (first appearance
-    first, stable), letting the streaming annotator group an order wherever its lines are."""
-    first = {}
-    keys = []
-    for i, row in enumerate(rows):
-        value = clean_cell(row[id_index]) if id_index < len(row) else ""
-        keys.append(first.setdefault(str(value), i) if value not in (None, "") else i)
-    return sorted(range(len(rows)), key=keys.__getitem__)
-
-
 def _write_requests(sheet_id: int, blocks: list, grow: dict | None, max_bytes: int) -> list[tuple[bytes, int]]:
     """The batchUpdate bodies writing ``blocks`` (``(first column, end column, [row JSON…])``,
     grid row 0 = the header), each at most ``max_bytes`` (a single row larger than that goes
@@ -267,15 +254,10 @@ def annotate_worksheet(client: gspread.Client, spreadsheet_id: str, worksheet: s
                                           "fields": "gridProperties.columnCount"}}
 
     started = time.perf_counter()
-    id_header = next(h for h, f in annotator.mapping.items() if f == "order_id")
-    id_index = next(i for i, h in enumerate(data_header) if clean_header(h) == clean_header(id_header))
-    order = _grouped_order(rows, id_index)
-    stream = annotator.annotate_stream(rows[i] for i in order)
+    stream = annotator.annotate_stream(rows)  # the core's grouping rule: rows stay where they are
     if progress is not None:
         stream = progress(stream, total=len(rows))
-    results = [None] * len(rows)
-    for position, outcome in zip(order, list(stream)):
-        results[position] = outcome
+    results = list(stream)
     rules_seconds = time.perf_counter() - started
 
     placed = sorted(range(len(titles)), key=targets.__getitem__)

@@ -15,11 +15,11 @@ const api = useApi();
 const HEADER = ['订单号', '商品名称', '订购数量', '付款确认时间', '订单状态', '应付金额', '平台', '揽收时间'];
 const START = Date.parse('2022-06-25T12:00:00+08:00');
 
-/** 120 lines of 60 orders; an order's two lines are 30 rows apart, so no call may cut between them. */
+/** 120 lines of 60 orders of two adjacent lines: a call of an odd number of rows would cut one. */
 function bigSheet() {
   const rows = [HEADER];
   for (let i = 0; i < 120; i++) {
-    const order = i % 60;
+    const order = Math.floor(i / 2);
     const late = order % 3 === 0;
     rows.push([
       String(910000000000 + order),
@@ -60,6 +60,7 @@ function setup({ callMs = 1000, maxRows = 25, maxBytes } = {}) {
 const colOf = (sheet, part) => sheet.header().findIndex((t) => t.startsWith('JDPG ') && t.includes(part)) + 1;
 const bodies = (calls) => calls.map((c) => JSON.parse(c.body));
 const statusColumn = (sheet) => sheet.snapshot().map((row) => row[colOf(sheet, 'Ship status') - 1]);
+const errorsColumn = (sheet) => sheet.snapshot().slice(1).map((row) => row[colOf(sheet, 'Errors') - 1]);
 
 function expectedStatuses() {
   return [
@@ -71,18 +72,23 @@ function expectedStatuses() {
 }
 
 describe('calls within the row and payload limits', () => {
-  test('a large sheet goes in calls of whole orders of at most the row limit', () => {
+  test('a large sheet goes in calls of at most the row limit, no order cut between two', () => {
     const { gas, sheet, calls } = setup({ maxRows: 25 });
     gas.ctx.annotateActiveSheet();
     const sent = bodies(calls);
     assert.equal(sent[0].rows.length, 0, 'a header probe first');
     const sizes = sent.slice(1).map((b) => b.rows.length);
     assert.ok(sizes.every((n) => n <= 25), `calls of ${sizes}`);
-    assert.equal(sizes.reduce((a, b) => a + b), 120, 'every line sent once');
-    for (const body of sent.slice(1)) {
-      const ids = body.rows.map((r) => r[0]);
-      for (const id of ids) assert.equal(ids.filter((x) => x === id).length, 2, `order ${id} kept whole in one call`);
+    // Each call after the first starts with the last order of the one before, sent again whole.
+    for (let k = 2; k < sent.length; k++) {
+      const previous = sent[k - 1].rows;
+      const cut = previous.length - (previous[previous.length - 1][0] === previous[previous.length - 2][0] ? 2 : 1);
+      assert.deepEqual(sent[k].rows[0], previous[cut], `call ${k} starts at the last order of call ${k - 1}`);
+      const first = bigSheet().findIndex((row) => row[1] === sent[k].rows[0][1]) - 1;
+      const above = [...new Set(bigSheet().slice(1, 1 + first).map((row) => row[0]))];
+      assert.deepEqual(sent[k].earlier_order_ids, above, `call ${k} names the order ids of the rows above it`);
     }
+    assert.deepEqual(errorsColumn(sheet), Array(120).fill(''), 'no order annotated in two pieces');
     assert.deepEqual(statusColumn(sheet), expectedStatuses());
     assert.equal(gas.props.getProperty('JDPG_RESUME'), null);
   });
@@ -115,11 +121,12 @@ describe('the 6-minute limit of a menu run', () => {
     for (const c of calls) assert.ok(c.endedAt - runStart <= 6 * 60 * 1000 - 60 * 1000, 'each call ends within the limit minus the reserve');
     assert.equal(gas.ui.alerts.length, 1);
     const [{ prompt }] = gas.ui.alerts;
-    assert.match(prompt, /已标注 40 行.*6 分钟.*第 22 行继续.*Annotated 40 rows.*6-minute limit.*from row 22/);
+    // Two calls of 20 rows, each keeping its last order back for the next call: 36 rows done.
+    assert.match(prompt, /已标注 36 行.*6 分钟.*第 38 行继续.*Annotated 36 rows.*6-minute limit.*from row 38/);
     const status = statusColumn(sheet);
     for (let i = 0; i < 120; i++) {
-      // Data line i is on status[i + 1]; the first 20 orders (both of their lines) are done.
-      if (i % 60 < 20) assert.notEqual(status[i + 1], '', `line ${i} of a done order written`);
+      // Data line i is on status[i + 1]; the first 18 orders (both of their lines) are done.
+      if (i < 36) assert.notEqual(status[i + 1], '', `line ${i} of a done order written`);
       else assert.equal(status[i + 1], '', `line ${i} not reached stays empty`);
     }
     const asOf = bodies(calls)[1].as_of;
@@ -135,8 +142,10 @@ describe('the 6-minute limit of a menu run', () => {
     }
     assert.ok(runs >= 3, `${runs} runs`);
     assert.deepEqual(statusColumn(sheet), expectedStatuses());
-    const sentLines = bodies(calls).reduce((n, b) => n + b.rows.length, 0);
-    assert.equal(sentLines, 120, 'no line sent twice');
+    assert.deepEqual(errorsColumn(sheet), Array(120).fill(''), 'no order annotated in two pieces, resumed or not');
+    const sent = bodies(calls).filter((b) => b.rows.length);
+    const resent = sent.reduce((n, b) => n + b.rows.length, 0) - 120;
+    assert.ok(resent <= 2 * (sent.length - 1), `only the last order of a call is sent again (${resent} lines)`);
   });
 
   test('a changed sheet is annotated afresh, not resumed', () => {

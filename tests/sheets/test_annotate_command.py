@@ -155,14 +155,18 @@ def test_date_cells_are_read_as_the_time_they_show_whatever_the_locale(fake_shee
     assert sheet.values[1][paid] == 44728 + 10 / 24, "the date cell itself is untouched"
 
 
-def test_lines_of_one_order_share_its_result_wherever_they_sit(fake_sheets, sa_file):
+def test_lines_of_one_order_that_sit_apart_are_annotated_apart_and_say_so(fake_sheets, sa_file):
     rows = jd_export()
     rows.append(line('="235711131720"', "100099", "茶叶 C", 1, "2022-06-16 09:00:00", "2022-06-16 09:01:00",
                      "等待确认收货", "59.00", shipped="2022-06-17 10:00:00"))
     sheet = seed(fake_sheets, rows)
+    before = [list(row) for row in sheet.values]
     assert run(fake_sheets, sa_file) == 0
-    own_cols = own(sheet)
-    assert [sheet.values[2][c] for c in own_cols] == [sheet.values[7][c] for c in own_cols]
+    errors = col(sheet, "Errors")
+    assert sheet.values[2][errors] == sheet.values[3][errors] == "", "adjacent lines: one order"
+    assert "不相邻" in sheet.values[7][errors] and "not together" in sheet.values[7][errors]
+    assert [row[: len(JD_HEADER)] for row in sheet.values] == [row[: len(JD_HEADER)] for row in before], \
+        "no row moved"
 
 
 def test_a_sheet_as_wide_as_its_grid_grows_to_an_absolute_size_in_the_same_batch_update(fake_sheets, sa_file):

@@ -1379,9 +1379,10 @@ function refreshAnnotations(e) {
 // ---- Rows.js ----
 /**
  * @fileoverview Annotating a header row and data rows through POST /api/v1/rows/annotate,
- * within Apps Script's limits: calls of whole orders of at most {@link MAX_ROWS_PER_CALL}
- * rows and {@link MAX_PAYLOAD_BYTES} bytes, and no call started that could end after the
- * run's time limit (6 min for a menu action or trigger, 30 s for a custom function).
+ * within Apps Script's limits: calls of at most {@link MAX_ROWS_PER_CALL} rows and
+ * {@link MAX_PAYLOAD_BYTES} bytes, no order cut between two (the API says where the last one
+ * begins), and no call started that could end after the run's time limit (6 min for a menu
+ * action or trigger, 30 s for a custom function).
  */
 
 /**
@@ -1496,44 +1497,6 @@ function withRows_(request, rows) {
 }
 
 /**
- * An order id as the rules core compares them: trimmed, ="…" unwrapped.
- *
- * @param {string} text The cell text.
- * @return {string} The id, or '' when blank.
- */
-function orderKey_(text) {
-  var m = /^="(.*)"$/.exec(String(text).trim());
-  return (m ? m[1] : String(text)).trim();
-}
-
-/**
- * The rows of each order (all lines sharing an order id; a row without an id alone), in the
- * order of each one's first line.
- *
- * @param {Array<Array<string>>} rows Data rows.
- * @param {number} idIndex The order-id column (-1 if none).
- * @return {Array<Array<number>>} Row indexes per order.
- */
-function orderGroups_(rows, idIndex) {
-  /** @type {Array<Array<number>>} */
-  var groups = [];
-  /** @type {Object<string, number>} */
-  var groupOf = {};
-  rows.forEach(function (row, i) {
-    var id = idIndex >= 0 ? orderKey_(row[idIndex] || '') : '';
-    if (!id) {
-      groups.push([i]);
-    } else if (Object.prototype.hasOwnProperty.call(groupOf, id)) {
-      groups[groupOf[id]].push(i);
-    } else {
-      groupOf[id] = groups.length;
-      groups.push([i]);
-    }
-  });
-  return groups;
-}
-
-/**
  * Packs whole orders into calls of at most `maxRows` rows and `maxBytes` body bytes. An order
  * bigger than that alone makes a call of its own (the API then says what is wrong).
  *
@@ -1566,37 +1529,28 @@ function planCalls_(rows, groups, baseBytes, maxRows, maxBytes) {
 }
 
 /**
- * Calls the rows API as few times as the limits allow, keeping the lines of one order in the
- * same call, and returns the annotation in the input's row order. When the budget runs out it
- * stops before the next call and says where to resume.
+ * Calls the rows API as few times as the limits allow and returns the annotation in the input's
+ * row order. Which rows make an order is the rules core's one rule (adjacent lines of one id;
+ * an id that comes back later is annotated apart, with a note), never worked out here: a table
+ * too big for one call goes in parts of consecutive rows, each with the order-id cells of the
+ * rows above it (`earlier_order_ids`), and the next part starts at the answer's
+ * `last_order_row`, so no order is cut. When the budget runs out it stops before the next call
+ * and says where to resume.
  *
  * @param {Object} request Header, as_of, defaults.
  * @param {Array<Array<string>>} rows Data rows, none blank at the end.
  * @param {*} budget From {@link timeBudget_}.
- * @param {number} startRow Orders whose first line is before this row are skipped (done earlier).
+ * @param {number} startRow The first row of this run (rows above it were done earlier).
  * @return {{header: Array<string>, rows: Array<Array<*>>, row_status: Array<string>, done: Array<boolean>, nextRow: number, calls: number}}
  *     The annotation (rows not done are blank).
  */
 function annotateInCalls_(request, rows, budget, startRow) {
   var path = '/api/v1/rows/annotate';
-  var toCells = function (row) {
-    return row.map(cellValue_);
-  };
   var call = function (body) {
     return budget.timed(function () {
       return apiCall_('post', path, body);
     });
   };
-  var baseBytes = utf8Length_(JSON.stringify(withRows_(request, [])));
-  var everything = [
-    {
-      first: 0,
-      indexes: rows.map(function (_, i) {
-        return i;
-      })
-    }
-  ];
-  var single = rows.length <= MAX_ROWS_PER_CALL && baseBytes + utf8Length_(JSON.stringify(rows)) <= MAX_PAYLOAD_BYTES;
   var table = {
     header: /** @type {Array<string>} */ ([]),
     rows: new Array(rows.length),
@@ -1607,8 +1561,25 @@ function annotateInCalls_(request, rows, budget, startRow) {
     nextRow: -1,
     calls: 0
   };
-  var plan = everything;
-  if (!single || startRow > 0) {
+  var keep = function (part, from, count) {
+    table.header = part.header;
+    for (var j = 0; j < count; j++) {
+      table.rows[from + j] = part.rows[j].map(cellValue_);
+      table.row_status[from + j] = part.row_status[j];
+      table.done[from + j] = true;
+    }
+  };
+  var baseBytes = utf8Length_(JSON.stringify(withRows_(request, [])));
+  var rowBytes = rows.map(function (row) {
+    return utf8Length_(JSON.stringify(row)) + 1;
+  });
+  var allBytes = rowBytes.reduce(function (a, b) {
+    return a + b;
+  }, 0);
+  if (startRow === 0 && rows.length <= MAX_ROWS_PER_CALL && baseBytes + allBytes <= MAX_PAYLOAD_BYTES) {
+    keep(call(withRows_(request, rows)), 0, rows.length);
+    table.calls = 1;
+  } else {
     var probe = call(withRows_(request, []));
     table.calls++;
     table.header = probe.header;
@@ -1620,32 +1591,45 @@ function annotateInCalls_(request, rows, budget, startRow) {
         return String(h).trim();
       })
       .indexOf(idHeader);
-    var groups = orderGroups_(rows, idIndex).filter(function (group) {
-      return group[0] >= startRow;
-    });
-    plan = planCalls_(rows, groups, baseBytes, MAX_ROWS_PER_CALL, MAX_PAYLOAD_BYTES);
-  }
-  for (var k = 0; k < plan.length; k++) {
-    if (!budget.allowsCall()) {
-      table.nextRow = plan[k].first;
-      break;
+    /** @type {Array<string>} */
+    var earlier = [];
+    /** @type {Object<string, boolean>} */
+    var listed = {};
+    var earlierBytes = utf8Length_(',"earlier_order_ids":[]');
+    var listedTo = 0;
+    var listUpTo = function (end) {
+      for (var i = listedTo; i < end; i++) {
+        var id = idIndex >= 0 ? rows[i][idIndex] || '' : '';
+        if (id !== '' && !Object.prototype.hasOwnProperty.call(listed, id)) {
+          listed[id] = true;
+          earlier.push(id);
+          earlierBytes += utf8Length_(JSON.stringify(id)) + 1;
+        }
+      }
+      listedTo = end;
+    };
+    var start = startRow;
+    while (start < rows.length) {
+      if (!budget.allowsCall()) {
+        table.nextRow = start;
+        break;
+      }
+      listUpTo(start);
+      var bytes = baseBytes + (earlier.length ? earlierBytes : 0);
+      var end = start;
+      while (end < rows.length && end - start < MAX_ROWS_PER_CALL && (end === start || bytes + rowBytes[end] <= MAX_PAYLOAD_BYTES)) {
+        bytes += rowBytes[end];
+        end++;
+      }
+      var body = withRows_(request, rows.slice(start, end));
+      if (earlier.length) body.earlier_order_ids = earlier;
+      var part = call(body);
+      table.calls++;
+      // The last order of a part may go on in the rows after it: it is sent again with them.
+      var count = end < rows.length && part.last_order_row > 0 ? part.last_order_row : end - start;
+      keep(part, start, count);
+      start += count;
     }
-    var indexes = plan[k].indexes;
-    var part = call(
-      withRows_(
-        request,
-        indexes.map(function (i) {
-          return rows[i];
-        })
-      )
-    );
-    table.calls++;
-    table.header = part.header;
-    indexes.forEach(function (i, j) {
-      table.rows[i] = toCells(part.rows[j]);
-      table.row_status[i] = part.row_status[j];
-      table.done[i] = true;
-    });
   }
   var blank = table.header.map(function () {
     return '';
