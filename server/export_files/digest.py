@@ -1,58 +1,73 @@
 """``python -m server digest FILE --webhook URL``: an export's digest posted to a team's group robot.
 
 The file is read and annotated as ``annotate`` does (same options, same parser), nothing is
-written, and a markdown summary (overdue, at risk, money, the orders due soonest) goes to a
-WeCom (企业微信) or DingTalk (钉钉) group robot webhook, in the message shape their public
-documentation gives:
+written, and a markdown digest goes to a WeCom (企业微信) or DingTalk (钉钉) group robot through
+``server.robots`` (URL check, 加签 with ``--secret``, size limits, 20 messages a minute, one
+deadline). The digest leads with what could not be checked, so it never reads as a clean bill
+of health when it is not one; then the counts and the money; then the overdue orders by name,
+longest overdue first, with how late each is and what it costs; then the orders due soonest. It
+fits each robot's limit, in at most ``--messages`` messages, and says "…还有 N 单… N more" for
+what does not fit. ``--dry-run`` prints the messages (``--webhook`` not needed).
 
-- WeCom ``https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…``:
-  ``{"msgtype": "markdown", "markdown": {"content": …}}``, content at most 4,096 bytes;
-- DingTalk ``https://oapi.dingtalk.com/robot/send?access_token=…``:
-  ``{"msgtype": "markdown", "markdown": {"title": …, "text": …}}``; with ``--secret`` (the
-  robot's 加签 secret, ``SEC…``) the URL also carries ``timestamp`` (ms) and ``sign``, the
-  Base64 HMAC-SHA256 of ``timestamp + "\\n" + secret`` keyed by the secret.
-
-Both answer ``{"errcode": 0, "errmsg": "ok"}``; any other errcode, an HTTP error or no answer in
-``--timeout`` seconds is a failure, said in Chinese and English (exit 1). The webhook URL holds
-the robot's key, so it is never printed whole.
-
-Exit codes: 0 sent (or printed, ``--dry-run``); 1 refused or not delivered; 2 bad command line;
-130 / 143 interrupted.
+Exit codes: 0 every message sent (or printed, ``--dry-run``); 1 refused, or not every message
+delivered (the first ones may have been: stderr says how many); 2 bad command line; 130 / 143
+interrupted.
 """
 import argparse
 import sys
 from datetime import datetime
+from decimal import Decimal
+
+from shared.beijing_time import duration_text
 
 from .. import robots
 from .counts import SOONEST, Refused, count_export, input_options, inputs_of, run_stoppable, status_label
+from .tally import SOONEST_KEPT
 
-# WeCom's documented limit for markdown content; DingTalk's is larger, the same budget is kept.
-MAX_MESSAGE_BYTES = 4096
 DEFAULT_TIMEOUT = 10.0
+# Messages one digest may take: a fraction of a robot's 20 a minute, leaving room for the watch.
+DEFAULT_MESSAGES = 3
+MAX_MESSAGES = 10
+DRY_RUN_KIND = "wecom"  # the format --dry-run prints without --webhook or --kind
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m server digest", parents=[input_options()],
-        description="把订单导出文件的摘要（已超时、即将超时、赔付、最先到期的订单）发到企业微信或钉钉群机器人。"
-                    " Post an export file's digest (overdue, at risk, money, the orders due soonest) to a WeCom "
-                    "or DingTalk group robot webhook.")
-    parser.add_argument("--webhook", required=True, metavar="URL",
-                        help="群机器人的 Webhook 地址 the group robot's webhook URL")
+        description="把订单导出文件的摘要（无法检查的、已超时的订单及其损失、最先到期的订单）发到企业微信或钉钉群机器人。"
+                    " Post an export file's digest (what could not be checked, the overdue orders and what they "
+                    "cost, the orders due soonest) to a WeCom or DingTalk group robot webhook.")
+    parser.add_argument("--webhook", metavar="URL",
+                        help="群机器人的 Webhook 地址 the group robot's webhook URL (not needed with --dry-run)")
     parser.add_argument("--kind", choices=tuple(robots.NAMES),
-                        help="机器人类型 wecom or dingtalk (default: from the URL's host)")
+                        help=f"机器人类型 wecom or dingtalk (default: from the URL's host; {DRY_RUN_KIND} for a "
+                             "--dry-run without --webhook)")
     parser.add_argument("--secret", help="钉钉机器人的加签密钥 the DingTalk robot's signing secret (SEC…)")
     parser.add_argument("--top", type=_count, default=SOONEST,
-                        help=f"列出最先到期的订单数 how many of the orders due soonest to list (default {SOONEST})")
+                        help=f"列出最先到期的订单数 how many of the orders due soonest to list (default {SOONEST}, "
+                             f"at most {SOONEST_KEPT})")
+    parser.add_argument("--messages", type=_messages, default=DEFAULT_MESSAGES,
+                        help=f"最多发几条消息 the most messages to send (default {DEFAULT_MESSAGES}, at most "
+                             f"{MAX_MESSAGES}; a robot takes 20 a minute); what does not fit is counted")
     parser.add_argument("--timeout", type=_seconds, default=DEFAULT_TIMEOUT,
-                        help=f"等待机器人应答的秒数 seconds to wait for the webhook (default {DEFAULT_TIMEOUT:g})")
-    parser.add_argument("--dry-run", action="store_true", help="只打印消息，不发送 print the message, send nothing")
+                        help=f"整个发送的时限（秒）the deadline in seconds for the whole send (default "
+                             f"{DEFAULT_TIMEOUT:g})")
+    parser.add_argument("--dry-run", action="store_true", help="只打印消息，不发送 print the messages, send nothing")
     return parser
 
 
 def _count(text: str) -> int:
-    if not text.isdigit() or not 0 <= int(text) <= 50:
-        raise argparse.ArgumentTypeError(f"应为 0 到 50 的整数 / must be a whole number from 0 to 50: {text!r}")
+    return _whole(text, 0, SOONEST_KEPT)
+
+
+def _messages(text: str) -> int:
+    return _whole(text, 1, MAX_MESSAGES)
+
+
+def _whole(text: str, low: int, high: int) -> int:
+    if not text.isdigit() or not low <= int(text) <= high:
+        raise argparse.ArgumentTypeError(f"应为 {low} 到 {high} 的整数 / must be a whole number from {low} to {high}: "
+                                         f"{text!r}")
     return int(text)
 
 
@@ -70,7 +85,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     inputs = inputs_of(parser, args)
-    kind = args.kind or _kind_of(parser, args.webhook)
+    if not args.webhook and not args.dry_run:
+        parser.error("需要 --webhook（或用 --dry-run 只打印）/ --webhook is required (or --dry-run to print only)")
+    kind = args.kind or (_kind_of(parser, args.webhook) if args.webhook else DRY_RUN_KIND)
     if args.secret and kind != "dingtalk":
         parser.error("--secret 只用于钉钉机器人 / --secret is for DingTalk robots only")
     return run_stoppable(lambda: _digest(args, inputs, kind))
@@ -78,15 +95,13 @@ def main(argv: list[str] | None = None) -> int:
 
 def _digest(args, inputs, kind: str) -> int:
     try:
-        robot = robots.robot(args.webhook, kind=kind, secret=args.secret)
+        robot = robots.robot(args.webhook, kind=kind, secret=args.secret) if args.webhook else None
         outcome = count_export(args, inputs)
-        title, text = digest_markdown(args.file.name, outcome, args.top, kind)
+        messages = digest_messages(args.file.name, outcome, kind, top=args.top, max_messages=args.messages)
         if args.dry_run:
-            print(text)
+            print(_printed(messages))
             return 0
-        delivery = robots.send(robot, [robots.Message(title, text)], args.timeout)
-        if delivery.error:
-            raise delivery.error
+        delivery = robots.send(robot, messages, args.timeout)
     except (Refused, robots.RobotError) as exc:
         print(f"错误：{exc.message}\nError: {exc.message_en}", file=sys.stderr)
         return 1
@@ -95,8 +110,22 @@ def _digest(args, inputs, kind: str) -> int:
               f"Error: unexpected internal error, nothing sent ({type(exc).__name__}: {exc})", file=sys.stderr)
         return 1
     zh, en = robot.name
-    print(f"已发送到{zh}群 Sent to the {en} group: {robot.where}")
+    sent, total = len(delivery.sent), len(messages)
+    if delivery.error:
+        error = delivery.error
+        print(f"错误：已发送 {sent}/{total} 条到{zh}群，其余未发送：{error.message}\n"
+              f"Error: {sent} of {total} messages sent to the {en} group, the rest not: {error.message_en}",
+              file=sys.stderr)
+        return 1
+    print(f"已发送 {total} 条到{zh}群 Sent {total} message(s) to the {en} group: {robot.where}")
     return 0
+
+
+def _printed(messages: list) -> str:
+    if len(messages) == 1:
+        return messages[0].text
+    return "\n\n".join(f"—— 第 {i}/{len(messages)} 条 message {i} of {len(messages)} ——\n{m.text}"
+                        for i, m in enumerate(messages, start=1))
 
 
 def _kind_of(parser, url: str) -> str:
@@ -107,43 +136,93 @@ def _kind_of(parser, url: str) -> str:
     return kind
 
 
-def digest_markdown(file_name: str, outcome, top: int, kind: str) -> tuple[str, str]:
-    """``(title, markdown)`` within ``MAX_MESSAGE_BYTES``: the counts first, then as many of the
-    orders due soonest as fit."""
+OVERDUE_MORE = ("还有 {n} 单已超时未列出", "{n} more overdue not listed")
+SOONEST_MORE = ("还有 {n} 单待发货未列出", "{n} more waiting not listed")
+SHIPPING = "shipping"
+
+
+def digest_messages(file_name: str, outcome, kind: str, *, top: int = SOONEST,
+                    max_messages: int = DEFAULT_MESSAGES) -> list[robots.Message]:
+    """The digest as robot messages: what could not be checked first, the counts and money, the
+    overdue orders (longest first: hours late, what each costs), the orders due soonest."""
     tally, summary = outcome.tally, outcome.summary
-    as_of = tally.as_of.strftime("%Y-%m-%d %H:%M")
     counts = tally.by_status
-    title = f"订单提醒 Order digest：已超时 {counts['overdue']}，即将超时 {counts['at_risk']}"
-    warn = (lambda s: f'<font color="warning">{s}</font>') if kind == "wecom" else (lambda s: f"**{s}**")
-    head = ["### 京东订单提醒 JD order digest",
-            f"> {_md(file_name)} · 以 {as_of} 为准 as of (Beijing time) · 订单 orders {summary['orders']}",
-            ""]
+    gaps = _gaps(summary, counts)
+    checked = _shipping_judged(summary, counts) > 0
+
+    def count(status: str) -> str:
+        if not checked:
+            return "—"
+        value = counts[status]
+        return robots.warn(kind, str(value)) if value and status != "pending" else str(value)
+
+    title = (f"订单提醒 Order digest：已超时 {counts['overdue'] if checked else '—'}，"
+             f"即将超时 {counts['at_risk'] if checked else '—'}")
+    if gaps:
+        title += "，有未检查的订单 some not checked"
+    as_of = tally.as_of.strftime("%Y-%m-%d %H:%M")
+    head = [robots.heading("京东订单提醒 JD order digest"),
+            robots.quote(f"{robots.plain(file_name)} · 以 {as_of} 为准 as of (Beijing time) · 订单 orders "
+                         f"{summary['orders']}"), ""]
+    if gaps:
+        head.append(robots.warn(kind, "⚠ 未能检查 Not checked — 下面的数字不含这些订单 the figures below leave them out"))
+        head += [f"- {zh} / {en}" for _, zh, en in gaps]
+        head.append("")
     for status in ("overdue", "at_risk", "pending"):
         zh, en = status_label(status)
-        value = str(counts[status])
-        head.append(f"- {zh} {en}: {warn(value) if status != 'pending' and counts[status] else value}")
+        head.append(f"- {zh} {en}: {count(status)}")
     head.append(f"- 应付赔偿 Owed: ¥{summary['compensation_total']} · 若被索赔 If claimed: "
                 f"¥{summary['if_claimed_total']} · 补贴损失 Lost: ¥{summary['losses_total']}")
     if summary.get("errors"):
         head.append(f"- 无法读取的订单 Orders that could not be read: {summary['errors']}")
-    lines = list(head)
+    head.append("")
+    overdue = tally.overdue()
     soonest = tally.soonest()[:top]
-    if soonest:
-        lines += ["", "**最先到期 Due soonest**"]
-        for n, order in enumerate(soonest, start=1):
-            zh, en = status_label(order["status"])
-            due = datetime.fromisoformat(order["deadline"]).strftime("%m-%d %H:%M")
-            line = f"{n}. {_md(order['order_id'])} · 截止 due {due} · {zh} {en}"
-            if _size(lines + [line]) > MAX_MESSAGE_BYTES:
-                lines.append(f"…（另有 {len(soonest) - n + 1} 单 {len(soonest) - n + 1} more）")
-                break
-            lines.append(line)
-    text = "\n".join(lines)
-    return title, text.encode("utf-8")[:MAX_MESSAGE_BYTES].decode("utf-8", "ignore")
+    sections = [
+        robots.Section(robots.bold("已超时未发货 Overdue（最久的在前 longest first）"),
+                       [_overdue_line(n, order, tally.as_of) for n, order in enumerate(overdue, start=1)],
+                       OVERDUE_MORE, hidden=counts["overdue"] - len(overdue)),
+        robots.Section("\n" + robots.bold("最先到期 Due soonest"),
+                       [_soonest_line(n, order) for n, order in enumerate(soonest, start=1)],
+                       SOONEST_MORE, hidden=max(counts["at_risk"] + counts["pending"] - len(soonest), 0) if top else 0),
+    ]
+    return robots.pack(kind, title, head, sections, max_messages=max_messages)
 
 
-def _size(lines: list[str]) -> int:
-    return len("\n".join(lines).encode("utf-8")) + 40  # room for the "more" line
+def _gaps(summary: dict, counts) -> list[tuple[int, str, str]]:
+    """What could not be checked, as ``(orders, zh, en)``: the summary's coverage reasons."""
+    coverage = summary.get("coverage")
+    if coverage is not None:
+        return [(reason["orders"], reason["message"], reason["message_en"])
+                for family in coverage.values() for reason in family["reasons"] if reason["orders"]]
+    gaps = []
+    if counts["no_deadline"]:
+        n = counts["no_deadline"]
+        gaps.append((n, f"{n} 单无法判断发货时效：没有付款或下单时间", f"{n} order(s): shipping not judged: no payment "
+                                                             "or order time"))
+    if counts["error"]:
+        n = counts["error"]
+        gaps.append((n, f"{n} 单因数据有误无法判断发货时效", f"{n} order(s): shipping not judged: data errors"))
+    return gaps
 
 
-_md = robots.plain
+def _shipping_judged(summary: dict, counts) -> int:
+    coverage = summary.get("coverage")
+    if coverage is not None and SHIPPING in coverage:
+        return coverage[SHIPPING]["judged"]
+    return summary["orders"] - counts["no_deadline"] - counts["error"]
+
+
+def _overdue_line(n: int, order: dict, as_of: datetime) -> str:
+    deadline = datetime.fromisoformat(order["deadline"])
+    zh, en = duration_text(as_of - deadline, up=True)
+    money = [f"{zh} ¥{order[key]} {en}" for key, zh, en in (("owed", "应赔", "owed"), ("if_claimed", "若被索赔", "if claimed"),
+                                                        ("lost", "补贴损失", "lost")) if Decimal(order[key])]
+    line = f"{n}. {robots.plain(order['order_id'])} · 超时 {zh} {en} late · 截止 {deadline:%m-%d %H:%M} due"
+    return " · ".join([line, *money])
+
+
+def _soonest_line(n: int, order: dict) -> str:
+    zh, en = status_label(order["status"])
+    due = datetime.fromisoformat(order["deadline"])
+    return f"{n}. {robots.plain(order['order_id'])} · 截止 {due:%m-%d %H:%M} due · {zh} {en}"

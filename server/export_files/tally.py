@@ -3,8 +3,8 @@
 
 The core's own summary (``RowAnnotator.summary``) has the order count, the errors and the money;
 this adds what it does not keep: orders by ship status, orders due in each of the next hours,
-and the few orders due soonest. Everything is bounded: a file of a million orders keeps a
-fixed-size table and a heap of ``soonest`` entries, never the results.
+the few orders due soonest and the longest overdue with what they cost. Everything is bounded:
+a file of a million orders keeps a fixed-size table and two heaps, never the results.
 """
 import heapq
 from collections import Counter
@@ -15,6 +15,8 @@ from decimal import Decimal
 HOURS_AHEAD = 48
 SOONEST = 10  # listed by default
 SOONEST_KEPT = 50  # the most that can be asked for
+# The longest overdue orders kept by name (the digest lists them first); the rest are counted.
+OVERDUE_KEPT = 1000
 # Ship statuses in the order a merchant acts on them (the contract's ``ship.status`` values),
 # then orders without a ship deadline and orders the core could not read.
 STATUS_ORDER = ("overdue", "at_risk", "pending", "shipped_late", "shipped_on_time", "shipped_time_unknown",
@@ -29,11 +31,15 @@ class Tally:
 
     as_of: datetime
     soonest_kept: int = SOONEST_KEPT
+    overdue_kept: int = OVERDUE_KEPT
     by_status: Counter = field(default_factory=Counter)
     due_by_hour: list = field(default_factory=lambda: [0] * HOURS_AHEAD)
     # A max-heap of the ``soonest_kept`` earliest (deadline, order id) still ahead: its root is
     # the latest of them, the one a sooner order replaces.
     _soonest: list = field(default_factory=list)
+    # A min-heap of the ``overdue_kept`` longest overdue: (hours late, order id, deadline, owed,
+    # if claimed, lost); its root is the least late of them, the one a later order replaces.
+    _overdue: list = field(default_factory=list)
 
     def add(self, result: dict) -> None:
         ship = result.get("ship")
@@ -42,6 +48,11 @@ class Tally:
         else:
             status = "error" if result.get("errors") else "no_deadline"
         self.by_status[status] += 1
+        if status == "overdue":
+            money = result.get("compensation") or {}
+            self._keep_overdue((ship["late_by_hours"], str(result.get("order_id") or ""), ship["deadline"],
+                                money.get("total") or "0.00", money.get("if_claimed_total") or "0.00",
+                                (result.get("losses") or {}).get("total") or "0.00"))
         if status not in WAITING:
             return
         deadline = datetime.fromisoformat(ship["deadline"])
@@ -59,15 +70,31 @@ class Tally:
         elif entry > self._soonest[0]:
             heapq.heapreplace(self._soonest, entry)
 
+    def _keep_overdue(self, entry) -> None:
+        if len(self._overdue) < self.overdue_kept:
+            heapq.heappush(self._overdue, entry)
+        elif entry > self._overdue[0]:
+            heapq.heapreplace(self._overdue, entry)
+
     def merge(self, other: "Tally") -> None:
         self.by_status.update(other.by_status)
         self.due_by_hour = [a + b for a, b in zip(self.due_by_hour, other.due_by_hour)]
         for entry in other._soonest:
             self._keep(entry)
+        for entry in other._overdue:
+            self._keep_overdue(entry)
 
     def __eq__(self, other) -> bool:
-        return isinstance(other, Tally) and (self.as_of, self.by_status, self.due_by_hour, self.soonest()) == (
-            other.as_of, other.by_status, other.due_by_hour, other.soonest())
+        return isinstance(other, Tally) and (
+            self.as_of, self.by_status, self.due_by_hour, self.soonest(), self.overdue()) == (
+            other.as_of, other.by_status, other.due_by_hour, other.soonest(), other.overdue())
+
+    def overdue(self) -> list[dict]:
+        """The longest overdue orders kept, longest first: order id, deadline (ISO), hours late, and
+        the money (2-decimal strings): owed, owed if claimed, subsidy lost."""
+        return [{"order_id": order_id, "deadline": deadline, "late_by_hours": late, "owed": owed,
+                 "if_claimed": if_claimed, "lost": lost}
+                for late, order_id, deadline, owed, if_claimed, lost in sorted(self._overdue, reverse=True)]
 
     def soonest(self) -> list[dict]:
         """The orders due soonest, earliest first: order id, deadline (ISO), status."""

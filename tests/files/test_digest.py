@@ -2,6 +2,7 @@
 local stand-ins of both webhooks over real HTTP (``standins.group_robots``)."""
 import csv
 import io
+import json
 import os
 import socket
 import subprocess
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from server import robots
 from standins.group_robots import DINGTALK_SECRET, Robot
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,7 +50,8 @@ def annotated(source, tmp_path):
     assert run("annotate", source, "-o", out).returncode == 0
     rows = list(csv.reader(io.StringIO(out.read_bytes()[3:].decode("utf-8"), newline="")))
     index = {title: i for i, title in enumerate(rows[0])}
-    return {row[0]: {"ship_by": row[index["JDPG 发货截止 Ship by"]], "owed": row[index["JDPG 应赔金额 Owed (¥)"]]}
+    return {row[0]: {"ship_by": row[index["JDPG 发货截止 Ship by"]], "owed": row[index["JDPG 应赔金额 Owed (¥)"]],
+                     "late": row[index["JDPG 超时小时 Hours late"]]}
             for row in rows[1:]}
 
 
@@ -65,7 +68,7 @@ def test_wecom_gets_a_markdown_digest_in_its_documented_shape(export, tmp_path):
     with Robot("wecom") as robot:
         result = run("digest", export, "--webhook", robot.url, "--kind", "wecom")
     assert result.returncode == 0, result.stderr
-    assert "已发送到企业微信群" in result.stdout and "WeCom" in result.stdout
+    assert "已发送 1 条到企业微信群" in result.stdout and "WeCom" in result.stdout
     assert len(robot.messages) == 1
     content = robot.messages[0]["markdown"]["content"]
     assert len(content.encode("utf-8")) <= 4096
@@ -75,9 +78,13 @@ def test_wecom_gets_a_markdown_digest_in_its_documented_shape(export, tmp_path):
     copy = annotated(export, tmp_path)
     assert f"应付赔偿 Owed: ¥{copy[OWED[0]]['owed']}" in content and copy[OWED[0]]["owed"] != "0.00"
     assert "无法读取的订单 Orders that could not be read: 1" in content
+    overdue = content.split("**已超时未发货 Overdue（最久的在前 longest first）**\n")[1].split("\n\n")[0].splitlines()
+    assert overdue == [f"1. {OVERDUE[0]} · 超时 {copy[OVERDUE[0]]['late']} 小时 {copy[OVERDUE[0]]['late']} h late · "
+                       f"截止 {copy[OVERDUE[0]]['ship_by'][5:16]} due"]
+    assert content.index("Overdue（") < content.index("Due soonest"), "the overdue orders are named first"
     soonest = content.split("**最先到期 Due soonest**")[1].strip().splitlines()
     assert [line.split(" · ")[0] for line in soonest] == [f"1. {AT_RISK[0]}", f"2. {PENDING[0]}"]
-    assert f"截止 due {copy[PENDING[0]]['ship_by'][5:16]}" in soonest[1]
+    assert f"截止 {copy[PENDING[0]]['ship_by'][5:16]} due" in soonest[1]
 
 
 def test_dingtalk_gets_title_and_text_and_a_valid_signature(export):
@@ -164,3 +171,98 @@ def test_a_long_list_is_cut_to_what_wecom_takes(tmp_path):
     assert len(content.encode("utf-8")) <= 4096
     listed = [line for line in content.splitlines() if line[:1].isdigit()]
     assert 10 < len(listed) <= 50
+
+
+def overdue_export(tmp_path, n):
+    """``n`` overdue orders (Jingxi 618, paid 06-16 00:00 and on: 96-hour days), each 1 minute apart,
+    every other one with the 满3免3 red envelope, so that it costs something."""
+    rows = [[f"2357{k:08d}", "商品", f"2022-06-16 {k // 60:02d}:{k % 60:02d}:00", "", "9.90", "是" if k % 2 else ""]
+            for k in range(n)]
+    return write_export(tmp_path / "overdue.csv", rows)
+
+
+def listed_orders(texts):
+    return [line.split(" · ")[0].split(". ", 1)[1] for text in texts for line in text.splitlines()
+            if " 小时 " in line and " h late" in line]
+
+
+def more_count(texts, words):
+    counts = [int(line.split("还有 ")[1].split(" ")[0]) for text in texts for line in text.splitlines()
+              if line.startswith("…还有") and words in line]
+    assert len(counts) <= 1
+    return sum(counts)
+
+
+@pytest.mark.parametrize("kind, limit", [("wecom", 4096), ("dingtalk", 20000)])
+def test_300_overdue_orders_are_named_longest_first_within_the_size_and_rate_limits(tmp_path, kind, limit):
+    source = overdue_export(tmp_path, 300)
+    with Robot(kind) as robot:
+        result = run("digest", source, "--webhook", robot.url, "--kind", kind)
+    assert result.returncode == 0, result.stderr
+    assert robot.refusals == [], "the robot never had to refuse anything"
+    assert len(robot.messages) == (3 if kind == "wecom" else 2), "split, within the default 3 messages"
+    texts = [m["markdown"]["content" if kind == "wecom" else "text"] for m in robot.messages]
+    sizes = [len(t.encode()) if kind == "wecom" else len(json.dumps(m, ensure_ascii=False, separators=(",", ":")).encode())
+             for t, m in zip(texts, robot.messages)]
+    assert max(sizes) <= limit and f"已发送 {len(texts)} 条" in result.stdout
+    assert "已超时未发货 Overdue: " + robots.warn(kind, "300") in texts[0]
+    named = listed_orders(texts)
+    assert named == [f"2357{k:08d}" for k in range(len(named))], "longest overdue first (paid earliest)"
+    assert len(named) + more_count(texts, "已超时") == 300
+    if kind == "wecom":  # 4,096 bytes hold about 40 lines: the rest is counted
+        assert more_count(texts, "已超时") > 0 and texts[-1].splitlines()[-1].startswith("…还有")
+    else:  # 20,000 bytes as UTF-8 hold them all (as \\uXXXX escapes they would not)
+        assert more_count(texts, "已超时") == 0
+    lines = [line for text in texts for line in text.splitlines() if " h late" in line]
+    for k, line in enumerate(lines):  # the odd ones owe the 满3免3 share: what each order costs
+        assert line.endswith(" · 应赔 ¥4.95 owed") if k % 2 else "¥" not in line, line
+    assert all(text.startswith(("### 京东订单提醒", "**订单提醒")) for text in texts)
+
+
+def test_every_overdue_order_is_named_when_more_messages_are_allowed(tmp_path):
+    source = overdue_export(tmp_path, 300)
+    with Robot("wecom") as robot:
+        result = run("digest", source, "--webhook", robot.url, "--kind", "wecom", "--messages", "10")
+    assert result.returncode == 0, result.stderr
+    texts = [m["markdown"]["content"] for m in robot.messages]
+    assert len(listed_orders(texts)) == 300 and more_count(texts, "已超时") == 0
+    assert robot.refusals == [] and all(len(t.encode()) <= 4096 for t in texts)
+
+
+def test_a_digest_the_robot_cannot_take_in_one_minute_is_stopped_not_pushed_over(tmp_path):
+    source = overdue_export(tmp_path, 300)
+    with Robot("wecom") as robot:
+        for _ in range(19):  # 19 of the minute's 20 already used by another sender
+            robot._counted.append(robot.clock())
+        result = run("digest", source, "--webhook", robot.url, "--kind", "wecom")
+    assert result.returncode == 1
+    assert "已发送 1/3 条" in result.stderr and "1 of 3 messages sent" in result.stderr
+    assert "45009" in result.stderr and robot.refusals == [(45009, robot.refusals[0][1])]
+
+
+def test_dry_run_needs_no_webhook_and_sending_does(export):
+    dry = run("digest", export, "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert dry.stdout.startswith("### 京东订单提醒") and '<font color="warning">1</font>' in dry.stdout
+    dingtalk = run("digest", export, "--dry-run", "--kind", "dingtalk")
+    assert dingtalk.returncode == 0 and "Overdue: **1**" in dingtalk.stdout
+    missing = run("digest", export)
+    assert missing.returncode == 2 and "--webhook" in missing.stderr and "--dry-run" in missing.stderr
+
+
+def test_a_renamed_header_leads_the_digest_and_no_count_reads_zero(tmp_path):
+    """The sample's 付款确认时间 renamed: nothing can be judged, and the digest says so first."""
+    source = overdue_export(tmp_path, 79)
+    text = source.read_bytes().decode("gbk").replace("付款确认时间", "付款日期", 1)
+    source.write_bytes(text.encode("gbk"))
+    with Robot("dingtalk") as robot:
+        result = run("digest", source, "--webhook", robot.url, "--kind", "dingtalk")
+    assert result.returncode == 0, result.stderr
+    message = robot.messages[0]["markdown"]
+    lines = message["text"].splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith("- "))
+    assert "79 单无法判断发货" in lines[first], "what could not be checked comes first"
+    assert "Not checked" in lines[first - 1]
+    assert "Overdue: —" in message["text"] and "At risk: —" in message["text"] and "Pending: —" in message["text"]
+    assert ": 0" not in message["text"].split("Owed")[0], "a count not measured is never shown as 0"
+    assert "已超时 —" in message["title"] and "not checked" in message["title"]
