@@ -71,20 +71,28 @@ class Robot(ServedInThread):
                 if robot.mode == "slow":
                     time.sleep(robot.slow_seconds)
                 body = answer if isinstance(answer, bytes) else json.dumps(answer, ensure_ascii=False).encode()
+                content_type = "application/json; charset=utf-8" if status == 200 else "text/html"
+                if robot.mode == "trickle":
+                    self._trickle(status, content_type, body)
+                    return
                 self.send_response(status)
-                self.send_header("Content-Type", "application/json; charset=utf-8" if status == 200 else "text/html")
+                self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                if robot.mode == "trickle":
-                    try:
-                        for i in range(len(body)):
-                            self.wfile.write(body[i:i + 1])
-                            self.wfile.flush()
-                            time.sleep(robot.slow_seconds)
-                    except OSError:  # the client gave up
-                        self.close_connection = True
-                else:
-                    self.wfile.write(body)
+                self.wfile.write(body)
+
+            def _trickle(self, status, content_type, body):
+                """The whole answer, status line first, one byte every ``slow_seconds``."""
+                self.close_connection = True
+                raw = (f"HTTP/1.1 {status} OK\r\nContent-Type: {content_type}\r\n"
+                       f"Content-Length: {len(body)}\r\n\r\n").encode() + body
+                try:
+                    for i in range(len(raw)):
+                        self.wfile.write(raw[i:i + 1])
+                        self.wfile.flush()
+                        time.sleep(robot.slow_seconds)
+                except OSError:  # the client gave up
+                    pass
 
             def log_message(self, *args):
                 pass
