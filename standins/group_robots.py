@@ -75,11 +75,14 @@ class Robot(ServedInThread):
                 if robot.mode == "trickle":
                     self._trickle(status, content_type, body)
                     return
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", content_type)
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                except OSError:  # the client gave up (a slow answer past its deadline)
+                    self.close_connection = True
 
             def _trickle(self, status, content_type, body):
                 """The whole answer, status line first, one byte every ``slow_seconds``."""
