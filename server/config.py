@@ -94,11 +94,14 @@ class Settings:
         if self.at_risk_hours is not None:
             _check_range("at_risk_hours", self.at_risk_hours, 0, AT_RISK_HOURS_MAX)
         try:
-            if not parse_many(self.rate_limit):
+            limits = parse_many(self.rate_limit)
+            if not limits:
                 raise ValueError
         except ValueError:
             raise SettingsError("JDPG_RATE_LIMIT", f"not a rate limit such as '600 per minute': "
                                                    f"{str(self.rate_limit)[:40]!r}") from None
+        if any(limit.amount < 1 for limit in limits):  # every call would be answered 429
+            raise SettingsError("JDPG_RATE_LIMIT", f"a limit of 0 calls refuses every call: {self.rate_limit[:40]!r}")
         if urlsplit(self.rate_limit_storage).scheme not in RATE_LIMIT_STORAGE_SCHEMES:
             raise SettingsError("JDPG_RATE_LIMIT_STORAGE", "must be memory:// or a redis:// address such as "
                                                            f"redis://127.0.0.1:6379/0, got {self.rate_limit_storage[:40]!r}")

@@ -13,7 +13,7 @@ from shared.rules.context import GAPS
 
 from .errors import ApiError
 from shared.fields import GROUP_MEMBERS, GROUPS, TOP_LEVEL
-from shared.jos import JosError, envelope_orders
+from shared.jos import JosError, NotOrders, envelope_orders
 from shared.model import FAMILIES, SEVERITIES, SHIP_STATUSES
 from shared.vocabulary import FLAG_GROUPS
 
@@ -135,6 +135,8 @@ class AnnotateRequestSchema(Schema):
             orders = envelope_orders(data)
         except JosError as e:
             raise ApiError(422, "jos_error_response", e.message, e.message_en, {"code": e.code}) from None
+        except NotOrders as e:
+            raise ApiError(422, "jos_not_orders", e.message, e.message_en) from None
         if orders is None:
             return data
         return {"orders": orders, **{k: data[k] for k in ("as_of", "options") if k in data}}
@@ -245,7 +247,9 @@ class OrderResultSchema(Schema):
     losses = fields.Nested(LossesSchema)
     skipped = fields.List(fields.String(), required=True)
     skipped_reasons = fields.Dict(keys=fields.String(), values=fields.Nested(SkipSchema))
-    source = fields.Dict(metadata={"description": "For a JOS order object: {format: jos, used: [...], ignored: [...]}"})
+    source = fields.Dict(metadata={"description": "For a JOS order object: {format: jos, used: [...], ignored: [...]}; "
+                                                  "ignored lists at most 50 keys, each clipped to 64 characters, and "
+                                                  "ignored_more counts the others."})
 
 
 class CoverageReasonSchema(Schema):
@@ -304,8 +308,11 @@ class RowsResponseSchema(Schema):
     rows = fields.List(fields.List(fields.Raw()), required=True)
     row_status = fields.List(fields.String(validate=validate.OneOf(("late", "at_risk", "owed", "error", "ok", "blank"))),
                              required=True)
-    mapping = fields.Dict(keys=fields.String(), values=fields.String())
-    unmapped = fields.List(fields.String())
+    mapping = fields.Dict(keys=fields.String(), values=fields.String(),
+                          metadata={"description": "Header text (clipped to 40 characters) → field path."})
+    unmapped = fields.List(fields.String(), metadata={
+        "description": "Header texts no field took: the first 50, each clipped to 40 characters."})
+    unmapped_more = fields.Integer(metadata={"description": "How many more header texts no field took, past 50."})
     summary = fields.Nested(SummarySchema, required=True)
     last_order_row = fields.Integer(allow_none=True, metadata={
         "description": "Index in `rows` of the last order's first line (null: no row has an order id). "

@@ -64,14 +64,25 @@ def annotate_rows(data) -> dict:
                                  earlier_ids=data.get("earlier_order_ids") or ())
     except UnmappableHeader as e:
         raise ApiError(422, "unmapped_header", e.message, e.message_en,
-                       {"missing": e.missing, "header": [clip(h) for h in data["header"]]}) from None
+                       {"missing": e.missing, **_listed("header", data["header"])}) from None
     annotated = annotator.annotate_table(rows)
     return {"as_of": iso(as_of), "rules_version": engine().catalog.version,
             "columns": [{"key": c.key, "title": c.title} for c in annotator.columns],
             "header": [c.title for c in annotator.columns],
             "rows": [a for a, _ in annotated], "row_status": [s for _, s in annotated],
-            "mapping": annotator.mapping, "unmapped": annotator.unmapped, "summary": annotator.summary,
-            "last_order_row": annotator.last_order_start}
+            "mapping": {clip(h): f for h, f in annotator.mapping.items()}, **_listed("unmapped", annotator.unmapped),
+            "summary": annotator.summary, "last_order_row": annotator.last_order_start}
+
+
+# Header texts an answer lists (each clipped); past these, ``<name>_more`` counts the rest.
+LISTED_HEADERS = 50
+
+
+def _listed(name: str, texts: list) -> dict:
+    listed = {name: [clip(t) for t in texts[:LISTED_HEADERS]]}
+    if len(texts) > LISTED_HEADERS:
+        listed[f"{name}_more"] = len(texts) - LISTED_HEADERS
+    return listed
 
 
 ECHO_ID_CHARS = 64

@@ -35,6 +35,7 @@ _TRUE = {"true", "1", "yes", "y", "是", "有", "已开通", "开通", "√"}
 _FALSE = {"false", "0", "no", "n", "否", "无", "未开通", ""}
 _PICKUP = {"上门取件": True, "上门取退": True, "京东上门取件": True, "客户发货": False, "自行寄回": False,
            "客户自行寄回": False, "送至门店": False}
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
 
 
@@ -55,11 +56,19 @@ def _text(value):
     return text or None
 
 
+def parse_text(value):
+    """A text value (at most ``MAX_TEXT`` characters), or None when empty."""
+    return _text(value)
+
+
 def parse_order_id(value):
-    """An order id: text, or a whole JSON number (JD's ids are digits)."""
+    """An order id: text without control characters, or a whole JSON number (JD's ids are digits)."""
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         return None
-    return _text(value)
+    text = _text(value)
+    if text is not None and not text.isprintable() and _CONTROL.search(text):
+        raise InvalidNumber(f"订单号含控制字符 {shown(text)}", f"the order id holds a control character {shown(text)}")
+    return text
 
 
 def _code(listed):

@@ -7,7 +7,7 @@ from decimal import Decimal
 from .beijing_time import iso
 from .errors import InputError, InvalidNumber
 from .money import to_money
-from .order_input import parse_bool, parse_int, parse_platform
+from .order_input import parse_bool, parse_int, parse_platform, parse_text, shown
 from .rules.store import RULES, Store, StoreContext
 
 _RANK = {"failing": 0, "at_risk": 1, "unknown": 2, "ok": 3}
@@ -31,14 +31,14 @@ def parse_share(value) -> Decimal:
     return share
 
 
-_FACTS = {"platform": parse_platform, "campaign": str, "freight_insurance": parse_bool, "lightning_refund": parse_bool,
+_FACTS = {"platform": parse_platform, "campaign": parse_text, "freight_insurance": parse_bool, "lightning_refund": parse_bool,
           "category_exempt": parse_bool, "category_in_pickup_scope": parse_bool, "late_guarantee": parse_bool,
           "products_without_promise_template": parse_int, "violation_restricted": parse_bool, "dropshipping": parse_bool,
           "quality_grade": lambda v: str(v).strip().upper(), "wind_vane_percentile": parse_share,
           "risk_tag": parse_bool, "deposit_paid": to_money, "pickup_rate": parse_share}
-_PRODUCT = {"sku": str, "group_price": to_money, "lowest_15d_price": to_money, "virtual": parse_bool,
+_PRODUCT = {"sku": parse_text, "group_price": to_money, "lowest_15d_price": to_money, "virtual": parse_bool,
             "in_subsidy_activity": parse_bool, "units_sold_90d": parse_int, "quality_grade": lambda v: str(v).strip().upper(),
-            "kind": str}
+            "kind": parse_text}
 # What a store rule may read (its ``reads``): these facts, and ``orders``.
 STORE_FACTS = (*_FACTS, "products")
 
@@ -57,7 +57,12 @@ def parse_store(raw) -> tuple[dict, list]:
         except (ArithmeticError, ValueError):
             errors.append({"field": f"store.{name}", "message": "无法识别的值", "message_en": "unreadable value"})
     products = []
-    for i, item in enumerate(raw.get("products") or []):
+    listed = raw.get("products")
+    if listed is not None and not isinstance(listed, list):
+        errors.append({"field": "store.products", "message": "应为商品列表（JSON 数组）",
+                       "message_en": "must be a list of products (a JSON array)"})
+        listed = None
+    for i, item in enumerate(listed or []):
         product = {}
         for name, parse in _PRODUCT.items():
             if not isinstance(item, dict) or item.get(name) is None:
@@ -82,6 +87,11 @@ def evaluate_store(engine, raw_store, orders, *, as_of, period=None) -> dict:
     span = {"start": iso(start or (min(times) if times else None)), "end": iso(end or (max(times) if times else None))}
     campaign = engine.calendar.get(facts["campaign"]) if facts.get("campaign") else (
         engine.calendar.find(facts.get("platform", "jd"), min(times)) if times else None)
+    if facts.get("campaign") and campaign is None:
+        errors.append({"field": "store.campaign", "message": f"未知的活动 {shown(facts['campaign'])}",
+                       "message_en": f"unknown campaign {shown(facts['campaign'])}"})
+        del facts["campaign"]
+        campaign = engine.calendar.find(facts.get("platform", "jd"), min(times)) if times else None
     store, ctx, metrics = Store(facts, orders, span, campaign), StoreContext(as_of, engine), []
     for check in RULES:
         check(store, ctx, metrics)

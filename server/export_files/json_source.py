@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Iterator
 
 from shared.fields import FIELDS
-from shared.jos import JosError, envelope_orders, from_jos, is_jos_order
+from shared.jos import JosError, NotOrders, envelope_orders, from_jos, is_jos_order
 
 from .source import UnreadableFile
 
@@ -71,7 +71,7 @@ class JsonExport:
                                  f"not a readable JSON file ({str(exc)[:80]})") from None
         try:
             rows = [_flat(order) for order in _orders(data)]
-        except JosError as exc:
+        except (JosError, NotOrders) as exc:
             raise UnreadableFile(path, exc.message, exc.message_en) from None
         if not rows:
             raise UnreadableFile(path, "JSON 文件里没有订单", "the JSON file holds no orders")

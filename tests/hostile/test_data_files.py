@@ -85,6 +85,8 @@ def test_a_hostile_rules_file_is_refused_naming_the_parameter(tmp_path, old, new
 SETTING_CASES = [
     pytest.param("JDPG_RATE_LIMIT", "lots", id="rate_limit-lots"),
     pytest.param("JDPG_RATE_LIMIT", "-5 per minute", id="rate_limit-negative"),
+    pytest.param("JDPG_RATE_LIMIT", "0 per minute", id="rate_limit-zero"),
+    pytest.param("JDPG_RATE_LIMIT", "600 per minute;0 per second", id="rate_limit-one-of-several-zero"),
     pytest.param("JDPG_RATE_LIMIT_STORAGE", "mongodb://x", id="storage-unknown-scheme"),
     pytest.param("JDPG_AT_RISK_HOURS", "nan", id="at_risk_hours-nan"),
     pytest.param("JDPG_AT_RISK_HOURS", "1e308", id="at_risk_hours-1e308"),
