@@ -3,6 +3,7 @@ declare var JDPG: any;
 declare var JDPG_VOCAB: any;
 declare var JdpgMoney: any;
 declare var JdpgMessages: any;
+declare var JdpgDuration: any;
 declare var JdpgTriage: any;
 declare var JdpgSpecs: any;
 declare var JdpgTooltip: any;

@@ -12,7 +12,7 @@ The words are plain JSON:
   (a code with a dot, ``phrases.ship_via.picked_up_at``, is a path from the vocabulary's root);
   ``params`` is left out when there are none.
 - A parameter is text, inserted as it is (numbers are formatted by the rule that records them,
-  once: money as ``money_str`` gives it, hours as ``hours_text``), or
+  once: money as ``money_str`` gives it, durations as ``duration`` says them), or
   ``{"zh": …, "en": …}`` (a name in both languages, such as a campaign's title), or
   ``{"phrase": P, "params": {...}}`` (a sub-phrase, the template at path P, rendered in the same
   language), or ``{"list": [...], "sep": P}`` (each item rendered, joined by the phrase at P).
@@ -26,11 +26,8 @@ what it is) are made once (``fixed``) and rendered once.
 import string
 from datetime import timedelta
 
-from .beijing_time import hours_down, hours_up
+from .duration import duration_phrase, seconds
 from .vocabulary import VOCAB
-
-_HOUR = timedelta(hours=1)
-_MINUTE = timedelta(minutes=1)
 
 
 def say(code: str, **params) -> dict:
@@ -59,19 +56,10 @@ def bilingual(zh: str, en: str) -> dict:
     return {"zh": zh, "en": en}
 
 
-def hours_text(count: float) -> str:
-    """Hours as the sentences write them: the hundredths the rules round to, shortest form, with
-    ``.0`` for whole hours (``2.5``, ``48.0``, ``0.07``): Python's ``str`` of the float."""
-    return str(count)
-
-
 def duration(delta: timedelta, *, up: bool) -> dict:
-    """``delta`` as a phrase: minutes under an hour, else hours to the hundredth; rounded up (time
+    """``delta`` as a phrase in the one duration format (``shared.duration``): rounded up (time
     late) or down (time left), so the words never contradict a status."""
-    if delta < _HOUR:
-        minutes = -(-delta // _MINUTE) if up else delta // _MINUTE
-        return phrase("duration.minutes", n=str(minutes))
-    return phrase("duration.hours", n=hours_text(hours_up(delta) if up else hours_down(delta)))
+    return duration_phrase(seconds(delta, up=up), up=up)
 
 
 # Each template's (zh, en, fill_zh, fill_en), by code or path, looked up and compiled once.

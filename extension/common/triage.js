@@ -264,15 +264,13 @@
     const ui = vocab.ui;
     if (entry.deadline == null) return ui.triage_no_deadline;
     const left = entry.deadline - now;
-    const total = Math.floor(Math.abs(left) / 60000);
-    const values = {
-      h: Math.floor(total / 60),
-      m: String(total % 60).padStart(2, "0"),
-    };
+    // Time left rounded down, time late up (common/duration.js).
+    const d = root.JdpgDuration.fromMs(Math.abs(left), left <= 0);
     const words = left > 0 ? ui.triage_left : ui.triage_late;
+    const name = left > 0 ? "left" : "late";
     return {
-      zh: vocab.fill(words.zh, values),
-      en: vocab.fill(words.en, values),
+      zh: vocab.fill(words.zh, { [name]: d.zh }),
+      en: vocab.fill(words.en, { [name]: d.en }),
     };
   }
 

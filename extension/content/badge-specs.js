@@ -1,6 +1,7 @@
 /**
  * What each badge says, worked out from one API result: plain objects, no DOM, no chrome.*,
- * every word from the vocabulary (common/vocabulary.js) in the merchant's language. Loaded by
+ * every word from the vocabulary (common/vocabulary.js) in the merchant's language, durations
+ * as common/duration.js says them. Loaded by
  * the content script, the demo page and `node --test`. Defines one global, `JdpgSpecs`.
  *
  * A spec is {tone, kind, zh, en, title, sections}; a section is {heading, reasons, facts}
@@ -58,17 +59,6 @@
   function longTime_(iso) {
     const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})/.exec(iso);
     return m ? `${m[1]} ${m[2]}` : iso;
-  }
-
-  /**
-   * Hours with one decimal, rounded the way the status reads: hours late up, hours left down,
-   * so an order at risk never reads "6.0 h left" under a 6 h threshold, nor one second late "0.0".
-   */
-  function hours_(h, up) {
-    const tenths = Number(h || 0) * 10;
-    return (
-      (up ? Math.ceil(tenths - 1e-9) : Math.floor(tenths + 1e-9)) / 10
-    ).toFixed(1);
   }
 
   /** A fact's value as a merchant reads it: times, code words, yes/no, ranges. */
@@ -216,14 +206,10 @@
         badge_en: ship.status,
         tone: "muted",
       };
-      const pendingLike =
-        ship.status === "pending" || ship.status === "at_risk";
-      const values = {
-        at: shortTime(ship.deadline),
-        h: pendingLike
-          ? hours_(ship.hours_left, false)
-          : hours_(ship.late_by_hours, true),
-      };
+      const at = shortTime(ship.deadline);
+      // Time left rounded down, time late up (common/duration.js, as the rules round them).
+      const left = root.JdpgDuration.fromHours(ship.hours_left, false);
+      const late = root.JdpgDuration.fromHours(ship.late_by_hours, true);
       const shipFacts = {};
       for (const key of SHIP_FACTS)
         if (ship[key] != null) shipFacts[key] = ship[key];
@@ -231,8 +217,8 @@
       raws.push({
         tone: words.tone,
         kind: SHIP_KINDS[ship.status] || "ship-unknown",
-        zh: vocab.fill(words.badge, values),
-        en: vocab.fill(words.badge_en, values),
+        zh: vocab.fill(words.badge, { at, left: left.zh, late: late.zh }),
+        en: vocab.fill(words.badge_en, { at, left: left.en, late: late.en }),
         sections: shipFlags.length
           ? shipFlags.map((s) =>
               Object.assign({}, s, {

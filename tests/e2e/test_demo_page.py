@@ -61,16 +61,16 @@ def test_the_demo_page_annotates_every_sample_order_with_the_extensions_badges(d
 
     # RULES.md's example: paid 2022-06-16 10:00 on Jingxi (a 96 h day) → ship by 06-20 10:00.
     late = orders["248736120451"]
-    assert by_kind(late, "ship-late")["zh"] == "发货超时 1.0 小时（截止 06-20 10:00）"
+    assert by_kind(late, "ship-late")["zh"] == "发货超时 1 小时（截止 06-20 10:00）"
     # The money badge carries its flag's words (group "money"): one badge, not two.
     assert [b["kind"] for b in late] == ["ship-late", "loss"]
     assert by_kind(late, "loss")["zh"] == "补贴作废 ¥12.00"
     assert "SHIP-SUBSIDY" in by_kind(late, "loss")["tip"] and "补贴活动" in by_kind(late, "loss")["tip"]
     # 2022-06-19 00:00:00 is no longer a 96 h day: 48 h.
-    assert by_kind(orders["248736120454"], "ship-pending")["zh"] == "发货截止 06-21 00:00 · 剩 12.0 小时"
-    assert by_kind(orders["248736120453"], "ship-pending")["zh"] == "发货截止 06-22 23:59 · 剩 59.9 小时"
-    assert by_kind(orders["248736120455"], "ship-at-risk")["zh"] == "即将超时 · 剩 3.0 小时（06-20 15:00 前发货）"
-    assert by_kind(orders["248736120459"], "ship-overdue")["zh"] == "已超时 190.0 小时未发货（截止 06-12 14:00）"
+    assert by_kind(orders["248736120454"], "ship-pending")["zh"] == "发货截止 06-21 00:00 · 剩 12 小时"
+    assert by_kind(orders["248736120453"], "ship-pending")["zh"] == "发货截止 06-22 23:59 · 剩 2 天 11 小时"
+    assert by_kind(orders["248736120455"], "ship-at-risk")["zh"] == "即将超时 · 剩 3 小时（06-20 15:00 前发货）"
+    assert by_kind(orders["248736120459"], "ship-overdue")["zh"] == "已超时 7 天 22 小时未发货（截止 06-12 14:00）"
     assert by_kind(orders["248736120460"], "ship-shown-differs")["zh"] == "京东显示截止 06-18 21:00 ≠ 规则 06-20 21:00"
     # (129.00 − 109.00) × 2 = 40.00 if the claim's proof holds, claimable until 23:59:59 of the
     # order's day. The tooltip names the facts in words, never as raw keys or codes.
@@ -110,8 +110,8 @@ def test_moving_the_as_of_time_re_annotates_the_list(demo):
     demo.wait_for_function("""() => document.documentElement.dataset.demoState === 'done'
                                     && document.getElementById('timing').textContent.includes('16:00')""")
     orders = demo.evaluate(ORDERS_JS)
-    assert by_kind(orders["248736120455"], "ship-overdue")["zh"] == "已超时 1.0 小时未发货（截止 06-20 15:00）"
-    assert by_kind(orders["248736120456"], "ship-at-risk")["zh"] == "即将超时 · 剩 0.5 小时（06-20 16:30 前发货）"
+    assert by_kind(orders["248736120455"], "ship-overdue")["zh"] == "已超时 1 小时未发货（截止 06-20 15:00）"
+    assert by_kind(orders["248736120456"], "ship-at-risk")["zh"] == "即将超时 · 剩 30 分钟（06-20 16:30 前发货）"
     # 中文 only: every word we put on the page is Chinese, tooltips included (no raw keys).
     demo.select_option("#lang", "zh")
     demo.wait_for_function("() => !document.querySelector('#orders .jdpg-badge__en')")
@@ -123,7 +123,7 @@ def test_moving_the_as_of_time_re_annotates_the_list(demo):
     assert "超时" in bar_text and "Late" not in bar_text and "Owed" not in bar_text
     demo.select_option("#lang", "en")
     demo.wait_for_function("() => !document.querySelector('#orders .jdpg-badge__zh')")
-    assert demo.locator("#orders .jdpg-badge__en", has_text="Overdue 1.0 h (due 06-20 15:00)").count() == 1
+    assert demo.locator("#orders .jdpg-badge__en", has_text="Overdue 1 h (due 06-20 15:00)").count() == 1
     assert demo.problems == []
 
 

@@ -4,6 +4,7 @@ user loads it, fixture pages served at the JD seller backend's real URLs, the re
 Expected badges come from the rules as RULES.md states them (computed below), not from the API.
 Set JDPG_SCREENSHOTS=1 to refresh docs/screenshot-extension.png.
 """
+import math
 import os
 import shutil
 from datetime import datetime, timedelta
@@ -43,12 +44,24 @@ def expected_ship_badge(concluded, platform, status, shown=None, as_of=AS_OF, at
         if now <= deadline:
             return "ship-on-time", f"按时发货（截止 {at}）"
         return "ship-unknown", f"已发货，时间未知（截止 {at}）"
-    left = (deadline - now).total_seconds() / 3600
+    left = (deadline - now).total_seconds()
     if left < 0:
-        return "ship-overdue", f"已超时 {-left:.1f} 小时未发货（截止 {at}）"
-    if left < at_risk_hours:
-        return "ship-at-risk", f"即将超时 · 剩 {left:.1f} 小时（{at} 前发货）"
-    return "ship-pending", f"发货截止 {at} · 剩 {left:.1f} 小时"
+        return "ship-overdue", f"已超时 {said(-left, up=True)}未发货（截止 {at}）"
+    if left < at_risk_hours * 3600:
+        return "ship-at-risk", f"即将超时 · 剩 {said(left, up=False)}（{at} 前发货）"
+    return "ship-pending", f"发货截止 {at} · 剩 {said(left, up=False)}"
+
+
+def said(seconds: float, up: bool) -> str:
+    """A duration as people write it (issue 22): late rounded up, left down; minutes under an hour,
+    tenths of hours without ".0" under 48 h, then days and hours."""
+    rounded = math.ceil if up else math.floor
+    if rounded(seconds / 60) < 60:
+        return f"{rounded(seconds / 60)} 分钟"
+    if rounded(seconds / 360) < 480:
+        return f"{rounded(seconds / 360) / 10:g} 小时"
+    days, hours = divmod(rounded(seconds / 3600), 24)
+    return f"{days} 天 {hours} 小时" if hours else f"{days} 天"
 
 
 # ---- browser plumbing --------------------------------------------------------------------------
@@ -174,7 +187,7 @@ def test_each_card_on_todays_order_list_shows_the_ship_badge_the_rules_give(b, l
     assert kinds(units["235711131719"]) == ["ship-overdue", "flag-subsidy-forfeited"]
     assert badge(units["235711131719"], "flag-subsidy-forfeited")["zh"] == "补贴作废"
     overdue = badge(units["235711131719"], "ship-overdue")
-    assert overdue["en"] == "Overdue 2.0 h (due 06-20 10:00)"
+    assert overdue["en"] == "Overdue 2 h (due 06-20 10:00)"
     assert "SHIP-DEADLINE" in overdue["tip"] and "96 小时" in overdue["tip"]
     assert "2022-06-16 10:00:00" in overdue["tip"]  # the fact it used: paid_at
     # JD shows 48 h for a 96 h-day order: the earlier time binds, and the difference is said.
@@ -455,7 +468,7 @@ def test_options_page_saves_settings_and_the_list_follows_them(b, live_api):
     page = b.open(ORDERS_URL)
     units = settle(page)
     assert kinds(units["235711131721"]) == ["ship-at-risk"]
-    assert badge(units["235711131721"], "ship-at-risk")["en"] == "At risk · 21.0 h left (ship by 06-21 09:00)"
+    assert badge(units["235711131721"], "ship-at-risk")["en"] == "At risk · 21 h left (ship by 06-21 09:00)"
     assert badge(units["235711131721"], "ship-at-risk")["zh"] is None
 
     assert b.sw.evaluate("() => self.jdpgStats.lastPayload.options") == {
@@ -587,8 +600,8 @@ def test_the_popup_lists_every_order_seen_on_two_list_pages_by_time_left(b, live
     assert listed == sorted(expected, key=expected.get)
     by_id = {i["id"]: i for i in items}
     # 06-18 20:00 is 40 h before 06-20 12:00; 06-21 09:00 is 21 h after it.
-    assert by_id["235711131723"]["countdown"] == "已超时 40 小时 00 分 40 h 00 min overdue"
-    assert by_id["235711131721"]["countdown"] == "剩 21 小时 00 分 21 h 00 min left"
+    assert by_id["235711131723"]["countdown"] == "已超时 40 小时 40 h overdue"
+    assert by_id["235711131721"]["countdown"] == "剩 21 小时 21 h left"
     assert by_id["235711131723"]["state"] == "overdue" and by_id["235711131720"]["state"] == "at_risk"
     # The row colours are the one palette of the vocabulary (Excel's "Bad" for late).
     assert by_id["235711131723"]["background"] == "rgb(255, 199, 206)"
@@ -728,5 +741,5 @@ def test_a_long_list_shows_its_first_two_hundred_and_says_how_many_more(b, live_
     popup = open_popup(b)
     items = popup.evaluate(TRIAGE_JS)
     assert len(items) == 200 and items[0]["id"] == "235711150000" and items[-1]["id"] == "235711150199"
-    assert items[0]["countdown"].startswith("剩 0 小时 01 分")
+    assert items[0]["countdown"].startswith("剩 1 分钟")
     assert popup.locator("#triage-empty").text_content().startswith("还有 50 单未显示")

@@ -53,11 +53,11 @@ const tipText = (spec) => spec.sections.map((s) => [s.heading, ...s.reasons, ...
 
 test('ship badges say what the vocabulary says for their status, with the deadline and hours', () => {
   const late = byKind('248736120451', 'ship-late');
-  assert.equal(late.zh, V.fill(V.ship_status.shipped_late.badge, { at: '06-20 10:00', h: '1.0' }));
-  assert.equal(late.en, 'Shipped 1.0 h late (due 06-20 10:00)');
+  assert.equal(late.zh, V.fill(V.ship_status.shipped_late.badge, { at: '06-20 10:00', late: '1 小时' }));
+  assert.equal(late.en, 'Shipped 1 h late (due 06-20 10:00)');
   assert.equal(late.tone, V.ship_status.shipped_late.tone);
-  assert.equal(byKind('248736120455', 'ship-at-risk').zh, '即将超时 · 剩 3.0 小时（06-20 15:00 前发货）');
-  assert.equal(byKind('248736120459', 'ship-overdue').zh, '已超时 190.0 小时未发货（截止 06-12 14:00）');
+  assert.equal(byKind('248736120455', 'ship-at-risk').zh, '即将超时 · 剩 3 小时（06-20 15:00 前发货）');
+  assert.equal(byKind('248736120459', 'ship-overdue').zh, '已超时 7 天 22 小时未发货（截止 06-12 14:00）');
 });
 
 test('each flag sits on the badge of its group, never twice', () => {
@@ -65,7 +65,7 @@ test('each flag sits on the badge of its group, never twice', () => {
   assert.deepEqual(r.flags.map((f) => [f.code, f.group]), [['LATE_SHIPMENT', 'ship'], ['SUBSIDY_FORFEITED', 'money']]);
   // ship → the ship badge's explanation; money → the loss badge, which takes the flag's words.
   assert.deepEqual(kinds('248736120451'), ['ship-late', 'loss']);
-  assert.match(tipText(byKind('248736120451', 'ship-late')), /超时发货 1\.0 小时/);
+  assert.match(tipText(byKind('248736120451', 'ship-late')), /超时发货 1 小时：/);
   assert.equal(byKind('248736120451', 'loss').zh, `${V.flags.SUBSIDY_FORFEITED.zh} ¥12.00`);
   // promise → the "JD shows another time" badge.
   const differs = byKind('248736120460', 'ship-shown-differs');

@@ -1,7 +1,7 @@
 'use strict';
 // Hours on a badge and in a formula never contradict the status (issue 12 item 7): hours late are
-// rounded up and hours left down, so an at-risk order never reads "6.0 h left" under a 6 h
-// threshold, and one second late never reads "late by 0.0 h".
+// rounded up and hours left down, so an at-risk order never reads "6 h left" under a 6 h
+// threshold, and one second late never reads "late by 0 min" (common/duration.js).
 
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
@@ -17,8 +17,8 @@ const shipBadge = (s) =>
 
 test('a badge rounds hours left down and hours late up', () => {
   assert.match(shipBadge(ship('at_risk', { hours_left: 5.99 })), /剩 5\.9 小时/);
-  assert.match(shipBadge(ship('overdue', { late_by_hours: 0.01 })), /已超时 0\.1 小时/);
-  assert.match(shipBadge(ship('pending', { hours_left: 12 })), /剩 12\.0 小时/);
+  assert.match(shipBadge(ship('overdue', { late_by_hours: 0.01 })), /已超时 1 分钟/);
+  assert.match(shipBadge(ship('pending', { hours_left: 12 })), /剩 12 小时$/);
 });
 
 test('the Apps Script formula rounds the same way', () => {

@@ -79,8 +79,8 @@ test('state at a moment, sorting by time left and the filters', () => {
   assert.deepEqual(ids('to_ship'), ['235711131702', '235711131704', '235711131701']);
   assert.deepEqual(ids('owed'), ['235711131703']);
   assert.equal(T.urgentCount(list, SEEN), 2);
-  assert.deepEqual(T.countdown(list['235711131701'], SEEN, V), { zh: '剩 21 小时 00 分', en: '21 h 00 min left' });
-  assert.deepEqual(T.countdown(list['235711131702'], SEEN + 90 * 60000, V), { zh: '已超时 3 小时 30 分', en: '3 h 30 min overdue' });
+  assert.deepEqual(T.countdown(list['235711131701'], SEEN, V), { zh: '剩 21 小时', en: '21 h left' });
+  assert.deepEqual(T.countdown(list['235711131702'], SEEN + 90 * 60000, V), { zh: '已超时 3.5 小时', en: '3.5 h overdue' });
   assert.deepEqual(T.countdown(list['235711131703'], SEEN, V), V.ui.triage_no_deadline);
 });
 

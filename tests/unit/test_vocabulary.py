@@ -81,9 +81,10 @@ def test_every_fact_in_the_golden_results_has_a_label(engine):
 
 
 @pytest.mark.parametrize("status", SHIP_STATUSES)
-def test_badge_templates_fill_with_the_deadline_and_hours(status):
-    text = fill(SHIP_STATUS[status]["badge"], at="06-20 10:00", h="1.5")
-    assert "{" not in text and "06-20 10:00" in text
+def test_badge_templates_fill_with_the_deadline_and_a_duration(status):
+    for key in ("badge", "badge_en"):
+        text = fill(SHIP_STATUS[status][key], at="06-20 10:00", late="7 天 13 小时", left="5.9 小时")
+        assert "{" not in text and "06-20 10:00" in text
 
 
 def test_the_supported_inputs_page_is_current():

@@ -3414,6 +3414,10 @@ var JDPG_VOCAB = (function () {
         }
       },
       "duration": {
+        "days": {
+          "en": "{d} d {h} h",
+          "zh": "{d} 天 {h} 小时"
+        },
         "hours": {
           "en": "{n} h",
           "zh": "{n} 小时"
@@ -3421,6 +3425,10 @@ var JDPG_VOCAB = (function () {
         "minutes": {
           "en": "{n} min",
           "zh": "{n} 分钟"
+        },
+        "whole_days": {
+          "en": "{d} d",
+          "zh": "{d} 天"
         }
       },
       "entry": {
@@ -3828,32 +3836,32 @@ var JDPG_VOCAB = (function () {
     },
     "ship_status": {
       "at_risk": {
-        "badge": "即将超时 · 剩 {h} 小时（{at} 前发货）",
-        "badge_en": "At risk · {h} h left (ship by {at})",
+        "badge": "即将超时 · 剩 {left}（{at} 前发货）",
+        "badge_en": "At risk · {left} left (ship by {at})",
         "en": "At risk",
         "row": "at_risk",
         "tone": "risk",
         "zh": "即将超时"
       },
       "overdue": {
-        "badge": "已超时 {h} 小时未发货（截止 {at}）",
-        "badge_en": "Overdue {h} h (due {at})",
+        "badge": "已超时 {late}未发货（截止 {at}）",
+        "badge_en": "Overdue {late} (due {at})",
         "en": "Overdue",
         "row": "late",
         "tone": "late",
         "zh": "已超时未发货"
       },
       "pending": {
-        "badge": "发货截止 {at} · 剩 {h} 小时",
-        "badge_en": "Ship by {at} · {h} h left",
+        "badge": "发货截止 {at} · 剩 {left}",
+        "badge_en": "Ship by {at} · {left} left",
         "en": "Pending",
         "row": "ok",
         "tone": "ok",
         "zh": "待发货"
       },
       "shipped_late": {
-        "badge": "发货超时 {h} 小时（截止 {at}）",
-        "badge_en": "Shipped {h} h late (due {at})",
+        "badge": "发货超时 {late}（截止 {at}）",
+        "badge_en": "Shipped {late} late (due {at})",
         "en": "Shipped late",
         "row": "late",
         "tone": "late",
@@ -4162,12 +4170,12 @@ var JDPG_VOCAB = (function () {
         "zh": "没有符合条件的订单"
       },
       "triage_late": {
-        "en": "{h} h {m} min overdue",
-        "zh": "已超时 {h} 小时 {m} 分"
+        "en": "{late} overdue",
+        "zh": "已超时 {late}"
       },
       "triage_left": {
-        "en": "{h} h {m} min left",
-        "zh": "剩 {h} 小时 {m} 分"
+        "en": "{left} left",
+        "zh": "剩 {left}"
       },
       "triage_more": {
         "en": "{n} more not shown (use a filter)",
