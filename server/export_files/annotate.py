@@ -13,10 +13,12 @@ multiprocessing resource tracker when they are done: no process outlives the com
 import multiprocessing
 import multiprocessing.connection
 import os
+import re
 import secrets
 import shutil
 import signal
 import stat
+import threading
 from collections import Counter, deque
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -131,7 +133,8 @@ def annotate_file(job: Job, out_path: Path, fmt: str, *, jobs: int, listed_bad_r
     """
     out_path = Path(out_path)
     refuse_special_output(out_path)
-    partial = out_path.with_name(f".{out_path.name}.{secrets.token_hex(4)}.partial")
+    sweep_stale_partials(out_path)
+    partial = out_path.with_name(f"{_hidden_stem(out_path)}.{os.getpid()}-{secrets.token_hex(4)}{PARTIAL}")
     parts = _parts(job, fmt, jobs)
     try:
         if len(parts) == 1:
@@ -144,6 +147,48 @@ def annotate_file(job: Job, out_path: Path, fmt: str, *, jobs: int, listed_bad_r
         partial.unlink(missing_ok=True)
         raise
     return outcome
+
+
+# The copy is written as ".<output name>.<pid>-<8 hex>.partial" (and ".partial.<n>" for the parts of
+# worker n), the output's name cut to fit a file name's 255 bytes.
+PARTIAL = ".partial"
+_NAME_BYTES = 255
+_PARTIAL_TAIL = re.compile(r"\.([0-9]{1,10})-[0-9a-f]{8}\.partial(?:\.[0-9]{1,4})?")
+
+
+def _hidden_stem(out_path: Path) -> str:
+    room = _NAME_BYTES - len(f".{2**32}-{'0' * 8}{PARTIAL}.9999") - 1
+    return "." + out_path.name.encode("utf-8", "surrogateescape")[:room].decode("utf-8", "ignore")
+
+
+def sweep_stale_partials(out_path: Path) -> None:
+    """Remove the copies a run stopped without its clean-up (SIGKILL, a power cut) left beside
+    ``out_path``: hidden files named for it whose process is gone. A copy a live run is still
+    writing is left alone (POSIX; elsewhere nothing is swept)."""
+    if os.name != "posix":
+        return
+    stem = _hidden_stem(out_path)
+    try:
+        names = [entry.name for entry in os.scandir(out_path.parent) if entry.name.startswith(stem + ".")]
+    except OSError:
+        return
+    for name in names:
+        tail = _PARTIAL_TAIL.fullmatch(name, len(stem))
+        if tail and not _alive(int(tail.group(1))):
+            try:
+                (out_path.parent / name).unlink()
+            except OSError:
+                pass
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, OverflowError):
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def refuse_special_output(path: Path) -> None:
@@ -314,6 +359,7 @@ def _worker(job, index, part, out_path, listed_bad_rows, done, sender) -> None:
     # Ctrl-C reaches the whole process group; the command stops its workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent()
     tune_gc()  # a spawned worker starts with default settings
 
     def on_progress(position: int) -> None:
@@ -328,6 +374,21 @@ def _worker(job, index, part, out_path, listed_bad_rows, done, sender) -> None:
             sender.send(RuntimeError(repr(exc)))
         return
     sender.send(outcome)
+
+
+def _die_with_parent() -> None:
+    """A worker ends, at once and silently, when the command that started it is gone (killed by
+    SIGKILL, say, so that it could not stop its workers): a thread watches the pipe that
+    multiprocessing keeps from the parent, which reads as closed when the parent dies."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch():
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _merge(outcomes: list[Outcome], listed_bad_rows: int, on_bad_row) -> Outcome:

@@ -238,7 +238,12 @@ def _stem(path: Path) -> str:
 def _check_paths(source: Path, out: Path) -> None:
     if not source.is_file():
         raise Refused(f"找不到文件 {source}", f"no such file: {source}")
-    if out.resolve() == source.resolve() or (out.exists() and out.samefile(source)):
+    try:
+        same = out.resolve() == source.resolve() or (out.exists() and out.samefile(source))
+    except (OSError, RuntimeError):  # a loop of symbolic links (RuntimeError before Python 3.13)
+        raise Refused(f"输出路径无法解析（符号链接循环）：{out}",
+                      f"the output path cannot be resolved (a loop of symbolic links): {out}") from None
+    if same:
         raise Refused(f"输出文件不能是输入文件本身：{out}（输入文件从不被修改）",
                       f"the output must not be the input file itself: {out} (the input is never modified)")
     if not out.parent.is_dir():
