@@ -34,14 +34,14 @@ def _threads(text: str) -> int:
 def serve(argv, prog: str | None = None) -> int:
     """The API and the demo page: the development server, or waitress with ``--production``.
     A bad setting or campaign file stops the start with one line naming it (exit 2)."""
-    from shared.errors import CampaignFileError
+    from shared.errors import DataFileError
 
     from .config import SettingsError
     try:
         return _serve(argv, prog)
     except SettingsError as exc:
         print(f"设置错误，未启动 / bad setting, not started: {exc}", file=sys.stderr)
-    except CampaignFileError as exc:
+    except DataFileError as exc:
         print(f"活动日历文件错误，未启动 / bad campaign file, not started: {exc}", file=sys.stderr)
     return 2
 

@@ -6,7 +6,7 @@ reach. A bad setting or campaign file stops the worker with one line naming it, 
 does; gunicorn then stops too (exit code 3 is its "worker failed to boot")."""
 import sys
 
-from shared.errors import CampaignFileError
+from shared.errors import DataFileError
 
 from .app import create_app
 from .config import SettingsError
@@ -19,7 +19,7 @@ try:
 except SettingsError as exc:
     print(f"设置错误，未启动 / bad setting, not started: {exc}", file=sys.stderr, flush=True)
     sys.exit(WORKER_BOOT_ERROR)
-except CampaignFileError as exc:
+except DataFileError as exc:
     print(f"活动日历文件错误，未启动 / bad campaign file, not started: {exc}", file=sys.stderr, flush=True)
     sys.exit(WORKER_BOOT_ERROR)
 tune_gc()

@@ -9,9 +9,9 @@ from .annotate import Engine, Summary, annotate_batch
 from .beijing_time import BEIJING, parse_time
 from .campaigns import Calendar, load_calendar
 from .catalog import Catalog, load_catalog
-from .errors import CampaignFileError, InputError
+from .errors import DataFileError, InputError
 
-__all__ = ["BEIJING", "Calendar", "CampaignFileError", "Catalog", "Engine", "InputError", "Summary",
+__all__ = ["BEIJING", "Calendar", "DataFileError", "Catalog", "Engine", "InputError", "Summary",
            "annotate_batch", "default_engine", "load_calendar", "load_catalog", "parse_time"]
 
 

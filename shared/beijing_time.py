@@ -178,13 +178,6 @@ def after(dt: datetime, delta: timedelta) -> datetime:
 
 
 _HUNDREDTH_HOUR = timedelta(seconds=36)
-_MINUTE = timedelta(minutes=1)
-_HOUR = timedelta(hours=1)
-
-
-def hours_between(start: datetime, end: datetime) -> float:
-    """Hours from ``start`` to ``end`` on the time line, to the nearest hundredth."""
-    return round(elapsed(start, end).total_seconds() / 3600, 2)
 
 
 def hours_up(delta: timedelta) -> float:
@@ -195,13 +188,3 @@ def hours_up(delta: timedelta) -> float:
 def hours_down(delta: timedelta) -> float:
     """``delta`` in hours, rounded down to the hundredth: time left never reads more than there is."""
     return (delta // _HUNDREDTH_HOUR) / 100
-
-
-def duration_text(delta: timedelta, *, up: bool) -> tuple[str, str]:
-    """``delta`` for a sentence, Chinese and English: minutes under an hour, else hours to the
-    hundredth; rounded up (time late) or down (time left), so the words never contradict a status."""
-    if delta < _HOUR:
-        minutes = -(-delta // _MINUTE) if up else delta // _MINUTE
-        return f"{minutes} 分钟", f"{minutes} min"
-    count = hours_up(delta) if up else hours_down(delta)
-    return f"{count} 小时", f"{count} h"

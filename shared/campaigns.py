@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from .beijing_time import beijing
-from .errors import CampaignFileError
+from .errors import DataFileError
 from .model import PLATFORMS
 
 BUILTIN_DIR = Path(__file__).parent / "data" / "campaigns"
@@ -94,32 +94,32 @@ def _check(path, where, key, value, kind):
     maximum = _MAXIMA.get(field)
     if kind is datetime:
         if not isinstance(value, datetime) or value.tzinfo is None:
-            raise CampaignFileError(path, field, "must be a date-time with an offset, e.g. 2022-06-20T23:59:59+08:00")
+            raise DataFileError(path, field, "must be a date-time with an offset, e.g. 2022-06-20T23:59:59+08:00")
         if not YEARS[0] <= value.year <= YEARS[1]:
-            raise CampaignFileError(path, field, f"year must be between {YEARS[0]} and {YEARS[1]}, got {value.year}")
+            raise DataFileError(path, field, f"year must be between {YEARS[0]} and {YEARS[1]}, got {value.year}")
         return beijing(value)
     if kind is Decimal:
         try:
             result = Decimal(str(value))
         except InvalidOperation:
-            raise CampaignFileError(path, field, f"not a number: {_shown(value)}") from None
+            raise DataFileError(path, field, f"not a number: {_shown(value)}") from None
         if isinstance(value, bool) or not result.is_finite() or result < 0:
-            raise CampaignFileError(path, field, f"not a finite non-negative number: {_shown(value)}")
+            raise DataFileError(path, field, f"not a finite non-negative number: {_shown(value)}")
         if maximum is not None and result > maximum:
-            raise CampaignFileError(path, field, f"must be at most {maximum}, got {_shown(value)}")
+            raise DataFileError(path, field, f"must be at most {maximum}, got {_shown(value)}")
         return result
     if kind is int:
         if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-            raise CampaignFileError(path, field, f"must be a positive whole number, got {_shown(value)}")
+            raise DataFileError(path, field, f"must be a positive whole number, got {_shown(value)}")
         if maximum is not None and value > maximum:
-            raise CampaignFileError(path, field, f"must be at most {maximum}, got {_shown(value)}")
+            raise DataFileError(path, field, f"must be at most {maximum}, got {_shown(value)}")
         return value
     if kind is list:
         if not isinstance(value, list) or not all(type(d) is date for d in value):
-            raise CampaignFileError(path, field, "must be a list of dates such as 2022-06-18")
+            raise DataFileError(path, field, "must be a list of dates such as 2022-06-18")
         return value
     if not isinstance(value, kind):
-        raise CampaignFileError(path, field, f"must be {kind.__name__}, got {_shown(value)}")
+        raise DataFileError(path, field, f"must be {kind.__name__}, got {_shown(value)}")
     return value
 
 
@@ -135,43 +135,43 @@ def parse_campaign(path: Path, data: dict) -> Campaign:
                 elif k in schema:
                     checked[k] = _check(path, key, k, v, schema[k])
                 else:
-                    raise CampaignFileError(path, f"{key}.{k}", "unknown field")
+                    raise DataFileError(path, f"{key}.{k}", "unknown field")
             for k in _REQUIRED.get(key, ()):
                 if k not in checked:
-                    raise CampaignFileError(path, f"{key}.{k}", "missing")
+                    raise DataFileError(path, f"{key}.{k}", "missing")
             sections[key] = checked
         elif key in _NOTES:
             notes[key] = str(value)
         elif key in _SCHEMA[""]:
             sections.setdefault("", {})[key] = _check(path, "", key, value, _SCHEMA[""][key])
         else:
-            raise CampaignFileError(path, key, "unknown field")
+            raise DataFileError(path, key, "unknown field")
     top = sections.pop("", {})
     for section, keys in _REQUIRED.items():
         have = top if section == "" else sections.get(section)
         if have is None:
-            raise CampaignFileError(path, section, "missing section")
+            raise DataFileError(path, section, "missing section")
         for k in keys:
             if k not in have:
-                raise CampaignFileError(path, f"{section}.{k}" if section else k, "missing")
+                raise DataFileError(path, f"{section}.{k}" if section else k, "missing")
     if top["id"] != path.stem:
-        raise CampaignFileError(path, "id", f"must equal the file name '{path.stem}'")
+        raise DataFileError(path, "id", f"must equal the file name '{path.stem}'")
     if top["platform"] not in PLATFORMS:
-        raise CampaignFileError(path, "platform", f"must be one of {', '.join(PLATFORMS)}")
+        raise DataFileError(path, "platform", f"must be one of {', '.join(PLATFORMS)}")
     window, shipping = sections.pop("window"), sections.pop("shipping")
     if window["start"] >= window["end"]:
-        raise CampaignFileError(path, "window.end", "must be after window.start")
+        raise DataFileError(path, "window.end", "must be after window.start")
     days = shipping.get("extended_days", [])
     if days and "extended_hours" not in shipping:
-        raise CampaignFileError(path, "shipping.extended_hours", "needed when extended_days are given")
+        raise DataFileError(path, "shipping.extended_hours", "needed when extended_days are given")
     for d in days:
         if not window["start"].date() <= d <= window["end"].date():
-            raise CampaignFileError(path, "shipping.extended_days", f"{d} is outside the window")
+            raise DataFileError(path, "shipping.extended_days", f"{d} is outside the window")
     for name, (a, b) in {"price_commitment": ("post_window_start", "post_window_end"),
                          "surcharge": ("start", "end")}.items():
         sec = sections.get(name)
         if sec is not None and (a not in sec or b not in sec or sec[a] >= sec[b]):
-            raise CampaignFileError(path, f"{name}.{b}", f"{name} needs {a} before {b}")
+            raise DataFileError(path, f"{name}.{b}", f"{name} needs {a} before {b}")
     return Campaign(top["id"], top["platform"], top["title"], top["title_en"], window["start"], window["end"],
                     shipping["hours"], shipping.get("extended_hours"), frozenset(days), sections, notes, str(path))
 
@@ -209,17 +209,17 @@ class Calendar:
 
 
 def read_toml(path) -> dict:
-    """A data file's TOML, or a CampaignFileError naming the file: bad syntax, nesting too deep to
+    """A data file's TOML, or a DataFileError naming the file: bad syntax, nesting too deep to
     parse (tomllib recurses), or not UTF-8 text."""
     with open(path, "rb") as f:
         try:
             return tomllib.load(f)
         except tomllib.TOMLDecodeError as e:
-            raise CampaignFileError(path, "(syntax)", str(e)) from None
+            raise DataFileError(path, "(syntax)", str(e)) from None
         except RecursionError:
-            raise CampaignFileError(path, "(syntax)", "nested too deeply to read") from None
+            raise DataFileError(path, "(syntax)", "nested too deeply to read") from None
         except UnicodeDecodeError:
-            raise CampaignFileError(path, "(syntax)", "not UTF-8 text") from None
+            raise DataFileError(path, "(syntax)", "not UTF-8 text") from None
 
 
 def load_calendar(*extra_dirs) -> Calendar:
@@ -227,7 +227,7 @@ def load_calendar(*extra_dirs) -> Calendar:
     campaigns = {}
     for folder in (BUILTIN_DIR, *map(Path, extra_dirs)):
         if not folder.is_dir():
-            raise CampaignFileError(folder, "(folder)", "not a folder")
+            raise DataFileError(folder, "(folder)", "not a folder")
         for path in sorted(folder.glob("*.toml")):
             campaign = parse_campaign(path, read_toml(path))
             campaigns[campaign.id] = campaign
@@ -235,7 +235,7 @@ def load_calendar(*extra_dirs) -> Calendar:
     for c in sorted(campaigns.values(), key=lambda c: c.start):
         same = ordered.setdefault(c.platform, [])
         if same and same[-1].end >= c.start:
-            raise CampaignFileError(c.path, "window.start",
+            raise DataFileError(c.path, "window.start",
                                     f"overlaps campaign '{same[-1].id}' of the same platform")
         same.append(c)
     starts = {p: [c.start for c in cs] for p, cs in ordered.items()}

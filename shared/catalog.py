@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .beijing_time import beijing
 from .campaigns import YEARS, read_toml
-from .errors import CampaignFileError
+from .errors import DataFileError
 from .model import FAMILIES
 from .vocabulary import RULES as RULE_WORDS
 
@@ -29,7 +29,7 @@ def _declared(path: Path) -> dict:
         for name, spec in (raw.get("params") or {}).items():
             kind = _TYPES.get(spec.get("type")) if isinstance(spec, dict) else None
             if kind is None:
-                raise CampaignFileError(path, f"rule[{i}].params.{name}.type", f"must be one of {sorted(_TYPES)}")
+                raise DataFileError(path, f"rule[{i}].params.{name}.type", f"must be one of {sorted(_TYPES)}")
             declared[name] = kind
     return declared
 
@@ -118,7 +118,7 @@ def _coerce(path, name, value):
             return str(value)
         elif kind is datetime and isinstance(value, datetime) and value.tzinfo is not None:
             if not YEARS[0] <= value.year <= YEARS[1]:
-                raise CampaignFileError(path, field, f"year must be between {YEARS[0]} and {YEARS[1]}, got {value.year}")
+                raise DataFileError(path, field, f"year must be between {YEARS[0]} and {YEARS[1]}, got {value.year}")
             return beijing(value)
         else:
             result = None
@@ -127,8 +127,8 @@ def _coerce(path, name, value):
     if result is not None:
         if _number_ok(result):
             return result
-        raise CampaignFileError(path, field, f"must be a finite number from 0 to {MAX_PARAM}, got {shown}")
-    raise CampaignFileError(path, field, f"expected {kind.__name__}, got {shown}")
+        raise DataFileError(path, field, f"must be a finite number from 0 to {MAX_PARAM}, got {shown}")
+    raise DataFileError(path, field, f"expected {kind.__name__}, got {shown}")
 
 
 def load_catalog(path: Path = RULES_FILE) -> Catalog:
@@ -138,28 +138,28 @@ def load_catalog(path: Path = RULES_FILE) -> Catalog:
         where = f"rule[{i}]"
         for key in ("id", "family", "source"):
             if not isinstance(raw.get(key), str):
-                raise CampaignFileError(path, f"{where}.{key}", "missing or not text")
+                raise DataFileError(path, f"{where}.{key}", "missing or not text")
         if raw["family"] not in FAMILIES:
-            raise CampaignFileError(path, f"{where}.family", f"not one of {FAMILIES}")
+            raise DataFileError(path, f"{where}.family", f"not one of {FAMILIES}")
         params = raw.get("params", {})
         for name, spec in params.items():
             if name not in _PARAM_TYPES:
-                raise CampaignFileError(path, f"{where}.params.{name}", "unknown parameter")
+                raise DataFileError(path, f"{where}.params.{name}", "unknown parameter")
             if "value" not in spec or not ({"source", "assumption"} & spec.keys()):
-                raise CampaignFileError(path, f"{where}.params.{name}", "needs a value and a source or assumption")
+                raise DataFileError(path, f"{where}.params.{name}", "needs a value and a source or assumption")
             values[name] = _coerce(path, name, spec["value"])
         effective = []
         for key in ("effective_from", "effective_to"):
             value = raw.get(key)
             if value is not None and (not isinstance(value, datetime) or value.tzinfo is None):
-                raise CampaignFileError(path, f"{where}.{key}", "must be a date-time with an offset")
+                raise DataFileError(path, f"{where}.{key}", "must be a date-time with an offset")
             effective.append(beijing(value) if value is not None else None)
         if raw["id"] not in RULE_WORDS:
-            raise CampaignFileError(path, f"{where}.id", f"{raw['id']!r} has no words in shared/data/vocabulary.toml")
+            raise DataFileError(path, f"{where}.id", f"{raw['id']!r} has no words in shared/data/vocabulary.toml")
         words = RULE_WORDS[raw["id"]]
         rules[raw["id"]] = Rule(raw["id"], raw["family"], words["title"], words["title_en"], raw["source"],
                                 *effective, params)
     missing = _PARAM_TYPES.keys() - values.keys()
     if missing:
-        raise CampaignFileError(path, "params", f"missing parameters: {sorted(missing)}")
+        raise DataFileError(path, "params", f"missing parameters: {sorted(missing)}")
     return Catalog(str(data.get("version", "")), rules, Params(**values))

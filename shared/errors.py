@@ -19,15 +19,24 @@ class InvalidAmount(InputError):
 
 
 class InvalidNumber(InputError):
-    pass
+    """A count or a share that is not one."""
+
+
+class InvalidText(InputError):
+    """A text field given as an object, list or true/false, or longer than any field needs."""
+
+
+class InvalidBoolean(InputError):
+    """A yes/no field given as something other than true/false, 是/否 and their like."""
 
 
 class UnknownValue(InputError):
     """A code outside its list: platform, competitor platform, campaign, payment method."""
 
 
-class CampaignFileError(Exception):
-    """A campaign or catalog data file that is refused at load, naming the file and field."""
+class DataFileError(Exception):
+    """A data file refused at load (a campaign calendar, the rule catalog, the field table, the
+    vocabulary), naming the file and the field."""
 
     def __init__(self, path, field: str, problem: str):
         super().__init__(f"{path}: field '{field}': {problem}")

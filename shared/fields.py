@@ -10,7 +10,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import CampaignFileError
+from .errors import DataFileError
 
 FIELDS_FILE = Path(__file__).parent / "data" / "fields.toml"
 # The value lists a ``code:<list>`` field chooses from (the words for them are in order_input).
@@ -55,17 +55,17 @@ def _field(path, i, raw: dict) -> Field:
     where = f"field[{i}]"
     for key in ("path", "kind", "zh", "en", "doc"):
         if not isinstance(raw.get(key), str):
-            raise CampaignFileError(path, f"{where}.{key}", "missing or not text")
+            raise DataFileError(path, f"{where}.{key}", "missing or not text")
     kind, _, listed = raw["kind"].partition(":")
     if kind == "code":
         if listed not in CHOICES:
-            raise CampaignFileError(path, f"{where}.kind", f"unknown list {listed!r}")
+            raise DataFileError(path, f"{where}.kind", f"unknown list {listed!r}")
     elif kind not in KINDS:
-        raise CampaignFileError(path, f"{where}.kind", f"unknown kind {raw['kind']!r}")
+        raise DataFileError(path, f"{where}.kind", f"unknown kind {raw['kind']!r}")
     group, dot, name = raw["path"].partition(".")
     headers = raw.get("headers", [])
     if not isinstance(headers, list) or not all(isinstance(h, str) for h in headers):
-        raise CampaignFileError(path, f"{where}.headers", "must be a list of texts")
+        raise DataFileError(path, f"{where}.headers", "must be a list of texts")
     code = kind == "code"
     return Field(raw["path"], group if dot else None, name if dot else raw["path"], kind,
                  listed if code else None, CHOICES[listed] if code else None, raw.get("max"), raw["doc"], tuple(headers),
@@ -81,13 +81,13 @@ def load_fields(path: Path = FIELDS_FILE) -> tuple[tuple, dict]:
     seen, headers = set(), {}
     for f in fields:
         if f.path in seen:
-            raise CampaignFileError(path, f.path, "listed twice")
+            raise DataFileError(path, f.path, "listed twice")
         seen.add(f.path)
         for header in f.headers:
             if headers.setdefault(header.lower(), f.path) != f.path:
-                raise CampaignFileError(path, f"{f.path}.headers", f"{header!r} already means {headers[header.lower()]}")
+                raise DataFileError(path, f"{f.path}.headers", f"{header!r} already means {headers[header.lower()]}")
         if f.group is not None and f.group not in groups:
-            raise CampaignFileError(path, f.path, f"unknown group {f.group!r}")
+            raise DataFileError(path, f.path, f"unknown group {f.group!r}")
     return fields, groups
 
 

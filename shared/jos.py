@@ -1,5 +1,5 @@
 """JD Open Service (JOS) order payloads, as ``jingdong.pop.order.search / enSearch / enGet`` return
-them, read into contract orders (../shared/REAL-DATA.md §3).
+them, read into contract orders (the fields: docs/supported-inputs.md, "JOS order payloads").
 
 A caller may send one ``orderInfoList`` element, a list of them, or the whole response envelope
 (``jingdong_pop_order_enSearch_responce`` with JD's spelling). Each order's result then says

@@ -15,8 +15,6 @@ from .money import ZERO
 
 PLATFORMS = CHOICES["platforms"]
 COMPETITORS = CHOICES["competitors"]
-MERCHANT_TYPES = CHOICES["merchant_types"]
-PAYMENT_METHODS = CHOICES["payment_methods"]
 SEVERITIES = ("violation", "warning", "info")
 FAMILIES = ("shipping", "price", "after_sales", "promotions")
 SHIP_STATUSES = ("shipped_on_time", "shipped_late", "pending", "at_risk", "overdue", "shipped_time_unknown")

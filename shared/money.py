@@ -1,4 +1,5 @@
-"""Money in yuan: exact decimals, rounded half up to the fen (RULES.md assumption) once, at the end.
+"""Money in yuan: exact decimals, rounded half up to the fen once, at the end (an assumption where the
+seeds are silent, stated in shared/data/rules.toml).
 
 An amount given with at most 2 decimals is read as fen (``"129"`` → ``129.00``). One given with
 more (``"129.005"``, a spreadsheet's ``33.333333333333336``) is kept exact: every sum, difference

@@ -10,11 +10,11 @@ from decimal import Decimal, InvalidOperation
 
 from .beijing_time import parse_time
 from .cells import clean_cell
-from .errors import InputError, InvalidNumber, UnknownValue
+from .errors import InputError, InvalidBoolean, InvalidNumber, InvalidText, UnknownValue
 from .fields import CHOICES, GROUP_MEMBERS, TOP_LEVEL
 from .model import GROUP_TYPES, Order
 from .money import MAX_AMOUNT_TEXT, to_money
-from .vocabulary import STATUS_MEANINGS, STATUS_PLATFORMS, STATUS_PREFIXES, STATUS_WORDS
+from .vocabulary import STATUS_PLATFORMS, STATUS_PREFIXES, STATUS_WORDS
 
 # JD's words (and JOS's) for the codes the contract uses.
 CODE_WORDS = {
@@ -49,10 +49,10 @@ def _text(value):
     if value is None:
         return None
     if isinstance(value, (dict, list, bool)):
-        raise InvalidNumber("应为文本", "expected text")
+        raise InvalidText("应为文本", "expected text")
     text = clean_cell(value if isinstance(value, str) else str(value))
     if len(text) > MAX_TEXT:
-        raise InvalidNumber(f"文本过长（{len(text)} 字符，最多 {MAX_TEXT}）", f"text too long ({len(text)} characters, at most {MAX_TEXT})")
+        raise InvalidText(f"文本过长（{len(text)} 字符，最多 {MAX_TEXT}）", f"text too long ({len(text)} characters, at most {MAX_TEXT})")
     return text or None
 
 
@@ -102,13 +102,13 @@ def parse_bool(value):
     if value is None or isinstance(value, bool):
         return value
     if isinstance(value, (dict, list)):
-        raise InvalidNumber("应为是/否", "expected true/false")
+        raise InvalidBoolean("应为是/否", "expected true/false")
     text = str(value).strip().lower()
     if text in _TRUE:
         return True
     if text in _FALSE:
         return False if text else None
-    raise InvalidNumber(f"应为是/否，收到 {shown(text, 20)}", f"expected true/false, got {shown(text, 20)}")
+    raise InvalidBoolean(f"应为是/否，收到 {shown(text, 20)}", f"expected true/false, got {shown(text, 20)}")
 
 
 def parse_pickup(value):
@@ -158,10 +158,6 @@ def parse_status(value):
         if text.startswith(prefix):
             return meaning
     return STATUS_WORDS.get(text) or STATUS_WORDS.get(text.lower()) or text
-
-
-def known_status(status) -> bool:
-    return status is None or status in STATUS_MEANINGS
 
 
 # JD's export writes a provisional amount as 36.80（系统计算中，该值仅供参考）: the number, then a note.

@@ -9,11 +9,10 @@ import tomllib
 from pathlib import Path
 from types import MappingProxyType
 
-from .errors import CampaignFileError
+from .errors import DataFileError
 
 VOCABULARY_FILE = Path(__file__).parent / "data" / "vocabulary.toml"
 FLAG_GROUPS = ("ship", "promise", "money", "deadline", "own")
-TONES = ("ok", "risk", "late", "muted", "info", "owed")
 _SECTIONS = ("prefix", "families", "severities", "rules", "flags", "ship_status", "row_status", "deadlines",
              "columns", "facts", "values", "order_status", "ui", "messages", "phrases")
 
@@ -22,7 +21,7 @@ def _check(path, data: dict) -> dict:
     """Refuses a vocabulary whose shape the clients could not use, naming the entry."""
     for section in _SECTIONS:
         if section not in data:
-            raise CampaignFileError(path, section, "missing section")
+            raise DataFileError(path, section, "missing section")
     for table, keys in (("families", ("zh", "en")), ("severities", ("zh", "en", "tone")),
                         ("rules", ("title", "title_en", "short", "short_en")), ("flags", ("zh", "en", "group")),
                         ("ship_status", ("zh", "en", "badge", "badge_en", "tone", "row")),
@@ -31,21 +30,21 @@ def _check(path, data: dict) -> dict:
         for name, entry in data[table].items():
             for key in keys:
                 if not isinstance(entry.get(key), str):
-                    raise CampaignFileError(path, f"{table}.{name}.{key}", "missing or not text")
+                    raise DataFileError(path, f"{table}.{name}.{key}", "missing or not text")
     for code, entry in data["flags"].items():
         if entry["group"] not in FLAG_GROUPS:
-            raise CampaignFileError(path, f"flags.{code}.group", f"must be one of {', '.join(FLAG_GROUPS)}")
+            raise DataFileError(path, f"flags.{code}.group", f"must be one of {', '.join(FLAG_GROUPS)}")
     for status, entry in data["ship_status"].items():
         if entry["row"] not in data["row_status"]:
-            raise CampaignFileError(path, f"ship_status.{status}.row", "not a row_status")
+            raise DataFileError(path, f"ship_status.{status}.row", "not a row_status")
     for name, entry in data["deadlines"].items():
         if entry["rule"] not in data["rules"]:
-            raise CampaignFileError(path, f"deadlines.{name}.rule", f"unknown rule {entry['rule']!r}")
+            raise DataFileError(path, f"deadlines.{name}.rule", f"unknown rule {entry['rule']!r}")
     meanings = data["order_status"]["meanings"]
     for table in ("words", "prefixes"):
         for word, meaning in data["order_status"][table].items():
             if meaning not in meanings:
-                raise CampaignFileError(path, f"order_status.{table}.{word}", f"unknown meaning {meaning!r}")
+                raise DataFileError(path, f"order_status.{table}.{word}", f"unknown meaning {meaning!r}")
     return data
 
 
@@ -54,7 +53,7 @@ def load_vocabulary(path: Path = VOCABULARY_FILE) -> dict:
         try:
             data = tomllib.load(f)
         except tomllib.TOMLDecodeError as e:
-            raise CampaignFileError(path, "(syntax)", str(e)) from None
+            raise DataFileError(path, "(syntax)", str(e)) from None
     return _check(path, data)
 
 
@@ -63,7 +62,6 @@ PREFIX = VOCAB["prefix"]
 RULES = MappingProxyType(VOCAB["rules"])
 FLAGS = MappingProxyType(VOCAB["flags"])
 SHIP_STATUS = MappingProxyType(VOCAB["ship_status"])
-ROW_STATUS = MappingProxyType(VOCAB["row_status"])
 DEADLINES = MappingProxyType(VOCAB["deadlines"])
 # Row colours by row status, for the clients that paint rows: {status: (background, font)}.
 ROW_COLOURS = MappingProxyType({name: (entry["background"], entry["font"])
@@ -72,11 +70,6 @@ STATUS_MEANINGS = MappingProxyType(VOCAB["order_status"]["meanings"])
 STATUS_WORDS = MappingProxyType(VOCAB["order_status"]["words"])
 STATUS_PREFIXES = MappingProxyType(VOCAB["order_status"]["prefixes"])
 STATUS_PLATFORMS = MappingProxyType(VOCAB["order_status"]["platforms"])
-
-
-def both(entry: dict, zh: str = "zh", en: str = "en") -> str:
-    """``中文 English`` of an entry, as annotation cells write a label."""
-    return f"{entry[zh]} {entry[en]}"
 
 
 def fill(template: str, **values) -> str:

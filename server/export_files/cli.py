@@ -15,7 +15,7 @@ from pathlib import Path
 
 from shared import default_engine
 from shared.beijing_time import BEIJING, parse_time
-from shared.errors import CampaignFileError, InputError
+from shared.errors import DataFileError, InputError
 from shared.headers import BadColumnMap, clean_header, parse_column_map
 from shared.options import BadOption, Options, add_arguments, from_arguments
 from shared.rows import UnmappableHeader
@@ -193,7 +193,7 @@ def prepare_job(args, column_map: dict, options: Options, *, only_flagged: bool 
         options.check_campaign(default_engine(*job.campaign_dirs).calendar)
     except UnmappableHeader as exc:
         raise Refused(f"{source_path}：{exc.message}", f"{source_path}: {exc.message_en}") from None
-    except CampaignFileError as exc:
+    except DataFileError as exc:
         raise Refused(f"活动日历文件有误：{exc}", f"bad campaign calendar file: {exc}") from None
     except BadOption as exc:
         raise Refused(f"--campaign：{exc.message}", f"--campaign: {exc.message_en}") from None

@@ -1,4 +1,4 @@
-"""Real JD data through the API: every status word and JOS orderState code of ../shared/REAL-DATA.md §2,
+"""Real JD data through the API: every status word and JOS orderState code of docs/supported-inputs.md,
 JOS order objects and envelopes as JD returns them (§3), and partial results on real-shaped orders."""
 import pytest
 import requests
@@ -8,7 +8,7 @@ from shared.vocabulary import STATUS_MEANINGS, STATUS_WORDS
 AS_OF = "2022-06-20T12:00:00+08:00"
 PAID = "2022-06-16 10:00:00"  # jd, 48 h: due 06-18 10:00, so a to-ship order is overdue at AS_OF
 
-# REAL-DATA.md §2, and what each means for the ship rule: None = no late flag, not to ship now.
+# docs/supported-inputs.md ("Order status words"), and what each means for the ship rule: None = no late flag, not to ship now.
 STATUS_WORDS_SEEN = {
     "等待付款": None, "等待出库": "overdue", "等待确认收货": "shipped_time_unknown", "完成": "shipped_time_unknown",
     "已完成": "shipped_time_unknown", "已取消": None, "锁定": None, "锁定订单": None, "暂停订单": None,
@@ -20,7 +20,7 @@ STATUS_WORDS_SEEN = {
     "LOCKED": None, "POP_ORDER_PAUSE": None, "PAUSE": None, "WAIT_SEND_CODE": None,
 }
 
-# One orderInfoList element, with the fields real captures hold (REAL-DATA.md §3).
+# One orderInfoList element, with the fields real captures hold (docs/supported-inputs.md, "JOS order payloads").
 JOS_ORDER = {
     "orderId": "235711200001", "venderId": "10086", "orderType": "22", "orderState": "WAIT_SELLER_STOCK_OUT",
     "orderStateRemark": "等待出库", "payType": "4-在线支付", "orderStartTime": "2022-06-16 09:58:00",

@@ -59,7 +59,7 @@ def test_the_demo_page_annotates_every_sample_order_with_the_extensions_badges(d
     assert len(orders) == 27 and all(orders.values())
     assert demo.locator("#orders tbody .jdpg-row").count() == 27
 
-    # RULES.md's example: paid 2022-06-16 10:00 on Jingxi (a 96 h day) → ship by 06-20 10:00.
+    # Seed 004: paid 2022-06-16 10:00 on Jingxi (a 96 h day) → ship by 06-20 10:00.
     late = orders["248736120451"]
     assert by_kind(late, "ship-late")["zh"] == "发货超时 1 小时（截止 06-20 10:00）"
     # The money badge carries its flag's words (group "money"): one badge, not two.

@@ -1,7 +1,7 @@
 """The browser extension in real Chromium: Debian's chromium, the unpacked extension loaded as a
 user loads it, fixture pages served at the JD seller backend's real URLs, the real API on loopback.
 
-Expected badges come from the rules as RULES.md states them (computed below), not from the API.
+Expected badges come from the rules as seed 004 states them (computed below), not from the API.
 Set JDPG_SCREENSHOTS=1 to refresh docs/screenshot-extension.png.
 """
 import math
@@ -17,7 +17,7 @@ from extension_browser import AFTER_SALE_URL, LEGACY_URL, ORDERS_URL, ROOT, exte
 AS_OF = "2022-06-20T12:00:00+08:00"
 
 
-# ---- what the rules say (RULES.md, SHIP-DEADLINE), independent of the API's code -------------
+# ---- what the rules say (seed 004, SHIP-DEADLINE), independent of the API's code -------------
 
 JINGXI_96H_DAYS = {"2022-06-01", "2022-06-08", "2022-06-16", "2022-06-17", "2022-06-18"}
 JINGXI_WINDOW = (datetime(2022, 5, 24), datetime(2022, 6, 20, 23, 59, 59))

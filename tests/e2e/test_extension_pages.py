@@ -1,11 +1,11 @@
 """The extension's page readers on the real structures of JD's seller backend, in real Chromium.
 
 The fixture pages are built from public code that runs on the live backend (their opening
-comments cite it; ../shared/REAL-DATA.md §4). Two kinds of tests:
+comments cite it). Two kinds of tests:
 - the readers alone: their files injected into the fixture page served at a URL outside the
   content script's matches, and `JdpgExtract` asked what it reads, field by field;
 - the whole extension: what it sends to a real API (a recording WSGI layer in front of it) and
-  the badges it shows for every status word JD uses (REAL-DATA.md §2).
+  the badges it shows for every status word JD uses (docs/supported-inputs.md).
 """
 import io
 import json
@@ -36,7 +36,7 @@ PLAIN_LEGACY_URL = "https://porder.shop.jd.com/plain/legacy"
 READER_FILES = ["common/vocabulary.js", "content/read-helpers.js", "content/read-order-cards.js",
                 "content/read-legacy-orders.js", "content/read-after-sales.js", "content/extract.js"]
 
-# Every status word of REAL-DATA.md §2 and what it means for the ship deadline, as written there.
+# Every status word of docs/supported-inputs.md and what it means for the ship deadline, as written there.
 REAL_STATUS_WORDS = {
     "等待付款": "unpaid", "等待出库": "to_ship", "等待确认收货": "shipped", "完成": "completed",
     "已完成": "completed", "已取消": "cancelled", "锁定": "locked", "锁定订单": "locked",

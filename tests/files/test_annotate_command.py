@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "samples" / "jd_orders_export.csv"
 AS_OF = "2022-06-20 12:00:00"
 HEADER = ["订单号", "商品名称", "订购数量", "支付方式", "下单时间", "付款确认时间", "应付金额", "订单状态", "揽收时间"]
-# Jingxi 618 2022: 06-16 is a 96-hour day, 06-02 a 48-hour day (RULES.md SHIP-DEADLINE examples).
+# Jingxi 618 2022: 06-16 is a 96-hour day, 06-02 a 48-hour day (seed 004: 6月16日至6月18日成交的订单须96小时内完成发货).
 ORDERS = [
     ['="235711131719"', "纯棉T恤，白色", "1", "在线支付", "2022-06-16 09:58:00", "2022-06-16 10:00:00", "￥1,299.50",
      "等待确认收货", "2022-06-20 11:00:00"],

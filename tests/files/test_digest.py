@@ -17,7 +17,7 @@ from standins.group_robots import DINGTALK_SECRET, Robot
 ROOT = Path(__file__).resolve().parents[2]
 AS_OF = "2022-06-20 12:00:00"
 HEADER = ["订单号", "商品名称", "付款确认时间", "揽收时间", "应付金额", "满3免3"]
-# Jingxi 618 2022 (RULES.md SHIP-DEADLINE examples): paid 06-16 is a 96-hour day.
+# Jingxi 618 2022 (seed 004: 6月16日至6月18日成交的订单须96小时内完成发货): paid 06-16 is a 96-hour day.
 OVERDUE = ["235711131701", "T恤", "2022-06-16 10:00:00", "", "59.00", ""]
 AT_RISK = ["235711131702", "凉席", "2022-06-16 13:00:00", "", "159.00", ""]
 PENDING = ["235711131703", "水杯", "2022-06-19 09:00:00", "", "29.00", ""]

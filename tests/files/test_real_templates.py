@@ -1,4 +1,4 @@
-"""Every real JD export template of ../shared/REAL-DATA.md §1, as GBK CSV and as xlsx, through the
+"""Every real JD export template of shared/data/export_templates.toml (docs/supported-inputs.md), as GBK CSV and as xlsx, through the
 export command: its real header set, every meaningful column mapped, the right answers, and a reason
 in the explanation wherever a template lacks a column a rule needs."""
 import csv

@@ -9,7 +9,7 @@ import pytest
 from server.config import Settings, SettingsError
 from shared.campaigns import BUILTIN_DIR, load_calendar
 from shared.catalog import RULES_FILE, load_catalog
-from shared.errors import CampaignFileError
+from shared.errors import DataFileError
 
 ROOT = Path(__file__).resolve().parents[2]
 JINGXI = (BUILTIN_DIR / "jingxi_618_2022.toml").read_text(encoding="utf-8")
@@ -48,7 +48,7 @@ def test_a_hostile_campaign_file_is_refused_naming_file_and_field(tmp_path, old,
     assert old in JINGXI
     path = tmp_path / "jingxi_618_2022.toml"
     path.write_text(JINGXI.replace(old, new, 1), encoding="utf-8")
-    with pytest.raises(CampaignFileError) as refused:
+    with pytest.raises(DataFileError) as refused:
         load_calendar(tmp_path)
     assert refused.value.path == str(path) and refused.value.field == field
     assert len(str(refused.value)) < 400
@@ -57,7 +57,7 @@ def test_a_hostile_campaign_file_is_refused_naming_file_and_field(tmp_path, old,
 def test_a_campaign_file_that_is_not_utf8_is_refused(tmp_path):
     path = tmp_path / "jingxi_618_2022.toml"
     path.write_bytes(JINGXI.encode("gbk"))
-    with pytest.raises(CampaignFileError) as refused:
+    with pytest.raises(DataFileError) as refused:
         load_calendar(tmp_path)
     assert refused.value.field == "(syntax)"
 
@@ -77,7 +77,7 @@ def test_a_hostile_rules_file_is_refused_naming_the_parameter(tmp_path, old, new
     assert old in RULES
     path = tmp_path / "rules.toml"
     path.write_text(RULES.replace(old, new, 1), encoding="utf-8")
-    with pytest.raises(CampaignFileError) as refused:
+    with pytest.raises(DataFileError) as refused:
         load_catalog(path)
     assert refused.value.path == str(path) and refused.value.field.startswith("params.")
 

@@ -56,7 +56,7 @@ test('labelled times, amounts and ids', () => {
   assert.equal(R.money('—'), null);
 });
 
-// Every status word of REAL-DATA.md §2 and what it means for the rules.
+// Every status word of docs/supported-inputs.md and what it means for the rules.
 const REAL_STATUS_WORDS = {
   等待付款: 'unpaid',
   等待出库: 'to_ship',

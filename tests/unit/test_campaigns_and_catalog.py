@@ -9,9 +9,10 @@ import pytest
 
 from shared import default_engine, load_calendar, load_catalog, parse_time
 from shared.catalog import RULES_FILE, Params, _declared
-from shared.errors import CampaignFileError
+from shared.errors import DataFileError
 
-RULES_MD_IDS = {
+# The rules of the seeds (000–004), by the ids the catalog gives them.
+SEED_RULE_IDS = {
     "SHIP-DEADLINE", "SHIP-SUBSIDY", "SHIP-PICKUP-RATE", "SHIP-DAILY-RISK", "SHIP-SURCHARGE", "PRICE-MATCH",
     "PRICE-COMMITMENT", "PRICE-RAISE-THEN-CUT", "PRICE-PROTECTION", "RETURN-7DAY", "LIGHTNING-REFUND",
     "FREIGHT-INSURANCE", "FREE-PICKUP-RETURN", "LATE-GUARANTEE", "REVERSE-VALUE-PROTECTION", "ASSESSMENT-EXEMPT",
@@ -32,9 +33,9 @@ extended_days = [2026-11-11]
 """
 
 
-def test_the_catalog_lists_every_rule_of_rules_md_with_titles_and_sources():
+def test_the_catalog_lists_every_rule_of_the_seeds_with_titles_and_sources():
     catalog = load_catalog()
-    assert set(catalog.rules) == RULES_MD_IDS
+    assert set(catalog.rules) == SEED_RULE_IDS
     for rule in catalog.rules.values():
         assert rule.title and rule.title_en and rule.source
 
@@ -74,7 +75,7 @@ def test_a_new_campaign_is_added_by_a_file_without_code(tmp_path):
 def test_a_broken_campaign_file_is_refused_naming_file_and_field(tmp_path, edit, field):
     path = tmp_path / "jd_1111_2026.toml"
     path.write_text(edit(VALID.format(id="jd_1111_2026")), encoding="utf-8")
-    with pytest.raises(CampaignFileError) as err:
+    with pytest.raises(DataFileError) as err:
         load_calendar(tmp_path)
     assert err.value.field == field
     assert "jd_1111_2026.toml" in str(err.value)
@@ -83,7 +84,7 @@ def test_a_broken_campaign_file_is_refused_naming_file_and_field(tmp_path, edit,
 def test_overlapping_campaigns_of_one_platform_are_refused(tmp_path):
     for name in ("jd_a", "jd_b"):
         (tmp_path / f"{name}.toml").write_text(VALID.format(id=name), encoding="utf-8")
-    with pytest.raises(CampaignFileError, match="overlaps"):
+    with pytest.raises(DataFileError, match="overlaps"):
         load_calendar(tmp_path)
 
 
@@ -91,7 +92,7 @@ def test_a_broken_catalog_parameter_is_refused(tmp_path):
     text = (Path(__file__).parents[2] / "shared/data/rules.toml").read_text(encoding="utf-8")
     broken = tmp_path / "rules.toml"
     broken.write_text(text.replace('value = 48\nassumption', 'value = "many"\nassumption', 1), encoding="utf-8")
-    with pytest.raises(CampaignFileError, match="default_ship_hours"):
+    with pytest.raises(DataFileError, match="default_ship_hours"):
         load_catalog(broken)
 
 
@@ -117,6 +118,6 @@ def test_a_parameter_without_a_known_type_is_refused_naming_it(tmp_path):
     text = (Path(__file__).parents[2] / "shared/data/rules.toml").read_text(encoding="utf-8")
     broken = tmp_path / "rules.toml"
     broken.write_text(text.replace('type = "int"\nvalue = 48', 'type = "number"\nvalue = 48', 1), encoding="utf-8")
-    with pytest.raises(CampaignFileError) as refused:
+    with pytest.raises(DataFileError) as refused:
         _declared(broken)
     assert refused.value.field == "rule[0].params.default_ship_hours.type"

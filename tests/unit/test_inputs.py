@@ -221,3 +221,14 @@ def test_an_unreadable_time_is_refused_with_a_clear_reason(text, words):
 def test_chinese_export_words_are_understood(annotate):
     result = annotate(platform="京喜", payment_method="在线支付", paid_at="2022-06-16 10:00:00", order_status="等待出库")
     assert result["campaign"] == "jingxi_618_2022" and result["ship"]["hours_allowed"] == 96
+
+
+def test_each_unreadable_value_is_refused_by_the_error_of_its_kind():
+    from shared.errors import InvalidBoolean, InvalidNumber, InvalidText
+    from shared.order_input import parse_bool, parse_int, parse_order_id
+    with pytest.raises(InvalidBoolean):
+        parse_bool("maybe")
+    with pytest.raises(InvalidText):
+        parse_order_id("9" * 600)
+    with pytest.raises(InvalidNumber):
+        parse_int("1.5")

@@ -13,12 +13,14 @@ def match(annotate, as_of="2023-03-02T12:00:00+08:00", placed_at="2023-03-01 10:
 
 
 @pytest.mark.parametrize("claim, owed", [
-    pytest.param({"claimed_at": "2023-03-01 20:00:00"}, "40.00", id="rules-md-jd-129-tmall-109-owes-40"),
-    pytest.param({"claimed_at": "2023-03-02 00:00:01"}, "0.00", id="rules-md-claim-at-00:00:01-next-day-is-not-owed"),
+    pytest.param({"claimed_at": "2023-03-01 20:00:00"}, "40.00", id="jd-129-tmall-109-owes-40"),
+    pytest.param({"claimed_at": "2023-03-02 00:00:01"}, "0.00", id="claim-at-00:00:01-next-day-is-not-owed"),
     pytest.param({"claimed_at": "2023-03-01 20:00:00", "competitor_platform": "拼多多百亿补贴",
-                  "competitor_paid_amount": "99.90"}, "58.20", id="rules-md-listed-platform-pdd-billion-subsidy"),
+                  "competitor_paid_amount": "99.90"}, "58.20", id="listed-platform-pdd-billion-subsidy"),
 ])
-def test_rules_md_price_match_examples(annotate, claim, owed):
+def test_price_match_owes_twice_the_difference_claimed_by_the_end_of_the_order_day(annotate, claim, owed):
+    """Seed 002: "消费者可在下单当天23:59:59之前凭有效凭证申请与订单实付金额双倍差额的补偿"; "买贵双倍赔赔付金额=
+    (消费者订单实付金额-特定平台上消费者购买同款商品时订单实付金额)×2"; "特定平台：拼多多百亿补贴、天猫"."""
     assert match(annotate, **claim)["compensation"]["total"] == owed
 
 
@@ -35,7 +37,7 @@ def test_an_owed_price_match_names_payer_payee_and_the_claim_deadline(annotate):
 @pytest.mark.parametrize("claimed_at, owed", [
     pytest.param("2023-03-01 23:59:59", "40.00", id="claim-at-23:59:59-is-in-time"),
     pytest.param("2023-03-02 00:00:00", "0.00", id="claim-at-00:00:00-next-day-is-late"),
-    pytest.param("2023-03-02 00:00:01", "0.00", id="rules-md-example-00:00:01-next-day"),
+    pytest.param("2023-03-02 00:00:01", "0.00", id="00:00:01-next-day"),
 ])
 def test_claim_deadline_is_the_end_of_the_order_day(annotate, claimed_at, owed):
     result = match(annotate, claimed_at=claimed_at)

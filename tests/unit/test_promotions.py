@@ -11,7 +11,7 @@ def envelope(annotate, paid, order_status=None, **red):
 
 @pytest.mark.parametrize("paid, share", [
     pytest.param("15", "5.00", id="seed-example-15-gives-10-envelope-5-each"),
-    pytest.param("6.40", "3.20", id="rules-md-6.40-gives-3.20"),
+    pytest.param("6.40", "3.20", id="seed-004-1-to-1-6.40-gives-3.20"),
     pytest.param("10", "5.00", id="exactly-10-caps-at-5"),
     pytest.param("9.99", "5.00", id="9.99-half-up-to-5.00"),
     pytest.param("0.01", "0.01", id="one-fen-half-up"),

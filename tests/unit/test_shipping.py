@@ -16,7 +16,10 @@ from .conftest import codes
     pytest.param("2022-06-17 08:00:00", "2022-06-21T08:00:00+08:00", 96, id="96h-day-0617"),
     pytest.param("2022-05-31 23:59:59", "2022-06-02T23:59:59+08:00", 48, id="day-before-0601"),
 ])
-def test_rules_md_ship_deadline_examples_on_jingxi(annotate, paid_at, deadline, hours):
+def test_on_jingxi_orders_concluded_on_the_96_hour_days_ship_within_96_hours_the_others_within_48(
+        annotate, paid_at, deadline, hours):
+    """Seed 004: "2022年6月1日、6月8日、6月16日至6月18日成交的订单，要求商家须96小时内完成发货，618活动期间其他时段
+    成交的订单，商家须在48小时内完成发货"."""
     result = annotate(platform="jingxi", paid_at=paid_at, as_of="2022-05-01T00:00:00+08:00")
     assert result["ship"]["deadline"] == deadline
     assert result["ship"]["hours_allowed"] == hours

@@ -10,7 +10,7 @@
 //     .promise-out-ship-date .jd-only-child__content, .order-tags-item .jd-tag__content;
 //   beak2825/greasyfork_archives js_greasyfork/490963.js: .jd-pro-card-table .table-body .card,
 //     .sku-info-list__item .sku-info-card, .cons-name-text, .deliver-info, the .el-pager pager.
-// Status words are JD's own (../../../../shared/REAL-DATA.md §2). What no source shows is made up
+// Status words are JD's own (docs/supported-inputs.md, "Order status words"). What no source shows is made up
 // plainly: the text inside .promise-out-ship-date (its format is documented nowhere; one card
 // shows a text that is not a time), the column order, the pager's buttons.
 // It re-renders the way a Vue app does: a tab switch replaces the cards (pushState, new elements),
@@ -156,7 +156,7 @@
           "¥25.80",
         ),
       ],
-      // Page 3: one card for every status word of REAL-DATA.md §2, an unknown word, a promise
+      // Page 3: one card for every status word of docs/supported-inputs.md, an unknown word, a promise
       // text that is not a time, and a three-line order.
       [
         o(
