@@ -6,8 +6,9 @@ import pytest
 
 from shared import parse_time
 from shared.annotate import annotate_batch
-from shared.errors import InvalidAmount, InvalidTime
+from shared.errors import InvalidAmount, InvalidBoolean, InvalidNumber, InvalidText, InvalidTime
 from shared.money import money_str, to_money
+from shared.order_input import parse_bool, parse_int, parse_order_id
 
 
 @pytest.mark.parametrize("order, field, skipped, ship_kept", [
@@ -224,8 +225,6 @@ def test_chinese_export_words_are_understood(annotate):
 
 
 def test_each_unreadable_value_is_refused_by_the_error_of_its_kind():
-    from shared.errors import InvalidBoolean, InvalidNumber, InvalidText
-    from shared.order_input import parse_bool, parse_int, parse_order_id
     with pytest.raises(InvalidBoolean):
         parse_bool("maybe")
     with pytest.raises(InvalidText):
