@@ -90,7 +90,7 @@ class Job:
 
     def mapped(self) -> "Job":
         """This job with its header mapped, once; raises ``UnmappableHeader`` for a header without
-        an order id column (and ``CampaignFileError`` for a bad campaign folder)."""
+        an order id column (and ``DataFileError`` for a bad campaign folder)."""
         job = replace(self, mapping=self._mapping())
         job.annotator()
         return job
