@@ -9,7 +9,7 @@ method, the signature (MD5 of secret + sorted name/value pairs + secret), the ti
 time, ±6 minutes), the access token; then the API's own limits: ``optional_fields`` required, page
 size at most 50, a window of at most one month. It answers ``error_response {code, zh_desc,
 en_desc}`` for gateway refusals and ``apiResult {success: false, …}`` for an API's. Orders carry
-REAL-DATA.md §3's fields, ``consigneeInfo`` (encrypted text) included, so a test can see that a
+the fields of docs/supported-inputs.md ("JOS order payloads"), ``consigneeInfo`` (encrypted text) included, so a test can see that a
 client never asks for it.
 
 Faults on demand: ``force(code, times)`` answers ``error_response`` ``code`` (2, 8, 12, 19…) for
@@ -58,7 +58,7 @@ def sign(secret: str, params: dict) -> str:
 
 def make_order(order_id: str, placed: datetime, *, state: str = "WAIT_SELLER_STOCK_OUT", vender: str = "10001",
                payment: str = "199.00", sku: str = "100012043978", quantity: int = 1) -> dict:
-    """One ``orderInfoList`` element with REAL-DATA.md §3's fields (times as JD writes them)."""
+    """One ``orderInfoList`` element with the fields docs/supported-inputs.md lists (times as JD writes them)."""
     paid = (placed + timedelta(minutes=2)).strftime(FORMAT)
     return {
         "orderId": order_id, "venderId": vender, "orderType": "22", "orderState": state,

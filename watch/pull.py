@@ -16,7 +16,7 @@ from .jos_client import TIMESTAMP_FORMAT, JosClient, JosFailure, JosRefused
 
 SEARCH, GET = "jingdong.pop.order.enSearch", "jingdong.pop.order.enGet"
 # The states an order can be in while the merchant still owes its shipment, the locked and paused
-# ones included (the rules must see them, and say they carry no late flag): REAL-DATA.md §2.
+# ones included (the rules must see them, and say they carry no late flag): docs/supported-inputs.md ("Order status words").
 OPEN_STATES = ("WAIT_SELLER_STOCK_OUT", "LOCKED", "POP_ORDER_PAUSE", "PAUSE")
 FIELDS = (*TOP_LEVEL, "itemInfoList")
 PAGE_SIZE = 50

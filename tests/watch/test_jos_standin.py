@@ -1,5 +1,5 @@
 """The JOS stand-in is itself tested: it enforces the gateway's checks and the API's limits, and
-answers in the response shapes the public SDKs read (seed WATCH.md §1–3, REAL-DATA.md §3)."""
+answers in the response shapes the public SDKs read (seed WATCH.md §1–3; the fields: docs/supported-inputs.md)."""
 import json
 from datetime import datetime, timedelta
 
@@ -21,7 +21,7 @@ SEARCH_SHAPE = {"jingdong_pop_order_enSearch_responce": {"code", "searchorderinf
 SEARCH_RESULT = {"orderTotal", "orderInfoList", "apiResult"}
 GET_SHAPE = {"jingdong_pop_order_enGet_responce": {"code", "orderDetailInfo"}}
 API_RESULT = {"success", "englishErrCode", "chineseErrCode", "numberCode"}
-# The fields of an orderInfoList element as real captures hold them (REAL-DATA.md §3).
+# The fields of an orderInfoList element as real captures hold them (docs/supported-inputs.md, "JOS order payloads").
 ORDER_FIELDS = {"orderId", "venderId", "orderType", "orderState", "orderStateRemark", "payType", "orderStartTime",
                 "paymentConfirmTime", "modified", "orderEndTime", "outBoundDate", "orderTotalPrice", "orderSellerPrice",
                 "orderPayment", "freightPrice", "sellerDiscount", "balanceUsed", "itemInfoList", "couponDetailList",
