@@ -9,8 +9,8 @@ method, the signature (MD5 of secret + sorted name/value pairs + secret), the ti
 time, ±6 minutes), the access token; then the API's own limits: ``optional_fields`` required, page
 size at most 50, a window of at most one month. It answers ``error_response {code, zh_desc,
 en_desc}`` for gateway refusals and ``apiResult {success: false, …}`` for an API's. Orders carry
-the fields of docs/supported-inputs.md ("JOS order payloads"), ``consigneeInfo`` (encrypted text) included, so a test can see that a
-client never asks for it.
+the fields of docs/supported-inputs.md ("JOS order payloads"), ``consigneeInfo`` (encrypted
+text) included, so a test can see that a client never asks for it.
 
 Faults on demand: ``force(code, times)`` answers ``error_response`` ``code`` (2, 8, 12, 19…) for
 the next ``times`` gateway calls; ``http_errors`` answers that many HTTP 502s; ``delay`` slows
