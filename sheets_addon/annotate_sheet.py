@@ -116,6 +116,10 @@ def pick_worksheet(sheets: list[dict], title: str | None) -> dict:
 
 # Day zero of Sheets' date serial numbers.
 SERIAL_EPOCH = datetime(1899, 12, 30)
+# The serial numbers that are dates Python can hold (years 1 to 9999). A number outside them in a
+# time column (an order number pasted there, 1e10, -1e6) is no date: it goes to the core as the
+# number it is, and that row's errors column says its time is not a time.
+SERIAL_RANGE = ((datetime.min - SERIAL_EPOCH).days, (datetime.max - SERIAL_EPOCH).days)
 
 
 def _is_time_field(path: str) -> bool:
@@ -124,8 +128,9 @@ def _is_time_field(path: str) -> bool:
 
 
 def _serial_to_datetime(value):
-    """A date serial number as the naive wall-clock time it shows; anything else unchanged."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    """A date serial number as the naive wall-clock time it shows; anything else (a number outside
+    ``SERIAL_RANGE`` too) unchanged."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and SERIAL_RANGE[0] <= value < SERIAL_RANGE[1]:
         return SERIAL_EPOCH + timedelta(seconds=round(value * 86400))
     return value
 

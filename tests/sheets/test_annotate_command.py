@@ -1,82 +1,19 @@
 """``python -m sheets_addon annotate`` end to end: real gspread and google-auth (service-account
 JWT grant) over real HTTP to the Sheets API stand-in on loopback."""
-import copy
 import math
 import os
 import subprocess
 import sys
 import threading
-from pathlib import Path
 
 import pytest
 
 from sheets_addon.__main__ import main
 from sheets_addon.annotate_sheet import MAX_REQUEST_BYTES
 from standins.jd_export import JD_HEADER, line
-from shared.vocabulary import ROW_COLOURS
-
-ROOT = Path(__file__).resolve().parents[2]
-BOOK = "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_"
-AS_OF = "2022-06-20 12:00:00"
-OWN_TITLES = ["JDPG 发货截止 Ship by", "JDPG 发货状态 Ship status", "JDPG 超时小时 Hours late", "JDPG 标记 Flags",
-              "JDPG 应赔金额 Owed (¥)", "JDPG 潜在赔付 If claimed (¥)", "JDPG 截止时间 Deadlines",
-              "JDPG 说明 Explanation", "JDPG 错误 Errors"]
-
-
-def jd_export():
-    return [
-        JD_HEADER,
-        line("235711131719", "100012", "保温杯 500ml", 1, "2022-06-16 09:58:12", "2022-06-16 10:00:00", "等待确认收货",
-             129.0, shipped="2022-06-20 11:00:00"),
-        line('="235711131720"', "100013", "茶叶 A", 1, "2022-06-16 09:00:00", "2022-06-16 09:01:00", "等待确认收货",
-             "59.00", shipped="2022-06-17 10:00:00"),
-        line('="235711131720"', "100014", "茶叶 B", 2, "2022-06-16 09:00:00", "2022-06-16 09:01:00", "等待确认收货",
-             "59.00", shipped="2022-06-17 10:00:00"),
-        line("235711131721", "100015", "雨伞", 1, "2022-06-19 07:00:00", "2022-06-19 08:00:00", "等待出库", "35.00"),
-        line("235711131722", "100016", "坏行 bad row", 1, "2022-06-16 09:00:00", "soon", "等待出库", "10.00"),
-        line("235711131723", "100017", "拖鞋", 1, "2022-06-16 14:00:00", "2022-06-16 15:00:00", "等待出库", "25.00",
-             note="=HYPERLINK(\"x\")"),
-    ]
-
-
-def seed(fake, rows=None, **grid):
-    fake.add_spreadsheet(BOOK)
-    return fake.add_sheet(BOOK, "Orders", rows if rows is not None else jd_export(), **grid)
-
-
-def run(fake, sa_file, *extra, book=BOOK):
-    return main(["annotate", book, "--worksheet", "Orders", "--credentials", str(sa_file), "--as-of", AS_OF,
-                 "--platform", "jingxi", "--googleapis-base-url", fake.url, "--no-progress", *extra])
-
-
-def header(sheet):
-    return [str(v) for v in sheet.values[0]]
-
-
-def own(sheet):
-    return [i for i, title in enumerate(header(sheet)) if title.startswith("JDPG ")]
-
-
-def outside(sheet, own_cols):
-    """Every value and format outside our columns, as stored."""
-    values = [[v for c, v in enumerate(row) if c not in own_cols] for row in sheet.values]
-    formats = {k: v for k, v in sheet.formats.items() if k[1] not in own_cols}
-    return copy.deepcopy(values), copy.deepcopy(formats)
-
-
-def col(sheet, part):
-    return next(i for i, title in enumerate(header(sheet)) if title.startswith("JDPG ") and part in title)
-
-
-def rgb(hex_colour):
-    return {name: int(hex_colour[i:i + 2], 16) / 255 for name, i in (("red", 1), ("green", 3), ("blue", 5))}
-
-
-def painted(status):
-    """The format of a row of ``status`` in the shared palette: background and text colour."""
-    background, font = ROW_COLOURS[status]
-    return {"backgroundColor": rgb(background), "textFormat": {"foregroundColor": rgb(font)}}
-
+from tests.support import ROOT
+from tests.support.sheets import (AS_OF, BOOK, OWN_TITLES, col, header, jd_export, own, outside, painted, run,
+                                 seed)
 
 def test_a_jd_export_is_annotated_in_place_and_only_our_columns_are_written(fake_sheets, sa_file, capsys):
     sheet = seed(fake_sheets)

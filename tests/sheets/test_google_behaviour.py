@@ -14,8 +14,9 @@ from sheets_addon.annotate_sheet import MAX_CELLS, WriteInterrupted, annotate_wo
 from sheets_addon.client import RetryLimitReached, RetryPolicy, load_credentials, make_client
 
 from standins.google_sheets import MAX_PAYLOAD_BYTES
-from .test_annotate_command import AS_OF, BOOK, JD_HEADER, OWN_TITLES, ROOT, col, header, jd_export, line, outside, \
-    run, seed
+from standins.jd_export import JD_HEADER, line
+from tests.support import ROOT
+from tests.support.sheets import AS_OF, BOOK, OWN_TITLES, col, header, jd_export, outside, run, seed
 
 EMAIL = "tester@test-project.iam.gserviceaccount.com"
 
