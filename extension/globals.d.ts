@@ -12,4 +12,5 @@ declare var JdpgSummary: any;
 declare var JdpgExtract: any;
 declare var jdpgStats: any;
 declare var jdpgRoute: any;
+declare var jdpgSyncWatched: any;
 declare var __jdpgContentStarted: boolean;

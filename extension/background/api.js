@@ -1,7 +1,8 @@
 /**
  * The only part of the extension that reaches the network or reads the API key: one call
- * helper that turns every failure into one error object a page can show, and the two
- * messages that call the API (annotate a page's orders, test the connection).
+ * helper that turns every failure into one error object a page can show, the two
+ * messages that call the API (annotate a page's orders, test the connection), and the read
+ * of the server's watched orders (watched.js).
  */
 import "../common/vocabulary.js";
 import "../common/constants.js";
@@ -13,6 +14,8 @@ const { enabledFamilies, apiBaseProblem } = self.JDPG;
 const VOCAB = self.JDPG_VOCAB;
 
 const REQUEST_TIMEOUT_MS = 15 * 1000;
+/** Watched orders read at most (the to-do list keeps 2,000 orders in all). */
+const WATCHED_MAX = 1000;
 
 /** Counters for tests and the popup: how often the API was actually called. */
 export const stats = {
@@ -161,6 +164,13 @@ export async function annotateOrders(message, sender) {
       .then(checkAlerts)
       .catch(() => {});
   return reply;
+}
+
+/** The server's watched open orders (GET /api/v1/watch/orders): {watching, orders, …} or an error. */
+export async function fetchWatched(settings) {
+  return callApi(settings, `/api/v1/watch/orders?limit=${WATCHED_MAX}`, {
+    method: "GET",
+  });
 }
 
 /**

@@ -76,6 +76,7 @@ class WatchedOrderSchema(Schema):
     status = fields.String(allow_none=True, metadata={"description": "the result's ship.status; null: not judged"})
     deadline = fields.String(allow_none=True, metadata={"description": "ship-by deadline, ISO 8601 Beijing time"})
     hours_left = fields.Float(allow_none=True)
+    at_risk_hours = fields.Float(allow_none=True, metadata={"description": "the threshold the watch judged with"})
     owed = fields.String(metadata={"description": "compensation owed, 2 decimals"})
     lost = fields.String()
     jos_state = fields.String(allow_none=True, metadata={"description": "JD's orderState"})
@@ -114,7 +115,7 @@ class WatchedShopsSchema(Schema):
 def _order(row: WatchedOrder, shop: str) -> dict:
     ship = (row.result or {}).get("ship") or {}
     return {"shop": shop, "order_id": row.order_id, "status": row.status, "deadline": _iso(row.deadline),
-            "hours_left": ship.get("hours_left"), "owed": row.owed, "lost": row.lost, "jos_state": row.jos_state,
+            "hours_left": ship.get("hours_left"), "at_risk_hours": ship.get("at_risk_hours"), "owed": row.owed, "lost": row.lost, "jos_state": row.jos_state,
             "errors": (row.result or {}).get("errors", []), "first_seen": _iso(row.first_seen),
             "last_seen": _iso(row.last_seen)}
 
@@ -145,19 +146,24 @@ class Orders(MethodView):
                                   "orders": [_order(r, names[r.shop_id]) for r in rows], "total": total})
 
 
-def _coverage(session, shop_id: int, open_orders: int) -> dict:
-    rows = session.execute(select(WatchedOrder.status, WatchedOrder.result).where(
+PAUSED_STATES = ("LOCKED", "POP_ORDER_PAUSE", "PAUSE")
+
+
+def _coverage(session, shop_id: int) -> dict:
+    """``summary.coverage``'s shape for the shop's open orders: judged, and why the others are not."""
+    rows = session.execute(select(WatchedOrder.status, WatchedOrder.jos_state, WatchedOrder.result).where(
         WatchedOrder.shop_id == shop_id, WatchedOrder.is_open)).all()
-    judged = sum(1 for status, _ in rows if status is not None)
     reasons = {}
-    for status, result in rows:
+    for status, state, result in rows:
         if status is None:
-            for error in (result or {}).get("errors") or [{"field": None}]:
-                key = error.get("field")
-                reasons[key] = reasons.get(key, 0) + 1
+            errors = (result or {}).get("errors") or []
+            code = "unreadable" if errors else "locked_or_paused" if state in PAUSED_STATES else "no_deadline"
+            for field in [e.get("field") for e in errors] or [None]:
+                reasons[(code, field)] = reasons.get((code, field), 0) + 1
+    judged = sum(1 for status, _, _ in rows if status is not None)
     return {"shipping": {"orders": len(rows), "judged": judged, "not_judged": len(rows) - judged,
-                         "reasons": [{"code": "unreadable" if f else "no_deadline", "field": f, "column": None,
-                                      "orders": n} for f, n in sorted(reasons.items(), key=lambda i: str(i[0]))]}}
+                         "reasons": [{"code": code, "field": field, "column": None, "orders": n}
+                                     for (code, field), n in sorted(reasons.items(), key=str)]}}
 
 
 @blp.route("/shops")
@@ -182,7 +188,7 @@ class Shops(MethodView):
                     "paused_until": _iso(shop.paused_until), "token_expires_at": _iso(shop.token_expires_at),
                     "robot": shop.robot_kind, "open_orders": shop.open_orders,
                     "by_status": {str(k or "not_judged"): v for k, v in counts.items()},
-                    "coverage": _coverage(session, shop.id, shop.open_orders or 0),
+                    "coverage": _coverage(session, shop.id),
                     "last_pull": None if last is None else {
                         "outcome": last.outcome, "started_at": _iso(last.started_at),
                         "finished_at": _iso(last.finished_at), "orders": last.orders, "error": last.error}})
