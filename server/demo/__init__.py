@@ -49,6 +49,12 @@ def try_order_list():
     return send_from_directory(HERE / "static", "try-order-list.html")
 
 
+@bp.get("/demo/watch")
+def watch_page():
+    """The watched shops and their open orders (GET /api/v1/watch/…); ``./run`` fills it with a demo shop."""
+    return send_from_directory(HERE / "static", "watch.html")
+
+
 @bp.get("/demo/sample-orders.json")
 def sample_orders():
     return send_from_directory(HERE, "sample_orders.json")

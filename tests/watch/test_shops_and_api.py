@@ -198,3 +198,30 @@ def test_a_watcher_killed_mid_pull_writes_nothing_and_the_next_cycle_reports_onc
     for _ in range(2):
         assert jdpg(env, "watch", "--once").returncode == 0
     assert len(robot.messages) == 1 and "120" in robot.messages[0]["markdown"]["content"]
+
+
+def test_runs_demo_watches_a_made_up_shop_with_a_key_of_its_own(tmp_path):
+    """./run's demo: its own store and key under JDPG_DATA_DIR/demo, the shop's orders watched."""
+    env = {"PATH": "/usr/bin:/bin", "JDPG_DATA_DIR": str(tmp_path), "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen([sys.executable, "-m", "standins.watch_demo", "--port", "0"], cwd=ROOT, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        lines = []
+        while not any("listening on" in line for line in lines):
+            line = process.stdout.readline()
+            assert line, process.stderr.read()
+            lines.append(line)
+        assert "demo only" in "".join(lines)
+        url = re.search(r"listening on (http://\S+)", "".join(lines)).group(1)
+        import time
+        deadline = time.monotonic() + 30
+        body = {}
+        while not body.get("orders") and time.monotonic() < deadline:
+            body = requests.get(f"{url}/api/v1/watch/orders", timeout=5).json()
+            time.sleep(0.2)
+        assert body["watching"] and {o["status"] for o in body["orders"]} >= {"overdue", "at_risk", "pending"}
+        assert (tmp_path / "demo" / "demo-secret.key").exists() and (tmp_path / "demo" / "watch.sqlite3").exists()
+        assert not (tmp_path / "watch.sqlite3").exists()              # never the merchant's own store
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
