@@ -55,6 +55,12 @@ def watch_page():
     return send_from_directory(HERE / "static", "watch.html")
 
 
+@bp.get("/demo/rules")
+def rules_page():
+    """The rule catalog (GET /api/v1/rules) as a page a merchant can read."""
+    return send_from_directory(HERE / "static", "rules.html")
+
+
 @bp.get("/demo/sample-orders.json")
 def sample_orders():
     return send_from_directory(HERE, "sample_orders.json")

@@ -35,3 +35,10 @@ def test_the_chart_counts_each_order_to_ship_in_the_hour_its_deadline_falls_in(d
     assert any("--overdue" in b for b in bars) and any("--pending" in b for b in bars)
     assert "48" in demo.text_content("svg.demo-chart")
     assert demo.problems == []
+
+
+def test_each_bar_shows_its_count_above_it(demo):
+    counts = demo.eval_on_selector("svg.demo-chart", "svg => JSON.parse(svg.dataset.demoChart)")
+    labels = demo.eval_on_selector_all("svg.demo-chart .demo-chart__count", "ts => ts.map(t => t.textContent)")
+    totals = [str(c["overdue"] + c["at_risk"] + c["pending"]) for c in counts if c["overdue"] + c["at_risk"] + c["pending"]]
+    assert labels == totals and len(labels) > 3

@@ -135,3 +135,25 @@ def test_the_demo_loads_the_extensions_content_scripts_in_the_manifests_order(de
     assert [p if p.startswith("common/") else f"content/{p}" for p in from_extension] == expected
     assert loaded[-2:] == ["/demo/deadline-chart.js", "/demo/demo.js"]
     assert not demo.problems, demo.problems
+
+
+def test_at_800_px_the_demo_table_fits_the_window(demo):
+    demo.set_viewport_size({"width": 800, "height": 900})
+    fit = demo.evaluate("""() => ({page: document.documentElement.scrollWidth,
+                                 table: document.getElementById('orders').getBoundingClientRect().right})""")
+    assert fit["page"] <= 800 and fit["table"] <= 800, fit
+
+
+def test_the_rules_link_opens_a_readable_page_of_every_rule(demo, live_api):
+    demo.click("text=规则 · Rules")
+    demo.wait_for_selector("html[data-demo-state=done]")
+    assert demo.url == live_api + "/demo/rules"
+    catalog = json.loads(demo.evaluate("() => fetch('/api/v1/rules').then(r => r.text())"))
+    shown = demo.eval_on_selector_all("tr[data-rule-id]", "rs => rs.map(r => r.dataset.ruleId)")
+    assert sorted(shown) == sorted(r["id"] for r in catalog["rules"]) and len(shown) > 10
+    families = demo.eval_on_selector_all("section[data-family] h2", "hs => hs.map(h => h.textContent)")
+    assert families[0] == "发货 · Shipping"
+    row = demo.locator("tr[data-rule-id='SHIP-DEADLINE']")
+    assert "seed 004" in row.text_content() and "at_risk_hours" in row.text_content()
+    assert not demo.text_content("body").lstrip().startswith("{")
+    assert demo.problems == []

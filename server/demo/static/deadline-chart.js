@@ -1,7 +1,7 @@
 /**
  * The demo page's at-a-glance chart: the orders still to ship, by the hour their deadline falls in
  * over the next 48 hours from "as of", coloured by ship status (overdue ones in a bar of their own
- * first). Built with DOM APIs and textContent only; words from JDPG_VOCAB. Defines `JdpgDeadlineChart`.
+ * first), each bar with its count above it. Built with DOM APIs and textContent only; words from JDPG_VOCAB. Defines `JdpgDeadlineChart`.
  */
 (function (root) {
   "use strict";
@@ -61,9 +61,10 @@
     const x0 = 14 * 3;
     const width = x0 + 14 * (HOURS + 2);
     const height = 120;
+    const top = 12; // room for the tallest bar's count
     const svg = el_(doc, "svg", {
       class: "demo-chart",
-      viewBox: `0 0 ${width} ${height + 30}`,
+      viewBox: `0 -${top} ${width} ${height + 30 + top}`,
       role: "img",
       "aria-label": words_(vocab, opts.lang, vocab.ui.chart_title),
     });
@@ -88,6 +89,12 @@
         bar.appendChild(el_(doc, "title", {}, `${when}: ${c[status]}`));
         svg.appendChild(bar);
       }
+      // Each bar's count above it, so the chart reads without hovering.
+      const total = c.overdue + c.at_risk + c.pending;
+      if (total)
+        svg.appendChild(
+          el_(doc, "text", { x: x + 6, y: y - 2, class: "demo-chart__count", "text-anchor": "middle" }, String(total)),
+        );
     });
     svg.appendChild(
       el_(doc, "text", { x: 0, y: height + 14, class: "demo-chart__axis" },
