@@ -447,7 +447,7 @@ def send(robot: Robot, messages: Sequence[Message], deadline: float, *, rate: Ra
         if wait:
             sleep(wait)
         try:
-            _post(robot, message, end - clock())
+            _post(robot, message, end - clock(), deadline)
         except RobotError as exc:
             rate.sent(robot.key)
             if exc.errcode in RATE_ERRCODES[robot.kind]:
@@ -461,9 +461,10 @@ def _stop(messages: list, i: int, error: RobotError) -> Delivery:
     return Delivery(tuple(messages[:i]), tuple(messages[i:]), error)
 
 
-def _post(robot: Robot, message: Message, seconds: float) -> None:
-    """One POST, bounded in all by ``seconds``: the exchange runs in a thread; at the deadline its
-    socket is shut, which ends any read still waiting, and the message is said maybe delivered."""
+def _post(robot: Robot, message: Message, seconds: float, deadline: float) -> None:
+    """One POST, bounded in all by ``seconds`` (what is left of the send's ``deadline``): the exchange
+    runs in a thread; at the end its socket is shut, which ends any read still waiting, and the
+    message is said maybe delivered."""
     zh, en = robot.name
     target = robot.target
     if robot.secret:
@@ -490,8 +491,8 @@ def _post(robot: Robot, message: Message, seconds: float) -> None:
                 socket.socket.shutdown(sock, socket.SHUT_RDWR)
             except OSError:
                 pass
-        raise RobotError("no_answer", f"{zh}机器人在时限 {seconds:.3g} 秒内没有答完，消息可能未送达",
-                         f"the {en} robot did not finish answering within the {seconds:.3g} s deadline: the "
+        raise RobotError("no_answer", f"{zh}机器人在时限 {deadline:g} 秒内没有答完，消息可能未送达",
+                         f"the {en} robot did not finish answering within the {deadline:g} s deadline: the "
                          "message may not have been delivered", maybe_delivered=True)
     if "error" in holder:
         exc = holder["error"]
