@@ -123,6 +123,19 @@ function cellValue_(value) {
 }
 
 /**
+ * A value as `setValues` must be given it to land in the cell as it is: text gets a leading
+ * apostrophe, which Sheets does not store, so that text from the API starting with "=" never
+ * becomes a formula, and "40.00" or "2022-06-20 10:00:00" stay the text they are (as the gspread
+ * command writes them: `stringValue`). Numbers and booleans go as they are.
+ *
+ * @param {*} value A cell value.
+ * @return {*} The value to write.
+ */
+function literalCell_(value) {
+  return typeof value === 'string' && value !== '' ? "'" + value : value;
+}
+
+/**
  * The readable text of a result's per-order errors, Chinese first.
  *
  * @param {Array<{field: string, message: string, message_en: string}>} errors The errors.

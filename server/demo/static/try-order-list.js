@@ -1,16 +1,22 @@
 /**
  * Try-it mode: renders the demo's sample orders as a JD-like card order list (see the
- * comment in try-order-list.html for the structure), with every time moved by whole days so
- * the list is current: some orders still to ship, some at risk, some overdue. `?orderId=…`
- * (where the extension's triage list links) scrolls to that order. Builds DOM only; the
- * extension, when installed, annotates it as it does the seller backend's list.
+ * comment in try-order-list.html for the structure), each order moved by whole days so the
+ * list is current and each order's story stays true (see `moveDays`): some orders still to
+ * ship, some at risk, some overdue. `?orderId=…` (where the extension's triage list links)
+ * scrolls to that order. Builds DOM only; the extension, when installed, annotates it as it
+ * does the seller backend's list.
  */
 (function () {
   "use strict";
 
   const DAY_MS = 24 * 3600 * 1000;
-  const BEIJING_MS = 8 * 3600 * 1000;
+  const HOUR_MS = 3600 * 1000;
+  const BEIJING_MS = 8 * HOUR_MS;
   const TIME_RE = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})$/;
+  /** Outside a campaign the rules give 48 h to ship; a JD time further from payment came from one. */
+  const PLAIN_SHIP_HOURS = 48;
+  /** The times JD shows as deadlines (the rest are things that happened). */
+  const DEADLINE_FIELDS = ["shown_ship_by", "promised_ship_by"];
 
   function el(tag, cls, text) {
     const e = document.createElement(tag);
@@ -19,13 +25,58 @@
     return e;
   }
 
-  /** A Beijing "YYYY-MM-DD HH:MM:SS" moved by `days`. */
-  function shift(text, days) {
+  /** A Beijing "YYYY-MM-DD HH:MM:SS" as an instant, or NaN when it is no real time (06-31). */
+  function instant(text) {
     const m = TIME_RE.exec(text || "");
-    if (!m) return "";
-    const ms =
-      Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]) + days * DAY_MS;
-    return new Date(ms).toISOString().slice(0, 19).replace("T", " ");
+    if (!m) return NaN;
+    const ms = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]) - BEIJING_MS;
+    const back = new Date(ms + BEIJING_MS).toISOString().slice(0, 19).replace("T", " ");
+    return back === text.replace("T", " ") ? ms : NaN;
+  }
+
+  /**
+   * A Beijing time moved by `days`. A text that is no real time (the export's impossible date)
+   * is shown as it came, so the order stays as bad as it was.
+   */
+  function shift(text, days) {
+    const ms = instant(text);
+    if (Number.isNaN(ms)) return text || "";
+    return new Date(ms + BEIJING_MS + days * DAY_MS)
+      .toISOString()
+      .slice(0, 19)
+      .replace("T", " ");
+  }
+
+  /** Every time in an order that says when something happened (not a deadline), as instants. */
+  function eventTimes(value, key) {
+    if (typeof value === "string")
+      return DEADLINE_FIELDS.includes(key) ? [] : [instant(value)].filter((t) => !Number.isNaN(t));
+    if (value && typeof value === "object")
+      return Object.entries(value).flatMap(([k, v]) => eventTimes(v, k));
+    return [];
+  }
+
+  /**
+   * Whole days to move one order: the days from the sample's "as of" to today, or fewer, so
+   * that nothing it tells of (placed, paid, shipped, received, claimed…) lies after `now`.
+   */
+  function moveDays(order, days, now) {
+    const latest = Math.max(...eventTimes(order), -Infinity);
+    if (latest + days * DAY_MS <= now) return days;
+    return Math.floor((now - latest) / DAY_MS);
+  }
+
+  /**
+   * The time JD shows for shipping, unless it came from a campaign's 96-hour day: moved out of
+   * the campaign, the order has 48 h, and a JD time saying otherwise would contradict the
+   * badge. Such a time is dropped ("--"), as JD shows none.
+   */
+  function shownShipBy(order) {
+    const shown = order.shown_ship_by || order.promised_ship_by;
+    if (!order.shown_ship_by) return shown;
+    const paid = instant(order.paid_at || order.placed_at);
+    const allowed = instant(shown) - paid;
+    return allowed > PLAIN_SHIP_HOURS * HOUR_MS ? null : shown;
   }
 
   function column(prop) {
@@ -98,7 +149,7 @@
     st.appendChild(el("span", "", d.status || o.order_status || "等待出库"));
     const promise = el("div", "promise-out-ship-date");
     const only = el("span", "jd-only-child");
-    const shown = o.shown_ship_by || o.promised_ship_by;
+    const shown = shownShipBy(o);
     only.appendChild(
       el("span", "jd-only-child__content", shown ? shift(shown, days) : "--"),
     );
@@ -125,7 +176,9 @@
     for (const t of ["商品", "应收", "收货人", "订单状态", "操作"])
       head.appendChild(el("div", "", t));
     const body = el("div", "table-body");
-    for (const entry of sample.orders) body.appendChild(card(entry, days));
+    const now = Date.now();
+    for (const entry of sample.orders)
+      body.appendChild(card(entry, moveDays(entry.order, days, now)));
     table.append(head, body);
     app.appendChild(table);
     const target = new URLSearchParams(location.search).get("orderId");

@@ -12,6 +12,9 @@ function blank(v) {
   return v === '' || v === null || v === undefined;
 }
 
+/** Text Sheets reads as a number when it is typed (or written by setValues). */
+const NUMBER_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
 function copyCell(v) {
   return Object.prototype.toString.call(v) === '[object Date]' ? new Date(v.getTime()) : v;
 }
@@ -79,7 +82,7 @@ class Range {
   }
   setValues(data) {
     this._checkShape(data, 'setValues');
-    this._each((r, c, i, j) => this.sheet._set(r, c, data[i][j]));
+    this._each((r, c, i, j) => this.sheet._enter(r, c, data[i][j]));
     return this;
   }
   getBackgrounds() {
@@ -261,6 +264,7 @@ class Sheet {
     this.maxCols = maxCols || Math.max(width, 26);
     this.backgrounds = new Map();
     this.fontWeights = new Map();
+    this.formulas = new Map(); // cells whose written text Sheets reads as a formula
     this.notes = new Map();
     this.mutations = [];
     this.conditionalRules = [];
@@ -314,6 +318,20 @@ class Sheet {
     const row = this.cells[r - 1];
     const v = row ? row[c - 1] : undefined;
     return v === undefined || v === null ? '' : v;
+  }
+  /**
+   * A value written as setValues writes it, read as Sheets reads what a person types: text
+   * starting with "=" becomes a formula (recorded in `formulas`), text that reads as a number a
+   * number, and a leading apostrophe keeps the rest as text (the apostrophe is not stored).
+   * Date-like text, which Sheets also converts, is not modelled.
+   */
+  _enter(r, c, v) {
+    const key = `${r},${c}`;
+    this.formulas.delete(key);
+    if (typeof v === 'string' && v.startsWith("'")) return this._set(r, c, v.slice(1));
+    if (typeof v === 'string' && v.length > 1 && v.startsWith('=')) this.formulas.set(key, v);
+    else if (typeof v === 'string' && NUMBER_TEXT.test(v.trim())) return this._set(r, c, Number(v.trim()));
+    return this._set(r, c, v);
   }
   _set(r, c, v) {
     while (this.cells.length < r) this.cells.push([]);
