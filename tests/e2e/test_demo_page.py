@@ -3,7 +3,9 @@ Chromium with no extension. Set JDPG_SCREENSHOTS=1 to refresh docs/screenshot-de
 """
 import json
 import os
+import re
 import shutil
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -157,3 +159,35 @@ def test_the_rules_link_opens_a_readable_page_of_every_rule(demo, live_api):
     assert "seed 004" in row.text_content() and "at_risk_hours" in row.text_content()
     assert not demo.text_content("body").lstrip().startswith("{")
     assert demo.problems == []
+
+
+TRY_CARDS_JS = """() => [...document.querySelectorAll('.card')].map(card => ({
+  id: card.dataset.orderId,
+  times: card.querySelector('.order-time-info').textContent,
+  shown: card.querySelector('.jd-only-child__content').textContent}))"""
+
+
+@pytest.mark.parametrize("now", ["2026-12-07T08:00:00+08:00", "2026-12-07T23:30:00+08:00"])
+def test_the_try_it_page_moves_each_order_so_its_story_stays_true(chromium, live_api, now):
+    page = chromium.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page.clock.set_fixed_time(datetime.fromisoformat(now))
+    page.goto(live_api + "/demo/try/order-list")
+    page.wait_for_selector("html[data-try-days]")
+    cards = {c["id"]: c for c in page.evaluate(TRY_CARDS_JS)}
+    sample = {e["order"]["order_id"]: e["order"] for e in json.loads((ROOT / "server/demo/sample_orders.json").read_text())["orders"]}
+    assert len(cards) == len(sample) == 27
+    clock = datetime.fromisoformat(now).replace(tzinfo=None)
+    for order_id, card in cards.items():
+        times = [datetime.fromisoformat(t) for t in re.findall(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}", card["times"])
+                 if t[5:10] != "06-31"]
+        # Nothing happened after now: no payment in the future, no order placed next year.
+        assert all(t <= clock for t in times) and (times or order_id == "248736120476"), (order_id, card["times"], now)
+    # The impossible date stays impossible (the reader sends it, the API refuses it).
+    assert "2022-06-31 10:00:00 下单" in cards["248736120476"]["times"]
+    # JD's 96-hour-day times are dropped once the order is out of the campaign; a 48 h one stays,
+    # 48 h after the payment as shown.
+    for order_id in ("248736120453", "248736120457"):
+        assert cards[order_id]["shown"] == "--", cards[order_id]
+    paid = datetime.fromisoformat(re.search(r"(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}) 付款", cards["248736120458"]["times"])[1])
+    assert datetime.fromisoformat(cards["248736120458"]["shown"]) == paid + timedelta(hours=48)
+    page.close()
