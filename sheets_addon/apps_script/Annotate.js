@@ -198,7 +198,7 @@ function writeAnnotation_(sheet, header, own, lastCol, table) {
     var head = sheet.getRange(1, run.start, 1, js.length);
     head.setValues([
       js.map(function (j) {
-        return table.header[j];
+        return literalCell_(table.header[j]);
       })
     ]);
     head.setFontWeight('bold');
@@ -210,7 +210,7 @@ function writeAnnotation_(sheet, header, own, lastCol, table) {
       var block = rows.items.map(function (k) {
         var row = table.rows[doneRows[k]];
         return js.map(function (j) {
-          return row[j];
+          return literalCell_(row[j]);
         });
       });
       sheet.getRange(rows.start + 2, run.start, block.length, js.length).setValues(block);
