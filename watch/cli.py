@@ -233,6 +233,8 @@ def watch_main(argv, prog: str = "jdpg") -> int:
     failed = False
     while True:
         outcomes = run_cycle(store, watch, as_of=as_of)
+        if not outcomes:
+            print("还没有店铺 no shops yet: jdpg shops add NAME --app-key …", flush=True)
         for o in outcomes:
             print(f"{o.shop}: {o.outcome} · 未出库 open {o.orders} · 已发送 sent {o.sent}"
                   + (f" · {o.message}" if o.message else ""), flush=True)

@@ -5,7 +5,10 @@ calls (one job per shop). It holds the shop's lease (so two watchers never pull 
 pulls a snapshot (``watch.pull``), runs the rules core on every open order and on each that left,
 and writes the orders, their results, the alert levels reported and the message reporting them (the
 outbox) in ONE transaction: a cycle that fails part-way writes no order, and the next one catches up.
-The message is sent after the commit (``deliver_pending``); one not yet sent is sent by a later cycle.
+The message is sent after the commit (``deliver_pending``, never during quiet hours); one not yet
+sent is sent by a later cycle. Delivery is at least once: a watcher killed after the robot took a
+message but before its ``sent_at`` was written sends it again next cycle (the robots take no
+idempotency key); a watcher killed before the commit sends nothing and the next cycle reports anew.
 """
 import logging
 import os
@@ -93,7 +96,8 @@ def run_shop_cycle(session: Session, shop_id: int, watch: Watch, *, as_of: datet
         return ShopOutcome(name, "busy", message="another watcher holds this shop")
     try:
         outcome = _cycle(session, session.get(Shop, shop_id), watch, as_of)
-        outcome.sent = deliver_pending(session, session.get(Shop, shop_id), watch.vault)
+        if not alerts.in_quiet_hours(as_of, watch.settings.quiet_hours):
+            outcome.sent = deliver_pending(session, session.get(Shop, shop_id), watch.vault)
         return outcome
     finally:
         session.rollback()

@@ -44,6 +44,9 @@ def test_the_wheel_carries_the_rules_the_campaigns_and_the_demo_files(wheel):
     assert "server/demo/extension/manifest.json" in names
     assert shipped_from_extension <= names
     assert {"server/demo/static/index.html", "server/demo/sample_orders.json"} <= names
+    migrations = {p.relative_to(ROOT).as_posix() for p in (ROOT / "watch" / "migrations").rglob("*")
+                  if p.is_file() and "__pycache__" not in p.parts}
+    assert "watch/migrations/versions/0001_first_tables.py" in migrations and migrations <= names
     assert not any(name.startswith(("tests/", "sheets_addon/apps_script/")) for name in names)
 
 
@@ -78,6 +81,23 @@ def test_jdpg_annotate_writes_an_annotated_copy_outside_the_repo(installed):
     header = rows[0]
     assert header[0] == "订单号" and any(str(title).startswith("JDPG") for title in header)
     assert len(rows) == len(before.decode("gbk").splitlines())
+
+
+def test_the_installed_watch_migrates_a_new_store_and_watches_a_shop(installed):
+    """The wheel's watch: its Alembic migrations make the store, a shop is added and pulled."""
+    from standins.jos import APP_KEY, APP_SECRET, JosStandin
+    key = installed.run("shops", "key").stdout.strip()
+    data = installed.workdir / "watch-data"
+    with JosStandin() as jos:
+        token, _ = jos.issue_token(jos.shop())
+        env = {"JDPG_DATA_DIR": str(data), "JDPG_SECRET_KEY": key, "JDPG_JOS_GATEWAY": jos.gateway,
+               "JDPG_JOS_OAUTH": jos.url}
+        added = installed.run("shops", "add", "店", "--app-key", APP_KEY, "--app-secret", APP_SECRET,
+                              "--access-token", token, "--expires-in", "86400", **env)
+        assert added.returncode == 0, added.stderr
+        done = installed.run("watch", "--once", **env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("店: ok") and (data / "watch.sqlite3").is_file()
 
 
 def test_jdpg_digest_posts_the_export_files_digest_to_a_group_robot(installed):
