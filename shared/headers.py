@@ -60,6 +60,14 @@ def parse_column_map(items) -> dict:
     return mapping
 
 
+def add_map_argument(parser) -> None:
+    """``--map 表头=字段`` (repeatable; ``--column`` is the same option): the one spelling of a
+    merchant's own column names on every command line, read by ``parse_column_map``."""
+    parser.add_argument("--map", "--column", dest="map", action="append", default=[], metavar="表头=字段",
+                        help="把自定义列映射到字段 map a column of yours to a field, e.g. 揽收时间=picked_up_at "
+                             "(repeatable; --column is the same)")
+
+
 def clean_header(text) -> str:
     """A header cell unwrapped as any cell is (``shared.cells``), and a byte-order mark dropped."""
     return str(text if text is not None else "").strip(PROTECTION + "\ufeff")

@@ -80,16 +80,18 @@ class Options:
 DEFAULT = Options()
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
+def add_arguments(parser: argparse.ArgumentParser, campaigns=()) -> None:
     """The options a merchant sets on the command line (``jdpg annotate``, ``jdpg digest``,
-    ``jdpg sheets annotate``): one definition, read back by ``from_arguments``."""
+    ``jdpg sheets annotate``): one definition, read back by ``from_arguments``. ``campaigns``:
+    the known campaign ids, listed in ``--help``."""
     parser.add_argument("--families", metavar="类别,…",
                         help=f"只运行这些规则类别 run only these rule families, comma-separated: {','.join(FAMILIES)} "
                              "(default: all)")
     parser.add_argument("--at-risk-hours", type=float, metavar="小时",
                         help="截止前多少小时算即将超时 hours before the ship-by deadline a pending order counts as "
                              "at risk (default: the rules' own)")
-    parser.add_argument("--campaign", help="活动 ID campaign id for orders whose row names none")
+    known = f" (已知 known: {', '.join(campaigns)})" if campaigns else ""
+    parser.add_argument("--campaign", help=f"活动 ID campaign id for orders whose row names none{known}")
 
 
 def from_arguments(args: argparse.Namespace, calendar=None) -> Options:

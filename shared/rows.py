@@ -152,12 +152,12 @@ class RowAnnotator:
         if apart:
             result["errors"].append(LINES_APART)
         self._summary.add(result)
-        return OrderRun(len(rows), annotation_row(result), row_status(result), result)
+        return OrderRun(len(rows), annotation_row(result, self._header), row_status(result), result)
 
     def _missing_id(self) -> OrderRun:
         result = error_result(None, [{"field": "order_id", "message": "缺少订单号", "message_en": "order_id is missing"}])
         self._summary.add(result)
-        return OrderRun(1, annotation_row(result), "error", None)
+        return OrderRun(1, annotation_row(result, self._header), "error", None)
 
     def runs(self, rows):
         """Yield an ``OrderRun`` per order, in order: where each order begins is where its run does.

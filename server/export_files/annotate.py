@@ -276,6 +276,8 @@ def _write_rows(source, annotator, job, output, outcome, listed_bad_rows, on_bad
             line, cells, text, unreadable = waiting.popleft()
             read += 1
             annotation, status = run.annotation, run.status
+            # A bad row is a row with an errors cell (a late order may have one too), everywhere.
+            bad_row = unreadable is not None or bool(annotation[errors_at])
             if unreadable is not None:
                 annotation, status = list(empty_row), "error"
                 annotation[errors_at] = unreadable
@@ -283,11 +285,11 @@ def _write_rows(source, annotator, job, output, outcome, listed_bad_rows, on_bad
                 annotation = list(annotation)
                 errors = annotation[errors_at]
                 annotation[errors_at] = f"{errors}；{notes[line]}" if errors else notes[line]
-            if skip and status != "error":
+            if skip and not bad_row:
                 continue
             if unreadable is None and line in notes:
                 outcome.notes["formula"] += 1
-            if status == "error":
+            if bad_row:
                 outcome.bad_count += 1
                 if outcome.bad_count <= listed_bad_rows:
                     bad = BadRow(line, str(annotation[errors_at]))

@@ -1,9 +1,13 @@
 """``python -m server annotate``: annotate a JD order export (订单导出) offline.
 
 Exit codes: 0 the annotated copy was written (bad rows, if any, are listed on stderr and
-in the copy's errors column); 1 nothing was written (the file or an option was refused);
-2 the command line itself is wrong (argparse); 130 interrupted (SIGINT, Ctrl-C) and 143
-stopped (SIGTERM), nothing written and any earlier copy under the output name left as it was.
+in the copy's errors column); 3 the copy was written, but a rule family run could judge no
+order at all (a column it needs is missing, say), or, with ``--strict``, some order could not
+be judged by some family (``summary.coverage``); 1 nothing was written (the file or an option
+was refused); 2 the command line itself is wrong (argparse); 130 interrupted (SIGINT, Ctrl-C)
+and 143 stopped (SIGTERM), nothing written and any earlier copy under the output name left as
+it was. The closing lines lead with what could not be judged, and a count that was not
+measured is shown as "—" with the reason, never as 0.
 """
 import argparse
 import os
@@ -16,9 +20,10 @@ from pathlib import Path
 from shared import default_engine
 from shared.beijing_time import BEIJING, parse_time
 from shared.errors import DataFileError, InputError
-from shared.headers import BadColumnMap, clean_header, parse_column_map
+from shared.headers import BadColumnMap, add_map_argument, clean_header, parse_column_map
 from shared.options import BadOption, Options, add_arguments, from_arguments
 from shared.rows import UnmappableHeader
+from shared.vocabulary import VOCAB
 
 from ..runtime import tune_gc
 from .annotate import BadRow, Job, Outcome, WorkerDied, annotate_file, refuse_special_output
@@ -31,6 +36,12 @@ PLATFORMS = ("jd", "jingxi", "jd_international")
 LISTED_BAD_ROWS = 20
 # Below this size a second process costs more than it saves.
 PARALLEL_MIN_BYTES = 8 << 20
+# The copy was written, with a coverage gap: a family judged no order (or any gap, with --strict).
+EXIT_GAP = 3
+NOT_MEASURED = "—"
+# The families whose rules make each money total (compensation: price and promotions; lost subsidies: shipping).
+MONEY_FAMILIES = {"compensation_total": ("price", "promotions"), "if_claimed_total": ("price", "promotions"),
+                  "losses_total": ("shipping",)}
 
 
 class Stopped(KeyboardInterrupt):
@@ -56,12 +67,10 @@ def input_options() -> argparse.ArgumentParser:
     parser.add_argument("file", type=Path, help="订单导出文件 the export file (.csv GBK/UTF-8, or .xlsx)")
     parser.add_argument("--platform", choices=PLATFORMS,
                         help="文件没有平台列时使用 platform of orders whose row has none (default jd)")
-    add_arguments(parser)
+    add_arguments(parser, campaigns=sorted(default_engine().calendar.campaigns))
     parser.add_argument("--as-of", help="以此时间为“现在” the time taken as now, e.g. '2022-06-20 12:00:00' "
                                         "(Beijing time; default: the current time)")
-    parser.add_argument("--map", action="append", default=[], metavar="表头=字段",
-                        help="把自定义列映射到字段 map a column of yours to a field, e.g. 揽收时间=picked_up_at "
-                             "(repeatable)")
+    add_map_argument(parser)
     parser.add_argument("--campaign-dir", type=Path,
                         help="额外的活动日历目录 a folder of extra campaign calendar files (*.toml)")
     return parser
@@ -81,6 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
                              "owed or money at stake (and rows that could not be read)")
     parser.add_argument("--jobs", type=_positive, default=_cpus(),
                         help="并行进程数 worker processes for a large CSV to CSV (default: one per CPU)")
+    parser.add_argument("--strict", action="store_true",
+                        help=f"有订单无法判断即失败 exit {EXIT_GAP} when any order could not be judged by any rule "
+                             f"family (default: exit {EXIT_GAP} only when a family could judge no order at all)")
     return parser
 
 
@@ -228,6 +240,23 @@ def _run(args, column_map: dict, options: Options) -> int:
             raise Refused(f"读写失败 {exc.filename or out_path}（{exc.strerror}）",
                           f"reading or writing failed: {exc.filename or out_path} ({exc.strerror})") from None
     print(_summary_text(outcome, out_path))
+    return _exit_code(outcome.summary.get("coverage", {}), args.strict)
+
+
+def _exit_code(coverage: dict, strict: bool) -> int:
+    """``EXIT_GAP`` when a family judged no order (or, ``strict``, when any order was not judged)."""
+    blind = [f for f, entry in coverage.items() if entry["orders"] and not entry["judged"]]
+    gaps = [f for f, entry in coverage.items() if entry["not_judged"]]
+    if blind or (strict and gaps):
+        families = "、".join(_family_words(f)[0] for f in blind or gaps)
+        families_en = ", ".join(_family_words(f)[1] for f in blind or gaps)
+        if blind:
+            print(f"退出码 {EXIT_GAP}：{families}无法判断任何订单 / exit {EXIT_GAP}: {families_en}: no order could be "
+                  "judged", file=sys.stderr)
+        else:
+            print(f"退出码 {EXIT_GAP}（--strict）：有订单无法判断{families} / exit {EXIT_GAP} (--strict): some orders "
+                  f"not judged for {families_en}", file=sys.stderr)
+        return EXIT_GAP
     return 0
 
 
@@ -281,22 +310,75 @@ def _progress_bar(source):
     return tqdm(total=source.size, unit="行", desc="标注 annotating", disable=None)
 
 
+def _family_words(family: str) -> tuple[str, str]:
+    words = VOCAB["phrases"]["family"][family]
+    return words["zh"], words["en"]
+
+
+def coverage_lines(coverage: dict) -> tuple[list, list]:
+    """``(loud, rest)``: the lines saying what could not be judged. Loud: a family that could not
+    judge most of its orders, or a column the file does not have; they lead the closing lines."""
+    loud, rest = [], []
+    for family, entry in coverage.items():
+        for reason in entry["reasons"]:
+            text = f"{reason['message']}\n   {reason['message_en']}"
+            if reason["code"] == "missing_column" or 2 * reason["orders"] > entry["orders"]:
+                loud.append(f"！！ {text}")
+            else:
+                rest.append(f"- {text}")
+    return loud, rest
+
+
+def _gap(coverage: dict, families) -> tuple[bool, str]:
+    """``(measured, remark)`` for counts the rules of ``families`` make: not measured when no
+    family of them ran or none judged any order; the remark says why, or how many orders the
+    count leaves out."""
+    run = [(f, coverage[f]) for f in families if f in coverage]
+    if coverage and not run:
+        return False, "（未运行这些规则 not run）"
+    if run and all(entry["orders"] and not entry["judged"] for _, entry in run):
+        zh, en = zip(*(_family_words(f) for f, _ in run))
+        return False, f"（无法判断{'、'.join(zh)}，见上 / {', '.join(en)} not judged, see above）"
+    missing = max((entry["not_judged"] for _, entry in run), default=0)
+    if missing:
+        return True, f"（另有 {missing} 单无法判断，见上 / {missing} more orders not judged, see above）"
+    return True, ""
+
+
 def _summary_text(outcome: Outcome, out_path: Path) -> str:
     summary, rows, bad_rows = outcome.summary, outcome.rows, outcome.bad_count
+    coverage = summary.get("coverage", {})
+    loud, rest = coverage_lines(coverage)
     read = f"（共读取 {outcome.rows_read} 行 of {outcome.rows_read} read）" if outcome.rows != outcome.rows_read else ""
-    lines = [
+
+    def count(key, measured):
+        return str(summary[key]) if measured else NOT_MEASURED
+
+    def money(key):
+        measured, remark = _gap(coverage, MONEY_FAMILIES[key])
+        return (f"¥{summary[key]}" if measured else NOT_MEASURED), remark
+
+    shipped, ship_remark = _gap(coverage, ("shipping",))
+    late = str(summary["late"] + summary["overdue"]) if shipped else NOT_MEASURED
+    owed, owed_remark = money("compensation_total")
+    claimed, _ = money("if_claimed_total")
+    lost, lost_remark = money("losses_total")
+    lines = loud + [
         f"已写入 Written: {out_path}",
         f"行数 rows: {rows}{read}    订单 orders: {summary['orders']}",
-        f"超时 late: {summary['late'] + summary['overdue']} (已发货超时 shipped late {summary['late']}, "
-        f"超时未发货 overdue {summary['overdue']})    即将超时 at risk: {summary['at_risk']}",
-        f"应付赔偿 compensation owed: ¥{summary['compensation_total']}    "
-        f"若被索赔 if claimed: ¥{summary['if_claimed_total']}    补贴损失 subsidy lost: ¥{summary['losses_total']}",
+        f"超时 late: {late} (已发货超时 shipped late {count('late', shipped)}, 超时未发货 overdue "
+        f"{count('overdue', shipped)})    即将超时 at risk: {count('at_risk', shipped)}{ship_remark}",
+        f"应付赔偿 compensation owed: {owed}    若被索赔 if claimed: {claimed}{owed_remark}",
+        f"补贴损失 subsidy lost: {lost}{lost_remark}",
     ]
+    if rest:
+        lines.append("无法判断 not judged:")
+        lines += rest
     if bad_rows > LISTED_BAD_ROWS:
-        lines.append(f"无法标注的行 bad rows: {bad_rows}（上方列出前 {LISTED_BAD_ROWS} 行，全部见错误列 / the first "
+        lines.append(f"有错误的行 bad rows: {bad_rows}（上方列出前 {LISTED_BAD_ROWS} 行，全部见错误列 / the first "
                      f"{LISTED_BAD_ROWS} are listed above, all are in the errors column）")
     elif bad_rows:
-        lines.append(f"无法标注的行 bad rows: {bad_rows}（见上方行号与错误列 / see the line numbers above and the "
+        lines.append(f"有错误的行 bad rows: {bad_rows}（见上方行号与错误列 / see the line numbers above and the "
                      "errors column）")
     for kind, count in outcome.notes.items():
         zh, en = OUTPUT_NOTES[kind]

@@ -18,9 +18,10 @@ SOONEST_KEPT = 50  # the most that can be asked for
 # The longest overdue orders kept by name (the digest lists them first); the rest are counted.
 OVERDUE_KEPT = 1000
 # Ship statuses in the order a merchant acts on them (the contract's ``ship.status`` values),
-# then orders without a ship deadline and orders the core could not read.
+# then orders with nothing to ship (their status says so), orders whose deadline could not be
+# worked out for want of a value (``summary.coverage`` says which), and orders with no readable id.
 STATUS_ORDER = ("overdue", "at_risk", "pending", "shipped_late", "shipped_on_time", "shipped_time_unknown",
-                "no_deadline", "error")
+                "nothing_to_ship", "not_judged", "error")
 WAITING = ("pending", "at_risk")
 _HOUR = timedelta(hours=1)
 
@@ -45,8 +46,11 @@ class Tally:
         ship = result.get("ship")
         if ship:
             status = ship["status"]
+        elif result.get("order_id") is None:
+            status = "error"
         else:
-            status = "error" if result.get("errors") else "no_deadline"
+            reason = result.get("skipped_reasons", {}).get("SHIP-DEADLINE")
+            status = "nothing_to_ship" if reason is not None and "gap" not in reason else "not_judged"
         self.by_status[status] += 1
         if status == "overdue":
             money = result.get("compensation") or {}

@@ -110,8 +110,9 @@ def test_the_summary_sheet_money_is_the_commands_own_totals(summary):
     assert owed > 0 and f"应付赔偿 compensation owed: ¥{owed}" in printed
     claimed = Decimal(str(values["若被索赔 If claimed (¥)"])).quantize(Decimal("0.01"))
     assert f"若被索赔 if claimed: ¥{claimed}" in printed
-    assert summary["sheet"]["B16"].number_format == "0.00"
-    assert values["无法标注的行 Bad rows"] == 1 and values["已读取的行 Rows read"] == len(ROWS)
+    owed_row = next(r for r in summary["sheet"].iter_rows(min_col=1, max_col=2) if r[0].value == "应付赔偿 Compensation owed (¥)")
+    assert owed_row[1].number_format == "0.00"
+    assert values["有错误的行 Bad rows (an errors cell)"] == 1 and values["已读取的行 Rows read"] == len(ROWS)
 
 
 def test_the_summary_sheet_charts_orders_due_per_hour_over_the_next_48_hours(summary):

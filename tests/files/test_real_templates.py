@@ -62,10 +62,12 @@ def write(path, header, rows, above=()):
     return path
 
 
-def annotate(tmp_path, name, header, rows, above=()):
+def annotate(tmp_path, name, header, rows, above=(), code=0):
+    """The annotated table and its columns; ``code``: the exit code expected (3: a rule family
+    could judge no order, said in the closing lines)."""
     source = write(tmp_path / name, header, rows, above)
     out = tmp_path / "out.csv"
-    assert main([str(source), "-o", str(out), "--as-of", AS_OF]) == 0
+    assert main([str(source), "-o", str(out), "--as-of", AS_OF]) == code
     table = read_csv_output(out)
     titles = table[len(above)]
     return table, {title: i for i, title in enumerate(titles)}
@@ -99,12 +101,15 @@ def test_the_classic_templates_give_ship_deadlines_and_respect_deleted_orders(tm
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
-def test_a_template_without_the_payment_time_says_so_on_every_row(tmp_path, suffix):
+def test_a_template_without_the_payment_time_says_so_once_and_on_every_rows_status(tmp_path, suffix, capsys):
     rows = [row(VARIANT, 订单编号="235711200009", 订单数量="1", 支付方式="在线支付", 下单时间="2022-06-16 09:58:00",
                 实付金额="59.00", 订单状态="等待出库", 订单日期="2022-06-16")]
-    table, col = annotate(tmp_path, "variant" + suffix, VARIANT, rows)
+    table, col = annotate(tmp_path, "variant" + suffix, VARIANT, rows, code=3)
     assert table[1][col["JDPG 发货截止 Ship by"]] == ""
-    assert "付款确认时间" in table[1][col["JDPG 说明 Explanation"]]
+    assert table[1][col["JDPG 发货状态 Ship status"]] == "无法判断发货时效 not_judged"
+    assert "付款确认时间" not in table[1][col["JDPG 说明 Explanation"]]  # true of the whole file: said once
+    printed = capsys.readouterr().out
+    assert printed.startswith("！！ 1 单无法判断发货时效：表头中没有付款时间列")
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
@@ -116,14 +121,15 @@ def test_the_2026_detail_export_reads_a_provisional_amount_and_keeps_the_deadlin
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
-def test_the_after_sales_export_with_its_two_row_header_feeds_the_return_rules(tmp_path, suffix):
+def test_the_after_sales_export_with_its_two_row_header_feeds_the_return_rules(tmp_path, suffix, capsys):
     rows = [row(AFTER_SALES, 服务单号="600001", 订单号="235711200011", 商品数量="1", 商品金额="129.00", 客户期望="退货",
                 返回方式="上门取件", 售后申请时间="2022-06-19 10:00:00", 取件时间="2022-06-19 15:00:00",
                 商家收货时间="2022-06-20 09:00:00", 退款金额="129.00", 是否闪退订单="是")]
-    table, col = annotate(tmp_path, "after-sales" + suffix, AFTER_SALES, rows, above=[AFTER_SALES_GROUPS])
+    table, col = annotate(tmp_path, "after-sales" + suffix, AFTER_SALES, rows, above=[AFTER_SALES_GROUPS], code=3)
     assert table[0][:len(AFTER_SALES_GROUPS)] == AFTER_SALES_GROUPS  # the group row is kept as it was
-    assert "签收时间" in table[2][col["JDPG 说明 Explanation"]]  # the 7-day window needs the receipt time
-    assert "LIGHTNING_REFUNDED" in table[2][col["JDPG 标记 Flags"]]  # 是否闪退订单 = 是: JD has refunded
+    # The 7-day window needs the receipt time, which this export has no column for: said once.
+    assert "表头中没有签收时间列" in capsys.readouterr().out
+    assert "闪退订单已退款" in table[2][col["JDPG 标记 Flags"]]  # 是否闪退订单 = 是: JD has refunded
     columns, _ = map_header(AFTER_SALES)
     assert {"return_request.requested_at", "return_request.pickup", "return_request.lightning_order",
             "return_request.refund_amount", "return_request.merchant_received_at"} <= set(columns.values())
