@@ -233,7 +233,7 @@ describe('JD_ANNOTATE', () => {
     assert.equal(out[1][col('Ship status')], '超时发货 shipped_late');
     assert.equal(out[1][col('Hours late')], 1);
     assert.deepEqual(out[2], out[3], 'two SKU lines of one order share its result');
-    assert.match(out[4][col('Errors')], /paid_at/);
+    assert.match(out[4][col('Errors')], /^付款确认时间: /); // the merchant's own column
     assert.ok(out[5].every((c) => c === ''), 'a blank row stays blank');
     assert.equal(posts(gas).length, 1);
     const body = JSON.parse(posts(gas)[0].body);

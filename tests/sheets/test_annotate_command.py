@@ -25,11 +25,11 @@ def test_a_jd_export_is_annotated_in_place_and_only_our_columns_are_written(fake
     assert outside(sheet, own(sheet)) == before, "every cell outside our columns is unchanged"
     status, errors, ship_by = col(sheet, "Ship status"), col(sheet, "Errors"), col(sheet, "Ship by")
     assert [row[status] for row in sheet.values[1:]] == [
-        "超时发货 shipped_late", "按时发货 shipped_on_time", "按时发货 shipped_on_time", "待发货 pending", "",
-        "即将超时 at_risk"]
+        "超时发货 shipped_late", "按时发货 shipped_on_time", "按时发货 shipped_on_time", "待发货 pending",
+        "无法判断发货时效 not_judged", "即将超时 at_risk"]
     assert sheet.values[1][ship_by] == "2022-06-20 10:00:00"
     assert sheet.values[1][col(sheet, "Hours late")] == 1.0
-    assert "paid_at" in sheet.values[5][errors]
+    assert sheet.values[5][errors].startswith("付款确认时间: ")  # the merchant's own column
     assert sheet.formats[(1, status)] == painted("late")
     assert sheet.formats[(6, status)] == painted("at_risk")
     assert sheet.formats[(5, errors)] == painted("error")
