@@ -139,25 +139,30 @@ def _kind_of(parser, url: str) -> str:
 OVERDUE_MORE = ("还有 {n} 单已超时未列出", "{n} more overdue not listed")
 SOONEST_MORE = ("还有 {n} 单待发货未列出", "{n} more waiting not listed")
 SHIPPING = "shipping"
+# Reasons listed in the digest's lead; the rest are counted (each is a line of up to ~300 bytes).
+MAX_GAP_LINES = 6
 
 
 def digest_messages(file_name: str, outcome, kind: str, *, top: int = SOONEST,
                     max_messages: int = DEFAULT_MESSAGES) -> list[robots.Message]:
-    """The digest as robot messages: what could not be checked first, the counts and money, the
-    overdue orders (longest first: hours late, what each costs), the orders due soonest."""
+    """The digest as robot messages: what could not be checked first (the summary's coverage), the
+    counts and money, the overdue orders (longest first: hours late, what each costs), the orders
+    due soonest. Ship counts read "—" when no order's ship-by deadline could be judged."""
     tally, summary = outcome.tally, outcome.summary
     counts = tally.by_status
-    gaps = _gaps(summary, counts)
-    checked = _shipping_judged(summary, counts) > 0
+    coverage = summary["coverage"]
+    shipping = coverage.get(SHIPPING)
+    judged = shipping["judged"] if shipping else 0
 
     def count(status: str) -> str:
-        if not checked:
+        if not judged:
             return "—"
         value = counts[status]
         return robots.warn(kind, str(value)) if value and status != "pending" else str(value)
 
-    title = (f"订单提醒 Order digest：已超时 {counts['overdue'] if checked else '—'}，"
-             f"即将超时 {counts['at_risk'] if checked else '—'}")
+    gaps = _gaps(coverage)
+    title = (f"订单提醒 Order digest：已超时 {counts['overdue'] if judged else '—'}，"
+             f"即将超时 {counts['at_risk'] if judged else '—'}")
     if gaps:
         title += "，有未检查的订单 some not checked"
     as_of = tally.as_of.strftime("%Y-%m-%d %H:%M")
@@ -166,8 +171,17 @@ def digest_messages(file_name: str, outcome, kind: str, *, top: int = SOONEST,
                          f"{summary['orders']}"), ""]
     if gaps:
         head.append(robots.warn(kind, "⚠ 未能检查 Not checked — 下面的数字不含这些订单 the figures below leave them out"))
-        head += [f"- {zh} / {en}" for _, zh, en in gaps]
+        head += [f"- {zh} / {en}" for zh, en in gaps[:MAX_GAP_LINES]]
+        if len(gaps) > MAX_GAP_LINES:
+            n = len(gaps) - MAX_GAP_LINES
+            head.append(f"- …另有 {n} 条原因未列出（annotate 的汇总页有全部）{n} more reasons not listed "
+                        "(annotate's summary sheet has them all)")
         head.append("")
+    if shipping is None:
+        head.append("- 本次未检查发货时效（--families 不含 shipping）Shipping not checked (not in --families)")
+    elif shipping["not_judged"] and judged:
+        head.append(f"- 发货时效只判断了 {judged}/{shipping['orders']} 单 Shipping judged for {judged} of "
+                    f"{shipping['orders']} orders:")
     for status in ("overdue", "at_risk", "pending"):
         zh, en = status_label(status)
         head.append(f"- {zh} {en}: {count(status)}")
@@ -189,28 +203,21 @@ def digest_messages(file_name: str, outcome, kind: str, *, top: int = SOONEST,
     return robots.pack(kind, title, head, sections, max_messages=max_messages)
 
 
-def _gaps(summary: dict, counts) -> list[tuple[int, str, str]]:
-    """What could not be checked, as ``(orders, zh, en)``: the summary's coverage reasons."""
-    coverage = summary.get("coverage")
-    if coverage is not None:
-        return [(reason["orders"], reason["message"], reason["message_en"])
-                for family in coverage.values() for reason in family["reasons"] if reason["orders"]]
-    gaps = []
-    if counts["no_deadline"]:
-        n = counts["no_deadline"]
-        gaps.append((n, f"{n} 单无法判断发货时效：没有付款或下单时间", f"{n} order(s): shipping not judged: no payment "
-                                                             "or order time"))
-    if counts["error"]:
-        n = counts["error"]
-        gaps.append((n, f"{n} 单因数据有误无法判断发货时效", f"{n} order(s): shipping not judged: data errors"))
-    return gaps
+def _gaps(coverage: dict) -> list[tuple[str, str]]:
+    """What could not be checked, ``(zh, en)``: the coverage's reasons, shipping's first, then by the
+    orders they cost; the merchant's own words in them (a column, a suggested header) kept plain."""
+    listed = [(family, reason) for family, entry in coverage.items() for reason in entry["reasons"]
+              if reason["orders"]]
+    ordered = sorted(listed, key=lambda item: (item[0] != SHIPPING, -item[1]["orders"]))  # stable: ties as given
+    return [(_plain_merchant(reason, "message"), _plain_merchant(reason, "message_en"))
+            for _, reason in ordered]
 
 
-def _shipping_judged(summary: dict, counts) -> int:
-    coverage = summary.get("coverage")
-    if coverage is not None and SHIPPING in coverage:
-        return coverage[SHIPPING]["judged"]
-    return summary["orders"] - counts["no_deadline"] - counts["error"]
+def _plain_merchant(reason: dict, key: str) -> str:
+    text = reason[key]
+    for words in {reason.get("column"), (reason.get("suggest") or {}).get("header")} - {None, ""}:
+        text = text.replace(words, robots.plain(words))
+    return text
 
 
 def _overdue_line(n: int, order: dict, as_of: datetime) -> str:

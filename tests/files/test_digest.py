@@ -78,6 +78,9 @@ def test_wecom_gets_a_markdown_digest_in_its_documented_shape(export, tmp_path):
     copy = annotated(export, tmp_path)
     assert f"应付赔偿 Owed: ¥{copy[OWED[0]]['owed']}" in content and copy[OWED[0]]["owed"] != "0.00"
     assert "无法读取的订单 Orders that could not be read: 1" in content
+    lead = content.index("- 1 单无法判断发货时效：“付款确认时间”列的值无法读取")
+    assert lead < content.index("- 发货时效只判断了 4/5 单 Shipping judged for 4 of 5 orders:") < content.index(
+        "Overdue:"), "what could not be checked leads, then how many the counts are of"
     overdue = content.split("**已超时未发货 Overdue（最久的在前 longest first）**\n")[1].split("\n\n")[0].splitlines()
     assert overdue == [f"1. {OVERDUE[0]} · 超时 {copy[OVERDUE[0]]['late']} 小时 {copy[OVERDUE[0]]['late']} h late · "
                        f"截止 {copy[OVERDUE[0]]['ship_by'][5:16]} due"]

@@ -119,3 +119,19 @@ def test_an_order_id_made_of_markdown_reaches_the_robot_as_plain_text(tmp_path, 
     shown = line[3:].split(" · ")[0]
     assert shown == robots.plain(order_id) and not MARKUP & set(shown), line
     assert order_id not in content
+
+
+@pytest.mark.parametrize("column", ["<font>付款</font>", "[付款](http://evil.example)", "@all 付款"],
+                         ids=["font tag", "link", "mention all"])
+def test_a_column_name_made_of_markdown_is_plain_in_the_digests_lead(tmp_path, column):
+    """The merchant's column, named in what could not be checked (its values unreadable), stays text."""
+    text = io.StringIO(newline="")
+    csv.writer(text).writerows([["订单号", column], ["235711131701", "不是时间"]])
+    source = tmp_path / "orders.csv"
+    source.write_bytes(text.getvalue().encode("utf-8"))
+    with Robot("wecom") as stand_in:
+        result = run(source, "--webhook", stand_in.url, "--kind", "wecom", "--map", f"{column}=paid_at")
+    assert result.returncode == 0, result.stderr
+    content = stand_in.messages[0]["markdown"]["content"]
+    lead = next(line for line in content.splitlines() if line.startswith("- 1 单无法判断发货时效"))
+    assert robots.plain(column) in lead and column not in content
