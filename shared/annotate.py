@@ -12,7 +12,7 @@ from .money import ZERO, ZERO_TEXT, money_str
 from .jos import from_jos, is_jos_order
 from .messages import bilingual, say
 from .options import DEFAULT, Options
-from .order_input import parse_order
+from .order_input import after_now, parse_order
 from .rules.context import Context, skip
 from .vocabulary import RULES as RULE_WORDS
 
@@ -94,7 +94,7 @@ class Engine:
                     skip_unreadable(out, rule.rule_id, unread)
                     continue
             rule(order, ctx, out)
-        return to_result(order.order_id, campaign, out, list(errors), list(order.warnings))
+        return to_result(order.order_id, campaign, out, list(errors), [*order.warnings, *after_now(order, ctx.as_of)])
 
     def annotate_raw(self, raw, *, as_of: datetime, defaults=None, options: Options = DEFAULT) -> dict:
         """One order as a client sent it: contract fields, or a JOS order object (``shared.jos``),

@@ -92,6 +92,7 @@ def _explanation(result: dict, header=None) -> str:
             stopped.append(rule)
         elif not _file_wide(reason, header):
             parts.append(f"{reason['message']} / {reason['message_en']}")
+    parts += [f"{w['message']} / {w['message_en']}" for w in result["warnings"]]
     if unread:
         words = say("skip_unreadable", names=", ".join(_named(f, header) for f in unread),
                     rule=listed([bilingual(RULES[r]["short"], RULES[r]["short_en"]) for r in stopped], "comma"))

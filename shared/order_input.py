@@ -8,10 +8,11 @@ worked out. Only an order that is not an object, or has no readable order id, ge
 import re
 from decimal import Decimal, InvalidOperation
 
-from .beijing_time import parse_time
+from .beijing_time import parse_time, sheet_time
 from .cells import clean_cell
 from .errors import InputError, InvalidBoolean, InvalidNumber, InvalidText, UnknownValue
-from .fields import CHOICES, GROUP_MEMBERS, TOP_LEVEL
+from .fields import BY_PATH, CHOICES, GROUP_MEMBERS, TOP_LEVEL
+from .messages import bilingual, say, sentences
 from .model import GROUP_TYPES, Order
 from .money import MAX_AMOUNT_TEXT, to_money
 from .vocabulary import STATUS_PLATFORMS, STATUS_PREFIXES, STATUS_WORDS
@@ -232,6 +233,24 @@ _MONEY_FIELDS = frozenset(f.name for f in TOP_LEVEL if f.kind == "money")
 def _note_warning(field: str, note: str) -> dict:
     return {"field": field, "message": f"金额附注“{note}”：已按数字读取，可能变动",
             "message_en": f"the amount carries the note '{note}': read as its number, it may still change"}
+
+
+# Times that cannot lie after the time of the check: a payment "ahead" is a typo or a wrong as_of,
+# and would make a late order look pending. Warned of, naming the field; the rules still run.
+AFTER_NOW_CHECKED = ("placed_at", "paid_at", "picked_up_at", "shipped_at")
+
+
+def after_now(order: Order, as_of) -> list:
+    """Warnings for the order's times after ``as_of`` (``AFTER_NOW_CHECKED``), usually none."""
+    warnings = []
+    for name in AFTER_NOW_CHECKED:
+        at = getattr(order, name)
+        if at is not None and at > as_of:
+            field = BY_PATH[name]
+            zh, en = sentences(say("time_after_now", field=bilingual(field.zh, field.en), time=sheet_time(at),
+                                   as_of=sheet_time(as_of)))
+            warnings.append({"field": name, "message": zh, "message_en": en})
+    return warnings
 
 
 def _error(field, e: InputError) -> dict:

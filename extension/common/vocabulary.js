@@ -1342,6 +1342,10 @@
       "subsidy_forfeited_no_amount": {
         "en": "Late-shipped order in {activity}: no platform subsidy",
         "zh": "延迟发货订单平台不予补贴（{activity}）"
+      },
+      "time_after_now": {
+        "en": "{field} {time} is after the time of the check, {as_of}: check the value (or as_of)",
+        "zh": "{field} {time} 晚于检查时间 {as_of}：请核对该值（或 as_of）"
       }
     },
     "order_status": {
