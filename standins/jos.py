@@ -22,6 +22,7 @@ import functools
 import hashlib
 import json
 import secrets
+import socket
 import threading
 import time
 from datetime import datetime, timedelta
@@ -111,11 +112,18 @@ class JosStandin(ServedInThread):
         self.forced: list[str] = []
         self.http_errors = 0
         self.delay = 0.0  # seconds each gateway answer waits (a test kills a client meanwhile)
+        self.busy = 0.0   # seconds spent answering (bench/watch.py says the stand-in's share)
         self.lock = threading.Lock()
         standin = self
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"  # keep-alive, as JD's gateway
+
+            def setup(self):
+                super().setup()
+                # headers and body go out as two writes: without this, Nagle's algorithm and the
+                # client's delayed ACK hold each answer ~40 ms, a stand-in's cost, not JD's.
+                self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
             def _params(self) -> tuple[str, dict]:
                 parts = urlsplit(self.path)
@@ -135,6 +143,13 @@ class JosStandin(ServedInThread):
             def _answer(self, path, params):
                 if standin.delay and path == "/routerjson":
                     time.sleep(standin.delay)
+                started = time.perf_counter()
+                try:
+                    self._reply(path, params)
+                finally:
+                    standin.busy += time.perf_counter() - started
+
+            def _reply(self, path, params):
                 with standin.lock:
                     standin.requests.append({"path": path, **params})
                     if standin.http_errors:

@@ -16,8 +16,9 @@ import socket
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
+from types import SimpleNamespace
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from shared import Engine
@@ -115,23 +116,30 @@ def _cycle(session: Session, shop: Shop, watch: Watch, as_of: datetime) -> ShopO
     client = watch.client(shop)
     try:
         token = _fresh_token(session, shop, client, watch, as_of)
-        snapshot = search_open(client, token, as_of, watch.settings.days)
-        rows = _rows(session, shop.id, snapshot)
-        left = {order_id: get_order(client, token, order_id)
-                for order_id, row in rows.items() if row.is_open and order_id not in snapshot}
+        seen = search_open(client, token, as_of, watch.settings.days)
+        known = _known(session, shop.id, seen)
+        pulled = len(seen)
+        for order_id, row in known.items():  # the orders that left the open set: one enGet each
+            if row.is_open and order_id not in seen:
+                facts = get_order(client, token, order_id)
+                if facts is not None:
+                    seen[order_id] = facts
     except JosFailure as exc:
         session.rollback()
         return _failed(session, shop, watch, as_of, started, exc, client.calls)
-    changes = _judge(session, shop, watch, as_of, snapshot, left, rows)
-    open_rows = [row for row in rows.values() if row.is_open]
-    shop.open_orders = len(open_rows)
+    rows, changes = _judge(watch, shop.id, as_of, seen, known)
+    unseen_open = sum(1 for order_id, row in known.items() if row.is_open and order_id not in seen)
+    open_rows = [SimpleNamespace(**row) for row in rows.values() if row["is_open"]]
+    shop.open_orders = len(open_rows) + unseen_open
     shop.last_pull_at = shop.last_ok_at = as_of
     if shop.state != "ok":
         shop.state, shop.state_message = "ok", None
     _queue_messages(session, shop, watch, as_of, changes, open_rows, rows)
-    _log(session, shop, started, "ok", orders=len(snapshot) + len(left), calls=client.calls)
+    _write(session, rows, known)
+    _log(session, shop, started, "ok", orders=len(seen), calls=client.calls)
     session.commit()
-    return ShopOutcome(shop.name, "ok", orders=len(open_rows))
+    log.debug("shop %s: %d orders pulled, %d left the open set", shop.name, pulled, len(seen) - pulled)
+    return ShopOutcome(shop.name, "ok", orders=shop.open_orders)
 
 
 def _fresh_token(session: Session, shop: Shop, client: JosClient, watch: Watch, as_of: datetime) -> str:
@@ -155,16 +163,21 @@ def _fresh_token(session: Session, shop: Shop, client: JosClient, watch: Watch, 
     return watch.vault.open(shop.access_token)
 
 
-def _rows(session: Session, shop_id: int, snapshot: dict) -> dict[str, WatchedOrder]:
-    """The shop's open rows, and the rows of snapshot orders the store holds as closed."""
-    rows = {row.order_id: row for row in session.scalars(
-        select(WatchedOrder).where(WatchedOrder.shop_id == shop_id, WatchedOrder.is_open))}
-    missing = [order_id for order_id in snapshot if order_id not in rows]
+# What a cycle needs of the rows it has: a few columns, no JSON to decode.
+_KNOWN = (WatchedOrder.order_id, WatchedOrder.is_open, WatchedOrder.alert_level, WatchedOrder.alerted_owed,
+          WatchedOrder.closed_at)
+
+
+def _known(session: Session, shop_id: int, seen: dict) -> dict:
+    """The shop's open orders, and the snapshot's orders the store holds as closed: id → row of ``_KNOWN``."""
+    known = {row.order_id: row for row in session.execute(
+        select(*_KNOWN).where(WatchedOrder.shop_id == shop_id, WatchedOrder.is_open))}
+    missing = [order_id for order_id in seen if order_id not in known]
     for n in range(0, len(missing), _IN_CHUNK):
-        for row in session.scalars(select(WatchedOrder).where(WatchedOrder.shop_id == shop_id,
-                                                              WatchedOrder.order_id.in_(missing[n:n + _IN_CHUNK]))):
-            rows[row.order_id] = row
-    return rows
+        for row in session.execute(select(*_KNOWN).where(WatchedOrder.shop_id == shop_id,
+                                                         WatchedOrder.order_id.in_(missing[n:n + _IN_CHUNK]))):
+            known[row.order_id] = row
+    return known
 
 
 def _trim(result: dict) -> dict:
@@ -174,31 +187,40 @@ def _trim(result: dict) -> dict:
             "losses": result["losses"]["total"], "errors": result["errors"], "skipped": result["skipped"]}
 
 
-def _judge(session, shop, watch, as_of, snapshot, left, rows) -> list:
-    """Run the rules on every order seen this cycle; update rows; the changes since last reported."""
-    changes = []
-    now = as_of
-    for order_id, facts in [*snapshot.items(), *((i, f) for i, f in left.items() if f is not None)]:
-        row = rows.get(order_id)
-        if row is None:
-            row = rows[order_id] = WatchedOrder(shop_id=shop.id, order_id=order_id, first_seen=now,
-                                                alert_level="none", alerted_owed="0.00")
-            session.add(row)
+def _judge(watch, shop_id, as_of, seen, known) -> tuple[dict, list]:
+    """Run the rules on every order seen this cycle: the rows to write (id → column values) and
+    the changes since last reported."""
+    rows, changes = {}, []
+    for order_id, facts in seen.items():
+        before = known.get(order_id)
         result = watch.engine.annotate_raw(facts, as_of=as_of, options=watch.options)
         ship = result["ship"] or {}
-        row.facts = facts
-        row.jos_state = facts.get("orderState")
-        row.is_open = facts.get("orderState") in OPEN_STATES
-        row.status = ship.get("status")
-        row.deadline = datetime.fromisoformat(ship["deadline"]) if ship.get("deadline") else None
-        row.owed, row.lost = result["compensation"]["total"], result["losses"]["total"]
-        row.result = _trim(result)
-        row.last_seen = now
-        row.closed_at = None if row.is_open else (row.closed_at or now)
-        level = alerts.level_of(row.status) if row.is_open else "none"
-        changes += alerts.change_of(order_id, row.alert_level, level, Decimal(row.alerted_owed), Decimal(row.owed),
-                                    row.deadline, row.status)
-    return changes
+        is_open = facts.get("orderState") in OPEN_STATES
+        row = {"shop_id": shop_id, "order_id": order_id, "facts": facts, "jos_state": facts.get("orderState"),
+               "is_open": is_open, "status": ship.get("status"),
+               "deadline": datetime.fromisoformat(ship["deadline"]) if ship.get("deadline") else None,
+               "owed": result["compensation"]["total"], "lost": result["losses"]["total"], "result": _trim(result),
+               "last_seen": as_of,
+               "closed_at": None if is_open else (before.closed_at if before and before.closed_at else as_of),
+               "alert_level": before.alert_level if before else "none",
+               "alerted_owed": before.alerted_owed if before else "0.00"}
+        if before is None:
+            row["first_seen"] = as_of
+        rows[order_id] = row
+        level = alerts.level_of(row["status"]) if is_open else "none"
+        changes += alerts.change_of(order_id, row["alert_level"], level, Decimal(row["alerted_owed"]),
+                                    Decimal(row["owed"]), row["deadline"], row["status"])
+    return rows, changes
+
+
+def _write(session: Session, rows: dict, known: dict) -> None:
+    """The cycle's rows in two statements (executemany): new orders inserted, known ones updated."""
+    new = [row for order_id, row in rows.items() if order_id not in known]
+    old = [row for order_id, row in rows.items() if order_id in known]
+    if new:
+        session.execute(insert(WatchedOrder), new)
+    if old:
+        session.execute(update(WatchedOrder), old)
 
 
 def _queue_messages(session, shop, watch, as_of, changes, open_rows, rows) -> None:
@@ -218,8 +240,8 @@ def _queue_messages(session, shop, watch, as_of, changes, open_rows, rows) -> No
         _outbox(session, shop, "changes", title, text, as_of)
     for change in changes:  # reported (or, with no robot, nobody to tell): remember the level
         row = rows[change.order_id]
-        row.alert_level = alerts.level_of(row.status) if row.is_open else "none"
-        row.alerted_owed = row.owed
+        row["alert_level"] = alerts.level_of(row["status"]) if row["is_open"] else "none"
+        row["alerted_owed"] = row["owed"]
 
 
 def _outbox(session, shop, kind, title, text, as_of) -> None:
