@@ -178,8 +178,6 @@ def after(dt: datetime, delta: timedelta) -> datetime:
 
 
 _HUNDREDTH_HOUR = timedelta(seconds=36)
-_MINUTE = timedelta(minutes=1)
-_HOUR = timedelta(hours=1)
 
 
 def hours_up(delta: timedelta) -> float:
@@ -190,13 +188,3 @@ def hours_up(delta: timedelta) -> float:
 def hours_down(delta: timedelta) -> float:
     """``delta`` in hours, rounded down to the hundredth: time left never reads more than there is."""
     return (delta // _HUNDREDTH_HOUR) / 100
-
-
-def duration_text(delta: timedelta, *, up: bool) -> tuple[str, str]:
-    """``delta`` for a sentence, Chinese and English: minutes under an hour, else hours to the
-    hundredth; rounded up (time late) or down (time left), so the words never contradict a status."""
-    if delta < _HOUR:
-        minutes = -(-delta // _MINUTE) if up else delta // _MINUTE
-        return f"{minutes} 分钟", f"{minutes} min"
-    count = hours_up(delta) if up else hours_down(delta)
-    return f"{count} 小时", f"{count} h"

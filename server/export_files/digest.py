@@ -18,7 +18,7 @@ import sys
 from datetime import datetime
 from decimal import Decimal
 
-from shared.beijing_time import duration_text
+from shared.messages import duration, sentences
 
 from .. import robots
 from .counts import SOONEST, Refused, count_export, input_options, inputs_of, run_stoppable, status_label
@@ -222,7 +222,8 @@ def _plain_merchant(reason: dict, key: str) -> str:
 
 def _overdue_line(n: int, order: dict, as_of: datetime) -> str:
     deadline = datetime.fromisoformat(order["deadline"])
-    zh, en = duration_text(as_of - deadline, up=True)
+    late = duration(as_of - deadline, up=True)  # the one duration format, as the rules' sentences say it
+    zh, en = sentences({"code": late["phrase"], "params": late["params"]})
     money = [f"{zh} ¥{order[key]} {en}" for key, zh, en in (("owed", "应赔", "owed"), ("if_claimed", "若被索赔", "if claimed"),
                                                         ("lost", "补贴损失", "lost")) if Decimal(order[key])]
     line = f"{n}. {robots.plain(order['order_id'])} · 超时 {zh} {en} late · 截止 {deadline:%m-%d %H:%M} due"

@@ -82,8 +82,8 @@ def test_wecom_gets_a_markdown_digest_in_its_documented_shape(export, tmp_path):
     assert lead < content.index("- 发货时效只判断了 4/5 单 Shipping judged for 4 of 5 orders:") < content.index(
         "Overdue:"), "what could not be checked leads, then how many the counts are of"
     overdue = content.split("**已超时未发货 Overdue（最久的在前 longest first）**\n")[1].split("\n\n")[0].splitlines()
-    assert overdue == [f"1. {OVERDUE[0]} · 超时 {copy[OVERDUE[0]]['late']} 小时 {copy[OVERDUE[0]]['late']} h late · "
-                       f"截止 {copy[OVERDUE[0]]['ship_by'][5:16]} due"]
+    assert copy[OVERDUE[0]]["late"] == "2.0"  # paid 06-16 10:00 (a 96-hour day), as of 06-20 12:00
+    assert overdue == [f"1. {OVERDUE[0]} · 超时 2 小时 2 h late · 截止 {copy[OVERDUE[0]]['ship_by'][5:16]} due"]
     assert content.index("Overdue（") < content.index("Due soonest"), "the overdue orders are named first"
     soonest = content.split("**最先到期 Due soonest**")[1].strip().splitlines()
     assert [line.split(" · ")[0] for line in soonest] == [f"1. {AT_RISK[0]}", f"2. {PENDING[0]}"]
