@@ -483,6 +483,9 @@ def _post(robot: Robot, message: Message, seconds: float, deadline: float) -> No
     worker = threading.Thread(target=exchange, daemon=True, name="robot-post")
     worker.start()
     worker.join(max(seconds, 0.0))
+    late = RobotError("no_answer", f"{zh}机器人在时限 {deadline:g} 秒内没有答完，消息可能未送达",
+                      f"the {en} robot did not finish answering within the {deadline:g} s deadline: the message "
+                      "may not have been delivered", maybe_delivered=True)
     if worker.is_alive():
         holder["late"] = True
         sock = holder.get("sock")
@@ -491,13 +494,13 @@ def _post(robot: Robot, message: Message, seconds: float, deadline: float) -> No
                 socket.socket.shutdown(sock, socket.SHUT_RDWR)
             except OSError:
                 pass
-        raise RobotError("no_answer", f"{zh}机器人在时限 {deadline:g} 秒内没有答完，消息可能未送达",
-                         f"the {en} robot did not finish answering within the {deadline:g} s deadline: the "
-                         "message may not have been delivered", maybe_delivered=True)
+        raise late
     if "error" in holder:
         exc = holder["error"]
         if isinstance(exc, RobotError):
             raise exc
+        if isinstance(exc, TimeoutError):  # the socket's own timeout, a hair before the join's
+            raise late from None
         name = type(exc).__name__
         if isinstance(exc, ssl.SSLError):
             raise RobotError("unreachable", f"与{zh}机器人的加密连接失败（{name}）",
@@ -514,10 +517,10 @@ def _post(robot: Robot, message: Message, seconds: float, deadline: float) -> No
 
 def _exchange(robot: Robot, target: str, data: bytes, seconds: float, holder: dict):
     if robot.scheme == "https":
-        connection = http.client.HTTPSConnection(robot.host, robot.port, timeout=seconds,
+        connection = http.client.HTTPSConnection(robot.host, robot.port, timeout=seconds + 1,
                                                  context=ssl.create_default_context())
-    else:
-        connection = http.client.HTTPConnection(robot.host, robot.port, timeout=seconds)
+    else:  # the socket's timeout a second past the deadline: the watchdog in ``_post`` ends it first
+        connection = http.client.HTTPConnection(robot.host, robot.port, timeout=seconds + 1)
     try:
         connection.connect()
         holder["sock"] = connection.sock
