@@ -7,11 +7,12 @@ first use: the CSV path never loads it.
 import functools
 import itertools
 import re
+import warnings
 import zipfile
 from array import array
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, NamedTuple
 from zipfile import BadZipFile
 
 from shared.headers import MAX_ROWS_ABOVE_HEADER, header_row_index
@@ -42,11 +43,13 @@ class XlsxExport:
         self.notes = {}
         try:
             reader = _lean_reader_class()(path)
-            reader.read()
+            with warnings.catch_warnings():
+                # A book written without styles (most exports made by code) is read the same way.
+                warnings.filterwarnings("ignore", message="Workbook contains no default style", category=UserWarning)
+                reader.read()
             self._book = reader.wb
             sheet = self._book.worksheets[0]
-            with reader.archive.open(sheet._worksheet_path) as part:
-                scan = _scan_sheet(part, reader.oversized_strings)
+            scan = reader.scan
         except CellTooLarge as exc:
             raise UnreadableFile(path, f"单元格 {exc.cell} 超过 {MAX_CELL_BYTES:,} 字节，文件未读取（Excel 单元格最多 "
                                        "32,767 个字符）",
@@ -58,8 +61,8 @@ class XlsxExport:
                                  f"not a readable .xlsx file ({_short(exc)})") from None
         self.notes = {row: (f"{'、'.join(cells)} 的公式没有缓存的计算结果，复制为空 / formula cell(s) "
                             f"{', '.join(cells)} hold no computed value: copied empty")
-                      for row, cells in scan.items()}
-        self.size = sheet.max_row
+                      for row, cells in scan.lost.items()}
+        self.size = scan.last_row
         self._rows = enumerate(sheet.iter_rows(values_only=True), start=1)
         self._line = 0
         self.preamble = []
@@ -145,10 +148,67 @@ def _lean_reader_class():
     """Made on first use: the CSV path never imports openpyxl."""
     from openpyxl.cell.text import Text
     from openpyxl.reader.excel import ExcelReader
+    from openpyxl.utils.cell import range_boundaries
+    from openpyxl.cell.read_only import EMPTY_CELL
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+    from openpyxl.worksheet._reader import WorkSheetParser
     from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
     from openpyxl.xml.functions import iterparse
 
     string_tag = "{%s}si" % SHEET_MAIN_NS
+    data_tag = "{%s}sheetData" % SHEET_MAIN_NS
+    row_tag = "{%s}row" % SHEET_MAIN_NS
+
+    class RowsParser(WorkSheetParser):
+        """openpyxl's sheet parser reading only the rows, each dropped from the tree once read:
+        openpyxl's own clears a row but leaves it in ``<sheetData>`` (~0.1 KB a row kept to the
+        end). A values-only reading needs nothing but the rows."""
+
+        def parse(self):
+            data = None
+            for event, element in iterparse(self.source, events=("start", "end")):
+                if event == "start":
+                    if data is None and element.tag == data_tag:
+                        data = element
+                elif element.tag == row_tag:
+                    row = self.parse_row(element)
+                    if data is not None:
+                        data.clear()
+                    else:
+                        element.clear()
+                    yield row
+
+    class SizedSheet(ReadOnlyWorksheet):
+        """A read-only sheet sized by the reader from its byte scan, read by ``RowsParser``."""
+
+        def _get_size(self):
+            pass
+
+        def _cells_by_row(self, min_col, min_row, max_col, max_row, values_only=False):
+            # openpyxl's ReadOnlyWorksheet._cells_by_row (3.1.5), with RowsParser.
+            filler = None if values_only else EMPTY_CELL
+            max_col = max_col or self.max_column
+            max_row = max_row or self.max_row
+            empty_row = (filler,) * (max_col + 1 - min_col) if max_col is not None else []
+            counter = min_row
+            idx = 1
+            with self._get_source() as src:
+                parser = RowsParser(src, self._shared_strings, data_only=self.parent.data_only,
+                                    epoch=self.parent.epoch, date_formats=self.parent._date_formats,
+                                    timedelta_formats=self.parent._timedelta_formats)
+                for idx, row in parser.parse():
+                    if max_row is not None and idx > max_row:
+                        break
+                    for _ in range(counter, idx):
+                        counter += 1
+                        yield empty_row
+                    if counter <= idx:
+                        row = self._get_row(row, min_col, max_col, values_only)
+                        counter += 1
+                        yield row
+            if max_row is not None and max_row < idx:
+                for _ in range(counter, max_row + 1):
+                    yield empty_row
 
     class LeanExcelReader(ExcelReader):
         """openpyxl's reader in read-only, values-only mode, with its shared strings kept compact.
@@ -162,6 +222,24 @@ def _lean_reader_class():
         def __init__(self, path):
             super().__init__(path, read_only=True, keep_vba=False, data_only=True, keep_links=False)
             self.oversized_strings = {}
+
+        def read_worksheets(self):
+            """The first worksheet only, scanned as bytes first (``_scan_sheet``: a cell too large
+            is refused before anything is parsed) and sized from that scan: openpyxl's own sizing
+            parses a sheet without a ``<dimension>`` element whole, keeping every row element
+            (a 1 MB file of empty rows took a gigabyte), before any check of ours could run."""
+            self.scan = None
+            for sheet, rel in self.parser.find_sheets():
+                if rel.target not in self.valid_files or "chartsheet" in rel.Type:
+                    continue
+                worksheet = SizedSheet(self.wb, sheet.name, rel.target, self.shared_strings)
+                if self.scan is None:  # the first: the one read
+                    with self.archive.open(rel.target) as part:
+                        self.scan = _scan_sheet(part, self.oversized_strings)
+                    if self.scan.dimension:
+                        (worksheet._min_column, worksheet._min_row, worksheet._max_column,
+                         worksheet._max_row) = range_boundaries(self.scan.dimension)
+                self.wb._sheets.append(worksheet)
 
         def read_strings(self):
             part = self.package.find(SHARED_STRINGS)
@@ -251,12 +329,32 @@ def _oversized_strings(stream) -> dict:
     return found
 
 
-def _scan_sheet(stream, oversized_strings: dict) -> dict:
-    """Formula cells without a cached value, ``{row: [cell refs]}``; raises ``CellTooLarge``."""
+class SheetScan(NamedTuple):
+    # Formula cells without a cached value, ``{row: [cell refs]}``.
+    lost: dict
+    # The sheet's ``<dimension ref="A1:K20">``, when it has one.
+    dimension: str | None
+    # The row number of the last cell (the progress bar's total).
+    last_row: int
+
+
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z$]{1,4}[0-9$]{1,8}(?::[A-Z$]{1,4}[0-9$]{1,8})?)"')
+
+
+def _scan_sheet(stream, oversized_strings: dict) -> SheetScan:
+    """The sheet's bytes read once, in bounded pieces: raises ``CellTooLarge``."""
     lost = {}
     last_ref = "?"
+    last_row = 0
+    dimension = None
+    first = True
     wanted = {str(i).encode() for i in oversized_strings}
     for _, region in _chunks(stream):
+        if first:
+            first = False
+            head = region[:region.find(b"<sheetData")] if b"<sheetData" in region else region[:4096]
+            found = _DIMENSION.search(head)
+            dimension = found.group(1).decode() if found else None
         at = _long_text(region)
         if at >= 0:
             refs = list(_CELL_REF.finditer(region, 0, at))
@@ -275,9 +373,10 @@ def _scan_sheet(stream, oversized_strings: dict) -> dict:
             m = _CELL_REF.match(region, region.rfind(b"<", 0, refs + 1))
             if m:
                 last_ref = _ref(m)
+                last_row = max(last_row, int(m.group(2)))
     if wanted:
         raise CellTooLarge("?")
-    return lost
+    return SheetScan(lost, dimension, last_row)
 
 
 def _ref(match) -> str:

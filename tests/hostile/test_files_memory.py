@@ -1,0 +1,67 @@
+"""Export inputs built so that memory would follow them: a small xlsx of millions of empty rows and
+no ``<dimension>`` (openpyxl sized it by parsing it whole), and ``.json`` input (read whole and
+flattened, about 26 times its size). Each runs under an address-space limit it must stay within."""
+import json
+
+import pytest
+
+from .test_files_hostile import ONE_GB, assert_refused, header_and_good_rows, raw_xlsx, read_csv, run
+
+HALF_GB = ONE_GB // 2
+
+
+def _empty_rows(count, per_piece=100_000):
+    for _ in range(count // per_piece):
+        yield b"<row/>" * per_piece
+
+
+def test_a_1_mb_xlsx_of_millions_of_empty_rows_and_no_dimension_is_read_within_half_a_gb(tmp_path):
+    source = raw_xlsx(tmp_path / "orders.xlsx", [*header_and_good_rows(), *_empty_rows(6_000_000)])
+    assert source.stat().st_size < 1 << 20
+    result = run(source, "-o", tmp_path / "out.csv", memory_limit=HALF_GB)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Traceback" not in result.stderr and "no default style" not in result.stderr
+
+
+def test_an_xlsx_written_without_styles_gives_no_openpyxl_warning(tmp_path):
+    source = raw_xlsx(tmp_path / "orders.xlsx", header_and_good_rows())
+    result = run(source, "-o", tmp_path / "out.csv")
+    assert result.returncode == 0, result.stderr
+    assert "Warning" not in result.stderr and "default style" not in result.stderr
+
+
+def _orders(count):
+    yield "["
+    for i in range(count):
+        yield ("," if i else "") + json.dumps({"order_id": str(235711131720 + i), "platform": "jingxi",
+                                                "paid_at": "2022-06-16 10:00:00", "paid_amount": "129.00",
+                                                "item_name": "抽纸 纸巾 三层 120 抽 整箱装" * 3})
+    yield "]"
+
+
+def test_a_json_export_of_200_mb_is_read_within_half_a_gb(tmp_path):
+    source = tmp_path / "orders.json"
+    with source.open("w", encoding="utf-8") as f:
+        for piece in _orders(600_000):
+            f.write(piece)
+    assert source.stat().st_size > 150 << 20
+    result = run(source, "-o", tmp_path / "out.csv", memory_limit=HALF_GB)
+    assert result.returncode == 0, result.stderr[-2000:]
+
+
+@pytest.mark.parametrize("where", ["order-value", "envelope"])
+def test_a_5000_digit_integer_in_a_json_file_is_a_clear_error(tmp_path, where):
+    digits = "9" * 5000
+    source = tmp_path / "orders.json"
+    if where == "order-value":
+        text = '[{"order_id": "1", "paid_at": "2022-06-16 10:00:00"}, {"order_id": "2", "quantity": %s}]' % digits
+    else:
+        text = '{"orders": [{"order_id": "1"}], "page": %s}' % digits
+    source.write_text(text)
+    result = run(source, "-o", tmp_path / "out.csv")
+    if result.returncode == 0:  # read as the order's error on its field
+        rows = read_csv(tmp_path / "out.csv")
+        assert "quantity" in str(rows)
+    else:
+        assert_refused(result, "4,300")
+    assert "internal" not in result.stderr and "Traceback" not in result.stderr
