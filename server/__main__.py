@@ -11,6 +11,7 @@ import argparse
 import logging
 import os
 import secrets
+import socket
 import sys
 from importlib import metadata
 
@@ -77,6 +78,13 @@ def _serve(argv, prog):
     from .app import create_app
     from .runtime import tune_gc
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    try:
+        _check_port(settings.host, settings.port)
+    except OSError as exc:
+        print(f"端口 {settings.host}:{settings.port} 无法使用（{exc.strerror}）：请换一个 --port，或用 --port 0 自动选择\n"
+              f"port {settings.host}:{settings.port} cannot be used ({exc.strerror}): choose another --port, or "
+              "--port 0 for a free one", file=sys.stderr)
+        return 2
     app = create_app(settings)
     tune_gc()
     if args.production:
@@ -104,6 +112,18 @@ def _serve(argv, prog):
     return 0
 
 
+def _check_port(host: str, port: int) -> None:
+    """Raises ``OSError`` when ``host:port`` cannot be listened on (another program has it), before
+    a server library says so in English only. Port 0 (a free one) always can."""
+    if port == 0:
+        return
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        if os.name != "nt":  # as the servers bind; on Windows the option would share a port in use
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind((host, port))
+
+
 def keys(argv, prog: str | None = None) -> int:
     """``keys new``: a random API key on stdout (alone, for scripts), how to set it on stderr."""
     parser = argparse.ArgumentParser(prog=f"{prog or _prog()} keys", description="API 密钥 API keys")
@@ -125,12 +145,12 @@ def keys(argv, prog: str | None = None) -> int:
 
 def _annotate(argv, prog):
     from .export_files.cli import main as annotate_main
-    return annotate_main(argv)
+    return annotate_main(argv, prog=f"{prog} annotate")
 
 
 def _digest(argv, prog):
     from .export_files.digest import main as digest_main
-    return digest_main(argv)
+    return digest_main(argv, prog=f"{prog} digest")
 
 
 def _sheets(argv, prog):

@@ -5,6 +5,8 @@ own sheets use the contract's English names. The synonyms come from the field ta
 (``shared/data/fields.toml``). Several headers may name one field: the first in its list that
 the sheet has wins.
 """
+from difflib import get_close_matches
+
 from .cells import PROTECTION, clean_cell
 from .fields import FIELDS
 
@@ -44,6 +46,17 @@ class BadColumnMap(ValueError):
         self.message_en = message_en
 
 
+def closest_field(text: str):
+    """The field ``text`` most likely meant: the one a header or label of that text means
+    (付款时间 → paid_at), else the closest contract name (pickup_at → picked_up_at); None when
+    nothing is close."""
+    known = _HEADER_TO_FIELD.get(text.strip().lower())
+    if known is not None:
+        return known[0]
+    close = get_close_matches(text.strip().lower(), sorted(KNOWN_FIELDS), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 def parse_column_map(items) -> dict:
     """``["揽收时间=picked_up_at", …]`` as ``{header: field path}``: the one reading of a merchant's
     own column names, for every client (the export command's ``--map``, the Sheets command's ``--column``)."""
@@ -54,8 +67,11 @@ def parse_column_map(items) -> dict:
         if not sep or not header or not field:
             raise BadColumnMap(f"应为 表头=字段，收到 {item!r}", f"expected HEADER=field, got {item!r}")
         if field not in KNOWN_FIELDS:
-            raise BadColumnMap(f"{item!r}：未知字段 {field!r}（见 docs/supported-inputs.md）",
-                               f"{item!r}: unknown field {field!r} (one of: {', '.join(sorted(KNOWN_FIELDS))})")
+            guess = closest_field(field)
+            zh = f"，是不是 {guess}？" if guess else ""
+            en = f"; did you mean {guess}?" if guess else ""
+            raise BadColumnMap(f"{item!r}：未知字段 {field!r}{zh}（全部字段见 docs/supported-inputs.md）",
+                               f"{item!r}: unknown field {field!r}{en} (every field: docs/supported-inputs.md)")
         mapping[header] = field
     return mapping
 

@@ -39,6 +39,8 @@ PARALLEL_MIN_BYTES = 8 << 20
 # The copy was written, with a coverage gap: a family judged no order (or any gap, with --strict).
 EXIT_GAP = 3
 NOT_MEASURED = "—"
+AS_OF_FORM = "例如 --as-of \"2022-06-20 12:00:00\"，北京时间"
+AS_OF_FORM_EN = "e.g. --as-of \"2022-06-20 12:00:00\", Beijing time"
 # The families whose rules make each money total (compensation: price and promotions; lost subsidies: shipping).
 MONEY_FAMILIES = {"compensation_total": ("price", "promotions"), "if_claimed_total": ("price", "promotions"),
                   "losses_total": ("shipping",)}
@@ -76,9 +78,9 @@ def input_options() -> argparse.ArgumentParser:
     return parser
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(prog: str = "python -m server annotate") -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m server annotate", parents=[input_options()],
+        prog=prog, parents=[input_options()],
         description="给京东订单导出文件加上发货截止、超时与赔付标注（离线）。"
                     " Annotate a JD order export (CSV or .xlsx) offline: ship-by, late / at risk, compensation.")
     parser.add_argument("-o", "--output", type=Path,
@@ -126,9 +128,9 @@ def options_of(parser: argparse.ArgumentParser, args) -> Options:
         parser.error(f"--{exc.option.replace('_', '-')} {exc.message} / {exc.message_en}")
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, prog: str = "python -m server annotate") -> int:
     """Run the command; returns the exit code."""
-    parser = build_parser()
+    parser = build_parser(prog)
     args = parser.parse_args(argv)
     tune_gc()
     column_map = column_map_of(parser, args)
@@ -185,8 +187,7 @@ def prepare_job(args, column_map: dict, options: Options, *, only_flagged: bool 
     """``(job, source)`` for ``args.file`` with the options checked, or ``Refused``; ``source`` is
     the export as opened (now closed), for its kind and size."""
     source_path = args.file
-    if not source_path.is_file():
-        raise Refused(f"找不到文件 {source_path}", f"no such file: {source_path}")
+    _check_input(source_path)
     source = _open(source_path)
     source.close()
     job = Job(source=source_path, kind=source.kind, encoding=source.encoding, header=source.header,
@@ -212,9 +213,24 @@ def prepare_job(args, column_map: dict, options: Options, *, only_flagged: bool 
     return job, source
 
 
+def output_format(args) -> str:
+    """The output's format: ``--format``, else from ``-o``'s extension (.csv or .xlsx), else xlsx.
+    An ``-o`` whose extension says another format than the one that would be written is refused
+    (``-o out.txt`` would otherwise be an xlsx named .txt)."""
+    suffix = args.output.suffix.lower() if args.output else ""
+    named = {".csv": "csv", ".xlsx": "xlsx"}.get(suffix)
+    if args.output and named is None and args.format is None:
+        raise Refused(f"-o {args.output}：扩展名应为 .xlsx 或 .csv（或用 --format xlsx / csv 指定格式）",
+                      f"-o {args.output}: the name should end .xlsx or .csv (or give --format xlsx / csv)")
+    if named and args.format and named != args.format:
+        raise Refused(f"-o {args.output} 的扩展名与 --format {args.format} 不符",
+                      f"-o {args.output} ends {suffix}, but --format is {args.format}")
+    return args.format or named or "xlsx"
+
+
 def _run(args, column_map: dict, options: Options) -> int:
     source_path = args.file
-    fmt = args.format or ("csv" if args.output and args.output.suffix.lower() == ".csv" else "xlsx")
+    fmt = output_format(args)
     out_path = args.output or source_path.with_name(f"{_stem(source_path)}.annotated.{fmt}")
     _check_paths(source_path, out_path)
     job, source = prepare_job(args, column_map, options, only_flagged=args.only == "flagged")
@@ -264,9 +280,16 @@ def _stem(path: Path) -> str:
     return path.name[: -len(path.suffix)] if path.suffix else path.name
 
 
-def _check_paths(source: Path, out: Path) -> None:
+def _check_input(source: Path) -> None:
+    if source.is_dir():
+        raise Refused(f"{source} 是文件夹，请给出一个导出文件（如 {source / '订单导出.csv'}）",
+                      f"{source} is a folder: give one export file (such as {source / 'orders.csv'})")
     if not source.is_file():
         raise Refused(f"找不到文件 {source}", f"no such file: {source}")
+
+
+def _check_paths(source: Path, out: Path) -> None:
+    _check_input(source)
     try:
         same = out.resolve() == source.resolve() or (out.exists() and out.samefile(source))
     except (OSError, RuntimeError):  # a loop of symbolic links (RuntimeError before Python 3.13)
@@ -289,9 +312,10 @@ def _as_of(text: str | None) -> datetime:
     try:
         as_of = parse_time(text)
     except InputError as exc:
-        raise Refused(f"--as-of：{exc.message}", f"--as-of: {exc.message_en}") from None
+        raise Refused(f"--as-of：{exc.message}（{AS_OF_FORM}）", f"--as-of: {exc.message_en} ({AS_OF_FORM_EN})") from None
     if as_of is None:
-        raise Refused(f"--as-of 不是有效时间：{text!r}", f"--as-of is not a usable time: {text!r}")
+        raise Refused(f"--as-of 不是有效时间：{text!r}（{AS_OF_FORM}）",
+                      f"--as-of is not a usable time: {text!r} ({AS_OF_FORM_EN})")
     return as_of
 
 

@@ -31,9 +31,9 @@ MAX_MESSAGES = 10
 DRY_RUN_KIND = "wecom"  # the format --dry-run prints without --webhook or --kind
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(prog: str = "python -m server digest") -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m server digest", parents=[input_options()],
+        prog=prog, parents=[input_options()],
         description="把订单导出文件的摘要（无法检查的、已超时的订单及其损失、最先到期的订单）发到企业微信或钉钉群机器人。"
                     " Post an export file's digest (what could not be checked, the overdue orders and what they "
                     "cost, the orders due soonest) to a WeCom or DingTalk group robot webhook.")
@@ -81,8 +81,8 @@ def _seconds(text: str) -> float:
     return value
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+def main(argv: list[str] | None = None, prog: str = "python -m server digest") -> int:
+    parser = build_parser(prog)
     args = parser.parse_args(argv)
     inputs = inputs_of(parser, args)
     if not args.webhook and not args.dry_run:
