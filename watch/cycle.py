@@ -196,7 +196,9 @@ def _judge(watch, shop_id, as_of, seen, known) -> tuple[dict, list]:
         result = watch.engine.annotate_raw(facts, as_of=as_of, options=watch.options)
         ship = result["ship"] or {}
         is_open = facts.get("orderState") in OPEN_STATES
-        row = {"shop_id": shop_id, "order_id": order_id, "facts": facts, "jos_state": facts.get("orderState"),
+        state = facts.get("orderState")
+        row = {"shop_id": shop_id, "order_id": order_id, "facts": facts,
+               "jos_state": None if state is None else str(state)[:60],
                "is_open": is_open, "status": ship.get("status"),
                "deadline": datetime.fromisoformat(ship["deadline"]) if ship.get("deadline") else None,
                "owed": result["compensation"]["total"], "lost": result["losses"]["total"], "result": _trim(result),

@@ -7,6 +7,8 @@ by page and window by window, so the snapshot rests on no ``dateType`` (whose me
 dispute). Only the fields the rules read are asked for (``shared.jos.TOP_LEVEL`` and the SKU lines);
 ``consigneeInfo`` (the buyer's name, phone and address) is never asked for, and dropped if sent.
 """
+import logging
+import re
 from datetime import datetime, timedelta
 
 from shared.beijing_time import BEIJING
@@ -14,6 +16,7 @@ from shared.jos import TOP_LEVEL, JosError, envelope_orders
 
 from .jos_client import TIMESTAMP_FORMAT, JosClient, JosFailure, JosRefused
 
+log = logging.getLogger("jdpg.watch")
 SEARCH, GET = "jingdong.pop.order.enSearch", "jingdong.pop.order.enGet"
 # The states an order can be in while the merchant still owes its shipment, the locked and paused
 # ones included (the rules must see them, and say they carry no late flag): docs/supported-inputs.md ("Order status words").
@@ -22,13 +25,17 @@ FIELDS = (*TOP_LEVEL, "itemInfoList")
 PAGE_SIZE = 50
 # A window a day short of the shortest month, so it is "at most one month" by any reading.
 WINDOW = timedelta(days=27)
+# JD's order ids are digits (REAL-DATA.md §3); the store keeps up to 40 characters.
+ORDER_ID = re.compile(r"\d{1,30}")
 # A bound on pages per window whatever orderTotal says (500,000 orders).
 MAX_PAGES = 10_000
 
 
 def facts_of(element: dict) -> dict:
-    """The fields the rules read and nothing else (never consigneeInfo)."""
-    return {key: element[key] for key in FIELDS if key in element}
+    """The fields the rules read and nothing else (never consigneeInfo); the id as text."""
+    facts = {key: element[key] for key in FIELDS if key in element}
+    facts["orderId"] = str(facts["orderId"])
+    return facts
 
 
 def windows(as_of: datetime, days: int) -> list[tuple[datetime, datetime]]:
@@ -56,11 +63,15 @@ def _api_result(body: dict, method: str) -> dict:
 
 
 def _orders(body: dict) -> list:
+    """The answer's orders with a JD order id (digits); anything else is logged and left out."""
     try:
         orders = envelope_orders(body)
     except JosError as exc:
         raise JosRefused(exc.code, exc.message) from None
-    return [o for o in orders or [] if isinstance(o, dict) and o.get("orderId") not in (None, "")]
+    kept = [o for o in orders or [] if isinstance(o, dict) and ORDER_ID.fullmatch(str(o.get("orderId", "")))]
+    if len(kept) != len(orders or []):
+        log.warning("%d order(s) without a readable orderId left out", len(orders or []) - len(kept))
+    return kept
 
 
 def search_open(client: JosClient, token: str, as_of: datetime, days: int) -> dict[str, dict]:

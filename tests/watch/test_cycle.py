@@ -273,3 +273,20 @@ def test_secrets_never_appear_in_logs_or_the_database_in_clear(settings, store, 
         assert secret.encode() not in raw
         assert secret not in caplog.text
     assert "5901" in caplog.text or raw.count(b"5901")
+
+
+def test_a_bad_order_from_jd_never_spoils_the_shops_cycle(store, watch, jos, robot):
+    shop = jos.shop()
+    shop.orders["5990"] = make_order("5990", T0 - timedelta(hours=45))
+    bad = make_order("x" * 50, T0 - timedelta(hours=45))
+    odd = make_order("5991", T0 - timedelta(hours=45), state="SOMETHING_NEW")
+    odd["orderState"] = "WAIT_SELLER_STOCK_OUT"
+    odd["paymentConfirmTime"] = "not a time"
+    shop.orders["x" * 50] = bad
+    shop.orders["5991"] = odd
+    add_shop(store, jos, webhook=robot.url)
+    [outcome] = run_cycle(store, watch, as_of=T0)
+    rows = orders(store)
+    assert outcome.outcome == "ok" and set(rows) == {"5990", "5991"}
+    assert rows["5990"].status == "at_risk"
+    assert rows["5991"].result["errors"][0]["field"] == "paid_at" and rows["5991"].status is None  # said, not "on time"
