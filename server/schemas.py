@@ -174,6 +174,7 @@ class ErrorItemSchema(Schema):
     field = fields.String()
     message = fields.String()
     message_en = fields.String()
+    jos_field = fields.String(metadata={"description": "For a JOS order: the JOS field the value was read from."})
 
 
 class FlagSchema(Schema):

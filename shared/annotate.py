@@ -9,7 +9,7 @@ from .catalog import Catalog
 from .coverage import FAMILY_RULES, HeaderInfo, count_gaps, count_unread_order, coverage
 from .model import FAMILIES, Findings, Order
 from .money import ZERO, ZERO_TEXT, money_str
-from .jos import from_jos, is_jos_order
+from .jos import JOS_NAME, from_jos, is_jos_order
 from .messages import bilingual, say
 from .options import DEFAULT, Options
 from .order_input import after_now, parse_order
@@ -109,6 +109,9 @@ class Engine:
             result = self.annotate(order, as_of=as_of, options=options, errors=errors)
         if source is not None:
             result["source"] = source
+            for key in ("errors", "warnings"):  # name JD's own field too (new dicts: some are shared)
+                result[key] = [{**item, "jos_field": JOS_NAME[item["field"]]} if item["field"] in JOS_NAME else item
+                               for item in result[key]]
         return result
 
 

@@ -53,7 +53,9 @@ def _named(field: str, header) -> str:
 
 
 def _errors_text(errors: list, header=None) -> str:
-    return "；".join(f"{_named(e['field'], header)}: {e['message']} / {e['message_en']}" for e in errors)
+    """Each error naming the merchant's column, or the JOS field of a JOS order, else our field."""
+    return "；".join(f"{e.get('jos_field') or _named(e['field'], header)}: {e['message']} / {e['message_en']}"
+                    for e in errors)
 
 
 def _flag_words(flags: list) -> str:

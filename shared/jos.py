@@ -19,6 +19,8 @@ TOP_LEVEL = {
     "balanceUsed": "balance_paid", "orderType": "order_type", "orderSource": "order_source",
     "venderRemark": "merchant_note",
 }
+# Contract field → the JOS field it was read from (errors on a JOS order name JD's field).
+JOS_NAME = {field: jos for jos, field in TOP_LEVEL.items()}
 # Read from the first SKU line (itemInfoList[0]); itemTotal is summed over all lines.
 FIRST_ITEM = {"skuId": "sku_id", "skuName": "item_name", "jdPrice": "unit_price"}
 TIME_FIELDS = frozenset({"placed_at", "paid_at", "shipped_at", "completed_at"})

@@ -27,3 +27,15 @@ def test_the_rows_explanation_says_it(engine):
     annotator = RowAnnotator(["订单号", "付款确认时间"], engine=engine, as_of=parse_time(AS_OF))
     (annotation, _), = annotator.annotate_table([["1", "2022-07-01 10:00:00"]])
     assert "付款时间 2022-07-01 10:00:00 晚于检查时间" in annotation[-2]
+
+
+def test_an_error_on_a_jos_order_names_the_jos_field(engine):
+    from tests.api.test_real_data import JOS_ORDER
+
+    bad = {**JOS_ORDER, "paymentConfirmTime": "2022-06-31 25:00:00"}
+    result = engine.annotate_raw(bad, as_of=parse_time(AS_OF))
+    assert [(e["field"], e.get("jos_field")) for e in result["errors"]] == [("paid_at", "paymentConfirmTime")]
+    missing = engine.annotate_raw({**JOS_ORDER, "orderId": None}, as_of=parse_time(AS_OF))
+    again = engine.annotate_raw({"paid_at": "2022-06-16 10:00:00"}, as_of=parse_time(AS_OF))
+    assert "jos_field" not in again["errors"][0], "a shared error is never changed for another order"
+    assert missing["order_id"] is None
