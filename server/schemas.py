@@ -155,6 +155,11 @@ class RowsRequestSchema(Schema):
         "description": "A table sent in parts: the order-id cells of the table's rows above these, as the id "
                        "column holds them. An order whose id is among them is annotated apart, with the note "
                        "an id that comes back later gets (the one grouping rule: adjacent lines of one id)."})
+    continues = fields.Boolean(metadata={
+        "description": "A table sent in parts: more rows follow these. The last order (from "
+                       "`last_order_row`), whose lines may go on in the next part, is then neither annotated "
+                       "nor counted: `rows` and `row_status` stop before it (unless it is the only order), "
+                       "and the next part starts with it."})
 
 
 class PeriodSchema(Schema):
@@ -318,7 +323,8 @@ class RowsResponseSchema(Schema):
     last_order_row = fields.Integer(allow_none=True, metadata={
         "description": "Index in `rows` of the last order's first line (null: no row has an order id). "
                        "A client sending a table in parts sends the next part from this row, so that no "
-                       "order is cut, with `earlier_order_ids` naming the rows above it."})
+                       "order is cut, with `earlier_order_ids` naming the rows above it. With `continues`, "
+                       "`rows` stop there (unless the last order is the only one)."})
 
 
 class MetricSchema(Schema):

@@ -65,13 +65,16 @@ def annotate_rows(data) -> dict:
     except UnmappableHeader as e:
         raise ApiError(422, "unmapped_header", e.message, e.message_en,
                        {"missing": e.missing, **_listed("header", data["header"])}) from None
+    last = annotator.last_order_begins(rows)
+    if data.get("continues") and last:  # the last order may go on in the next part: not annotated here
+        rows = rows[:last]
     annotated = annotator.annotate_table(rows)
     return {"as_of": iso(as_of), "rules_version": engine().catalog.version,
             "columns": [{"key": c.key, "title": c.title} for c in annotator.columns],
             "header": [c.title for c in annotator.columns],
             "rows": [a for a, _ in annotated], "row_status": [s for _, s in annotated],
             "mapping": {clip(h): f for h, f in annotator.mapping.items()}, **_listed("unmapped", annotator.unmapped),
-            "summary": annotator.summary, "last_order_row": annotator.last_order_start}
+            "summary": annotator.summary, "last_order_row": last}
 
 
 # Header texts an answer lists (each clipped); past these, ``<name>_more`` counts the rest.

@@ -126,9 +126,6 @@ class RowAnnotator:
         for key in map(order_key, earlier_ids):
             if key is not None:
                 self._seen.add(key)
-        # The position of the last order's first row in the rows given to ``runs``: the lines of
-        # that order may go on in rows not given yet (a table sent in parts).
-        self.last_order_start = None
 
     @property
     def summary(self) -> dict:
@@ -167,7 +164,7 @@ class RowAnnotator:
         other orders is annotated from its own run, and its errors column says the lines are apart.
         A blank row, or a row without its order id, is a run of its own."""
         group, group_id = [], None
-        for position, row in enumerate(rows):
+        for row in rows:
             order_id = self._order_id(row)
             if order_id is None:
                 if group:
@@ -178,12 +175,23 @@ class RowAnnotator:
             if group and order_id != group_id:
                 yield self._flush(group, group_id)
                 group = []
-            if not group:
-                self.last_order_start = position
             group.append(row)
             group_id = order_id
         if group:
             yield self._flush(group, group_id)
+
+    def last_order_begins(self, rows) -> int | None:
+        """The index in ``rows`` of the last order's first line (None: no row has an order id):
+        a client sending a table in parts sends the next part from there, so no order is cut."""
+        index = len(rows) - 1
+        while index >= 0 and self._order_id(rows[index]) is None:
+            index -= 1
+        if index < 0:
+            return None
+        key = self._order_id(rows[index])
+        while index > 0 and self._order_id(rows[index - 1]) == key:
+            index -= 1
+        return index
 
     def _flush(self, group, order_id) -> OrderRun:
         return self._annotate_group(group, apart=self._seen.add(order_id))

@@ -83,7 +83,7 @@ function resumePoint_(sheet, fingerprint) {
  *
  * @param {GoogleAppsScript.Spreadsheet.Sheet} sheet The sheet.
  * @param {{limitMs: number}} opts The run's time limit.
- * @return {{empty: boolean, total: number, done: number, counts: Object<string, number>, complete: boolean, nextRow: number, asOf: string, calls: number, columns: Object<string, number>}}
+ * @return {{empty: boolean, total: number, done: number, counts: Object<string, number>, complete: boolean, nextRow: number, asOf: string, calls: number, columns: Object<string, number>, coverage: ?Object<string, *>}}
  *     What was done; `nextRow` is the 1-based sheet row a resumed run starts from; `columns`
  *     our columns by title.
  * @throws {Error} The API's message when a call fails; nothing is written then.
@@ -95,7 +95,18 @@ function annotateSheet_(sheet, opts) {
   /** @type {Object<string, number>} */
   var counts = { late: 0, at_risk: 0, owed: 0, error: 0 };
   if (lastRow < 2) {
-    return { empty: true, total: 0, done: 0, counts: counts, complete: true, nextRow: -1, asOf: '', calls: 0, columns: {} };
+    return {
+      empty: true,
+      total: 0,
+      done: 0,
+      counts: counts,
+      complete: true,
+      nextRow: -1,
+      asOf: '',
+      calls: 0,
+      columns: {},
+      coverage: null
+    };
   }
   var values = sheet.getRange(1, 1, lastRow, lastCol).getValues();
   var own = ownColumns_(values[0]);
@@ -140,7 +151,8 @@ function annotateSheet_(sheet, opts) {
     nextRow: table.nextRow < 0 ? -1 : table.nextRow + 2,
     asOf: asOf,
     calls: table.calls,
-    columns: columns
+    columns: columns,
+    coverage: mergeCoverage_(table.summaries || [])
   };
 }
 

@@ -91,15 +91,21 @@ function annotateActiveSheet() {
   } finally {
     lock.releaseLock();
   }
+  // What could not be checked is said, never shown as all clear (summary.coverage of the rows API).
+  var unchecked = coverageLines_(summary.coverage);
+  var uncheckedText = unchecked.length ? '\n\n无法检查 Could not check:\n' + unchecked.join('\n') : '';
   if (!summary.complete) {
     ui.alert(
       'JD Promo Guard',
       '已标注 ' + summary.done + ' 行，为不超过 Apps Script 每次运行 6 分钟的上限已暂停。再次点击 标注本表，将从第 ' +
         summary.nextRow + ' 行继续。 / Annotated ' + summary.done + ' rows, then paused before Apps Script\'s ' +
-        '6-minute limit. Run Annotate this sheet again to go on from row ' + summary.nextRow + '.',
+        '6-minute limit. Run Annotate this sheet again to go on from row ' + summary.nextRow + '.' + uncheckedText,
       ui.ButtonSet.OK
     );
     return;
+  }
+  if (unchecked.length) {
+    ui.alert('JD Promo Guard 已标注 annotated ' + summary.total, unchecked.join('\n'), ui.ButtonSet.OK);
   }
   var words = JDPG_VOCAB.row_status;
   SpreadsheetApp.getActiveSpreadsheet().toast(

@@ -67,7 +67,7 @@ function utf8Length_(text) {
  *     `useCache` answers from (and fills) the result cache; `budget` from {@link timeBudget_};
  *     `startRow` skips the orders whose first line is before that data row (a resumed run);
  *     `incompleteError` is thrown when the budget runs out (a custom function cannot resume).
- * @return {{header: Array<string>, rows: Array<Array<*>>, row_status: Array<string>, done: Array<boolean>, nextRow: number, calls: number}}
+ * @return {{header: Array<string>, rows: Array<Array<*>>, row_status: Array<string>, done: Array<boolean>, nextRow: number, calls: number, summaries: Array<Object>}}
  *     One row per data row; `done[i]` when row i was annotated in this run; `nextRow` the data
  *     row to resume from, or -1 when every row is done.
  */
@@ -154,15 +154,15 @@ function planCalls_(rows, groups, baseBytes, maxRows, maxBytes) {
  * row order. Which rows make an order is the rules core's one rule (adjacent lines of one id;
  * an id that comes back later is annotated apart, with a note), never worked out here: a table
  * too big for one call goes in parts of consecutive rows, each with the order-id cells of the
- * rows above it (`earlier_order_ids`), and the next part starts at the answer's
- * `last_order_row`, so no order is cut. When the budget runs out it stops before the next call
+ * rows above it (`earlier_order_ids`) and says more rows follow (`continues`): the API then
+ * leaves out the part's last order, which the next part starts with, so no order is cut. When the budget runs out it stops before the next call
  * and says where to resume.
  *
  * @param {Object} request Header, as_of, defaults.
  * @param {Array<Array<string>>} rows Data rows, none blank at the end.
  * @param {*} budget From {@link timeBudget_}.
  * @param {number} startRow The first row of this run (rows above it were done earlier).
- * @return {{header: Array<string>, rows: Array<Array<*>>, row_status: Array<string>, done: Array<boolean>, nextRow: number, calls: number}}
+ * @return {{header: Array<string>, rows: Array<Array<*>>, row_status: Array<string>, done: Array<boolean>, nextRow: number, calls: number, summaries: Array<Object>}}
  *     The annotation (rows not done are blank).
  */
 function annotateInCalls_(request, rows, budget, startRow) {
@@ -180,10 +180,12 @@ function annotateInCalls_(request, rows, budget, startRow) {
       return false;
     }),
     nextRow: -1,
-    calls: 0
+    calls: 0,
+    summaries: /** @type {Array<Object>} */ ([])
   };
   var keep = function (part, from, count) {
     table.header = part.header;
+    table.summaries.push(part.summary);
     for (var j = 0; j < count; j++) {
       table.rows[from + j] = part.rows[j].map(cellValue_);
       table.row_status[from + j] = part.row_status[j];
@@ -244,12 +246,12 @@ function annotateInCalls_(request, rows, budget, startRow) {
       }
       var body = withRows_(request, rows.slice(start, end));
       if (earlier.length) body.earlier_order_ids = earlier;
+      // The last order of a part may go on in the rows after it: the API leaves it for the next part.
+      if (end < rows.length) body.continues = true;
       var part = call(body);
       table.calls++;
-      // The last order of a part may go on in the rows after it: it is sent again with them.
-      var count = end < rows.length && part.last_order_row > 0 ? part.last_order_row : end - start;
-      keep(part, start, count);
-      start += count;
+      keep(part, start, part.rows.length);
+      start += part.rows.length;
     }
   }
   var blank = table.header.map(function () {

@@ -90,6 +90,9 @@ describe('calls within the row and payload limits', () => {
     }
     assert.deepEqual(errorsColumn(sheet), Array(120).fill(''), 'no order annotated in two pieces');
     assert.deepEqual(statusColumn(sheet), expectedStatuses());
+    // The calls' coverage added up: 60 orders, none counted twice although calls were cut.
+    assert.match(gas.ui.alerts[0].prompt, /售后：60 单中 \d+ 单无法判断/);
+    assert.doesNotMatch(gas.ui.alerts[0].prompt, /发货：/, 'every order was judged for shipping');
     assert.equal(gas.props.getProperty('JDPG_RESUME'), null);
   });
 

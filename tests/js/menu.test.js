@@ -92,7 +92,10 @@ describe('Annotate this sheet', () => {
     const { gas, sheet, spreadsheet } = setup();
     const before = sheet.snapshot();
     gas.ctx.annotateActiveSheet();
-    assert.deepEqual(gas.ui.alerts, []);
+    // The sheet has no 签收时间 (sign-for) column: the result says what it could not check, never all clear.
+    assert.equal(gas.ui.alerts.length, 1);
+    assert.match(gas.ui.alerts[0].prompt, /售后：4 单中 3 单无法判断 \/ After-sales: 3 of 4 orders not checked/);
+    assert.match(gas.ui.alerts[0].prompt, /没有签收时间列.*no received at \(received_at\) column/);
 
     const own = ownCols(sheet);
     assert.deepEqual(own, [11, 12, 13, 14, 15, 16, 17, 18, 19]);
