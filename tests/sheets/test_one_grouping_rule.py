@@ -83,7 +83,8 @@ def by_export_command(tmp_path, table):
     csv.writer(text).writerows(table)
     source.write_text(text.getvalue(), encoding="utf-8")
     out = tmp_path / "table.annotated.csv"
-    assert export_main([str(source), "-o", str(out), "--as-of", AS_OF]) == 0
+    # 3: written, but a family judged no order (the tables have no 满3免3 column): not this test's point.
+    assert export_main([str(source), "-o", str(out), "--as-of", AS_OF]) in (0, 3)
     raw = out.read_bytes()
     rows = list(csv.reader(io.StringIO(raw[len(codecs.BOM_UTF8):].decode("utf-8"), newline="")))
     return ours(rows[0], rows[1:])
