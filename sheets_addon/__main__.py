@@ -45,8 +45,9 @@ def build_parser(prog: str = "python -m sheets_addon") -> argparse.ArgumentParse
                                           "default: the current time)")
     annotate.add_argument("--platform", choices=("jd", "jd_international", "jingxi"),
                           help="platform of rows whose sheet has no 平台 column (default jd)")
-    annotate.add_argument("--column", action="append", default=[], metavar="表头=field",
-                          help="map one of your own headers to a contract field, e.g. 揽收时间=picked_up_at")
+    annotate.add_argument("--map", "--column", dest="column", action="append", default=[], metavar="表头=field",
+                          help="map one of your own headers to a contract field, e.g. 揽收时间=picked_up_at "
+                               "(repeatable; --column is the same)")
     add_arguments(annotate)
     annotate.add_argument("--googleapis-base-url", metavar="URL",
                           help=f"DEV/TEST ONLY: send every *.googleapis.com request (token, Sheets) to this base URL, "

@@ -229,3 +229,12 @@ def test_the_merchants_options_reach_the_rules(fake_sheets, sa_file, capsys):
     assert sheet.values[4][status] == "即将超时 at_risk", "20 h left, under the 24 h asked for"
     assert run(fake_sheets, sa_file, "--campaign", "double_11_2099") == 2
     assert "double_11_2099" in capsys.readouterr().err
+
+
+def test_map_names_a_column_as_the_export_command_does_and_column_stays_an_alias(fake_sheets, sa_file):
+    rows = [["单据", "钱到账时间"], ["1", "2022-06-16 10:00:00"]]
+    for flag in ("--map", "--column"):
+        sheet = seed(fake_sheets, [list(r) for r in rows], book=f"1Map{flag.strip('-')}Map0123456789012345678901234")
+        assert run(fake_sheets, sa_file, flag, "单据=order_id", flag, "钱到账时间=paid_at",
+                   book=f"1Map{flag.strip('-')}Map0123456789012345678901234") == 0
+        assert sheet.values[1][col(sheet, "Ship by")] == "2022-06-20 10:00:00", "jingxi 618: a 96-hour day"
