@@ -217,15 +217,9 @@ def watch_main(argv, prog: str = "jdpg") -> int:
             parser.error("--as-of: 应为时间 must be a time")
     if not 1 <= args.interval <= 1440:
         parser.error("--interval 应为 1–1440 分钟 / must be 1–1440 minutes")
-    from server.config import Settings
-    from shared import default_engine
-    from shared.options import Options
-
     from .cycle import Watch, run_cycle
-    server_settings = Settings.from_env()
     store = _open(settings)
-    options = Options(detail="lean", at_risk_hours=server_settings.at_risk_hours)
-    watch = Watch(settings, default_engine(*filter(None, [server_settings.campaign_dir])), store.vault, options=options)
+    watch = Watch.from_env(store, settings)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):

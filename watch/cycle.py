@@ -54,6 +54,17 @@ class Watch:
     lease: timedelta = DEFAULT_LEASE
     client_options: dict = field(default_factory=dict)
 
+    @classmethod
+    def from_env(cls, store: Store, settings: WatchSettings | None = None) -> "Watch":
+        """The watch as ``jdpg watch`` runs it: the rules engine with JDPG_CAMPAIGN_DIR's campaigns, lean
+        results at JDPG_AT_RISK_HOURS, the store's vault. A worker process makes one and keeps it."""
+        from server.config import Settings
+        from shared import default_engine
+        server = Settings.from_env()
+        engine = default_engine(server.campaign_dir) if server.campaign_dir else default_engine()
+        return cls(settings or WatchSettings.from_env(), engine, store.vault,
+                   options=Options(detail="lean", at_risk_hours=server.at_risk_hours))
+
     def client(self, shop: Shop) -> JosClient:
         return JosClient(shop.app_key, self.vault.open(shop.app_secret), gateway=self.settings.gateway,
                          oauth=self.settings.oauth, **self.client_options)

@@ -290,3 +290,14 @@ def test_a_bad_order_from_jd_never_spoils_the_shops_cycle(store, watch, jos, rob
     assert outcome.outcome == "ok" and set(rows) == {"5990", "5991"}
     assert rows["5990"].status == "at_risk"
     assert rows["5991"].result["errors"][0]["field"] == "paid_at" and rows["5991"].status is None  # said, not "on time"
+
+
+def test_the_watch_as_a_worker_makes_it_takes_the_servers_at_risk_threshold(settings, store, jos, monkeypatch):
+    monkeypatch.setenv("JDPG_AT_RISK_HOURS", "12")
+    worker = Watch.from_env(store, settings)
+    assert worker.options.at_risk_hours == 12 and worker.options.detail == "lean"
+    jos.shop().orders["6001"] = make_order("6001", T0 - timedelta(hours=38))     # 10 h left
+    shop_id = add_shop(store, jos)
+    with store.session() as session:
+        assert run_shop_cycle(session, shop_id, worker, as_of=T0).outcome == "ok"
+    assert orders(store)["6001"].status == "at_risk"
