@@ -47,20 +47,56 @@ FILL = """  /**
 """
 
 
+def value_lists() -> dict:
+    """The value lists a client walks in order (the generated JSON sorts a table's keys, so a
+    table's order is given as a list): rule families, platforms, badge tones, and the status
+    meanings after which an order needs nothing more (``done``)."""
+    meanings = VOCAB["order_status"]["meanings"]
+    return {
+        "families": list(VOCAB["families"]),
+        "platforms": list(VOCAB["values"]["platform"]),
+        "tones": list(VOCAB["tones"]),
+        "done_meanings": [name for name, entry in meanings.items() if entry.get("done")],
+    }
+
+
+# The status word reader of shared/order_input.parse_status, in JavaScript (null for a word the
+# vocabulary does not hold, where Python keeps the word).
+STATUS_MEANING = """
+  /**
+   * What an order status word means (`to_ship`, `deleted` …): a prefix ("(删除)") decides by
+   * itself; else the word, exactly or in lower case; null for a word this vocabulary lacks.
+   * @param {*} word
+   * @return {?string}
+   */
+  function statusMeaning(word) {
+    var text = String(word == null ? "" : word).replace(/\\s+/g, " ").trim();
+    if (!text) return null;
+    var table = DATA.order_status;
+    var prefixes = Object.keys(table.prefixes);
+    for (var i = 0; i < prefixes.length; i++) {
+      if (text.indexOf(prefixes[i]) === 0) return table.prefixes[prefixes[i]];
+    }
+    return table.words[text] || table.words[text.toLowerCase()] || null;
+  }
+"""
+
+
 def data() -> dict:
-    """What the JavaScript clients get: the vocabulary, each input field's labels, and the built-in
-    campaigns' titles as the words for a `campaign` fact (``values.campaign``)."""
+    """What the JavaScript clients get: the vocabulary, each input field's labels, the built-in
+    campaigns' titles as the words for a `campaign` fact (``values.campaign``), and the ordered
+    value lists (``lists``)."""
     fields = {f.path: {"zh": f.zh, "en": f.en, "kind": f.kind} for f in FIELDS}
     campaigns = {c.id: {"zh": c.title, "en": c.title_en} for c in load_calendar().campaigns.values()}
-    return {**VOCAB, "fields": fields, "values": {**VOCAB["values"], "campaign": campaigns}}
+    return {**VOCAB, "fields": fields, "values": {**VOCAB["values"], "campaign": campaigns}, "lists": value_lists()}
 
 
 def render(target: str) -> str:
     body = json.dumps(data(), ensure_ascii=False, indent=2, sort_keys=True)
     body = "\n".join("  " + line if line else line for line in body.splitlines())
     if target == "extension":
-        return (HEADER + "(function (root) {\n  \"use strict\";\n\n" + FILL +
-                f"\n  const DATA = {body.lstrip()};\n  DATA.fill = fill;\n"
+        return (HEADER + "(function (root) {\n  \"use strict\";\n\n" + FILL + STATUS_MEANING +
+                f"\n  const DATA = {body.lstrip()};\n  DATA.fill = fill;\n  DATA.statusMeaning = statusMeaning;\n"
                 "  root.JDPG_VOCAB = deepFreeze(DATA);\n})(globalThis);\n")
     return (HEADER + "/** The words users see (rule titles, flag labels, status labels, colours, the column prefix). */\n"
             "var JDPG_VOCAB = (function () {\n  \"use strict\";\n\n" + FILL +

@@ -32,13 +32,10 @@
     [MSG.GET_TRIAGE]: "page",
   });
 
-  /** Rule families the merchant can switch off; keys match the core's FAMILIES. */
-  const FAMILIES = Object.freeze([
-    "shipping",
-    "price",
-    "after_sales",
-    "promotions",
-  ]);
+  /** Rule families the merchant can switch off: the vocabulary's list (needs common/vocabulary.js). */
+  const FAMILIES = root.JDPG_VOCAB.lists.families;
+  /** Platforms a store can be on: the vocabulary's list. */
+  const PLATFORMS = root.JDPG_VOCAB.lists.platforms;
 
   const DEFAULT_API_BASE = "http://127.0.0.1:8000";
 
@@ -60,12 +57,9 @@
     // null: not set, so the API's JDPG_AT_RISK_HOURS applies.
     atRiskHours: null,
     lang: "zh-en",
-    families: Object.freeze({
-      shipping: true,
-      price: true,
-      after_sales: true,
-      promotions: true,
-    }),
+    families: Object.freeze(
+      Object.fromEntries(FAMILIES.map((name) => [name, true])),
+    ),
     // The store's platform when an order carries no tag that says it (京喜 / 京东国际).
     platform: "",
     // Desktop alerts when a known order turns at risk or overdue, and hours without them.
@@ -103,7 +97,7 @@
         ? s.lang
         : DEFAULT_SETTINGS.lang,
       families,
-      platform: ["jd", "jingxi", "jd_international"].includes(s.platform)
+      platform: PLATFORMS.includes(s.platform)
         ? s.platform
         : "",
       alerts: s.alerts !== false,

@@ -13,8 +13,6 @@
   const KEEP_MS = 7 * 24 * 3600 * 1000;
   /** At most this many orders are kept; the ones seen longest ago go first. */
   const CAP = 2000;
-  /** Order status meanings after which nothing is left to do (vocabulary order_status). */
-  const DONE_MEANINGS = ["shipped", "completed", "cancelled", "deleted"];
   const SHIPPED_STATUSES = [
     "shipped_on_time",
     "shipped_late",
@@ -26,22 +24,6 @@
   const TRY_PATH = "/demo/try/order-list";
   const LOOPBACK = ["127.0.0.1", "localhost", "[::1]"];
   const BEIJING_OFFSET_MS = 8 * 3600 * 1000;
-
-  /**
-   * What a JD status word means for the rules (vocabulary order_status), or "" when unknown.
-   * @param {Object<string, any>} vocab
-   * @param {string} word e.g. "(删除)等待出库"
-   * @return {string}
-   */
-  function statusMeaning(vocab, word) {
-    let text = String(word || "").trim();
-    for (const [prefix, meaning] of Object.entries(
-      vocab.order_status.prefixes,
-    )) {
-      if (text.startsWith(prefix)) return meaning;
-    }
-    return vocab.order_status.words[text] || "";
-  }
 
   /**
    * Where a click on the order takes the merchant: its page on the seller backend, or on the
@@ -72,9 +54,10 @@
     const id = String((result && result.order_id) || order.order_id || "");
     if (!/^\d{6,30}$/.test(id)) return null;
     const ship = result.ship;
-    const meaning = statusMeaning(ctx.vocab, order.order_status);
+    // A status meaning after which nothing is left to do (the vocabulary's `done` ones).
+    const meaning = ctx.vocab.statusMeaning(order.order_status);
     if (
-      DONE_MEANINGS.includes(meaning) ||
+      ctx.vocab.lists.done_meanings.includes(meaning) ||
       (ship && SHIPPED_STATUSES.includes(ship.status))
     )
       return { remove: id };
@@ -277,7 +260,6 @@
   root.JdpgTriage = Object.freeze({
     KEEP_MS,
     CAP,
-    statusMeaning,
     detailUrl,
     fromResult,
     merge,

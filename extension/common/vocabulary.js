@@ -25,6 +25,23 @@
     return value;
   }
 
+  /**
+   * What an order status word means (`to_ship`, `deleted` …): a prefix ("(删除)") decides by
+   * itself; else the word, exactly or in lower case; null for a word this vocabulary lacks.
+   * @param {*} word
+   * @return {?string}
+   */
+  function statusMeaning(word) {
+    var text = String(word == null ? "" : word).replace(/\s+/g, " ").trim();
+    if (!text) return null;
+    var table = DATA.order_status;
+    var prefixes = Object.keys(table.prefixes);
+    for (var i = 0; i < prefixes.length; i++) {
+      if (text.indexOf(prefixes[i]) === 0) return table.prefixes[prefixes[i]];
+    }
+    return table.words[text] || table.words[text.toLowerCase()] || null;
+  }
+
   const DATA = {
     "columns": [
       {
@@ -1010,6 +1027,35 @@
         "zh": "补贴作废"
       }
     },
+    "lists": {
+      "done_meanings": [
+        "shipped",
+        "completed",
+        "cancelled",
+        "deleted"
+      ],
+      "families": [
+        "shipping",
+        "price",
+        "after_sales",
+        "promotions"
+      ],
+      "platforms": [
+        "jd",
+        "jd_international",
+        "jingxi"
+      ],
+      "tones": [
+        "ok",
+        "risk",
+        "late",
+        "owed",
+        "info",
+        "muted",
+        "plain",
+        "error"
+      ]
+    },
     "messages": {
       "ASSESSMENT_EXEMPT": {
         "en": "Delayed after-sales report approved: this service order is removed from assessment data",
@@ -1351,6 +1397,7 @@
     "order_status": {
       "meanings": {
         "cancelled": {
+          "done": true,
           "en": "cancelled",
           "ship": false,
           "why": {
@@ -1360,11 +1407,13 @@
           "zh": "已取消"
         },
         "completed": {
+          "done": true,
           "en": "completed",
           "ship": true,
           "zh": "已完成"
         },
         "deleted": {
+          "done": true,
           "en": "deleted",
           "ship": false,
           "why": {
@@ -1401,6 +1450,7 @@
           "zh": "已暂停"
         },
         "shipped": {
+          "done": true,
           "en": "shipped",
           "ship": true,
           "zh": "已发货"
@@ -1997,6 +2047,40 @@
         "zh": "已发货（时间未知）"
       }
     },
+    "tones": {
+      "error": {
+        "background": "#fde8e6",
+        "colour": "#b3261e"
+      },
+      "info": {
+        "background": "#e6f0fb",
+        "colour": "#175cad"
+      },
+      "late": {
+        "background": "#fde8e6",
+        "colour": "#b3261e"
+      },
+      "muted": {
+        "background": "#eef0f2",
+        "colour": "#5f6368"
+      },
+      "ok": {
+        "background": "#e7f6ea",
+        "colour": "#1e7b34"
+      },
+      "owed": {
+        "background": "#f3e9fb",
+        "colour": "#6b2fa0"
+      },
+      "plain": {
+        "background": "#f2f3f5",
+        "colour": "#1f2329"
+      },
+      "risk": {
+        "background": "#fff3d6",
+        "colour": "#8a5300"
+      }
+    },
     "ui": {
       "alert_at_risk_title": {
         "en": "Order at risk",
@@ -2445,5 +2529,6 @@
     }
   };
   DATA.fill = fill;
+  DATA.statusMeaning = statusMeaning;
   root.JDPG_VOCAB = deepFreeze(DATA);
 })(globalThis);

@@ -272,28 +272,18 @@
     return m ? m[1] : null;
   }
 
-  function statusTable_() {
-    const vocab = root.JDPG_VOCAB;
-    return (
-      (vocab && vocab.order_status) || { words: {}, prefixes: {}, meanings: {} }
-    );
-  }
-
   /**
    * What a status word means in the vocabulary (`to_ship`, `locked`, `deleted` …), or null
-   * for a word it does not hold. A prefix ("(锁定)", "(删除)") decides by itself, as in the core.
+   * for a word it does not hold: the vocabulary's own reader (JDPG_VOCAB.statusMeaning, as in
+   * the core), except that a prefix ("(锁定)") alone is no status word on a page.
    * @param {string} word
    * @return {string|null}
    */
   function statusMeaning(word) {
     const text = clean(word);
-    if (!text) return null;
-    const table = statusTable_();
-    for (const [prefix, meaning] of Object.entries(table.prefixes)) {
-      if (text.startsWith(prefix) && text.length > prefix.length)
-        return meaning;
-    }
-    return table.words[text] || table.words[text.toLowerCase()] || null;
+    const vocab = root.JDPG_VOCAB;
+    if (!text || !vocab || text in vocab.order_status.prefixes) return null;
+    return vocab.statusMeaning(text);
   }
 
   /**

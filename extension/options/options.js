@@ -31,6 +31,30 @@
     status.className = `status ${kind || ""}`;
   }
 
+  /**
+   * The choices that are value lists of the vocabulary: a platform option and a family checkbox
+   * (id `family-<name>`) for each, in the vocabulary's order and words.
+   */
+  function buildChoices_() {
+    const platform = field("platform");
+    for (const code of V.lists.platforms) {
+      const option = document.createElement("option");
+      option.value = code;
+      option.textContent = both_(V.values.platform[code]);
+      platform.appendChild(option);
+    }
+    const box = document.getElementById("families");
+    for (const name of FAMILIES) {
+      const label = document.createElement("label");
+      const input = document.createElement("input");
+      input.type = "checkbox";
+      input.id = `family-${name}`;
+      input.dataset.family = name;
+      label.append(input, ` ${both_(V.families[name])}`);
+      box.appendChild(label);
+    }
+  }
+
   function fill_(settings) {
     field("apiBase").value = settings.apiBase;
     field("apiKey").value = settings.apiKey;
@@ -146,5 +170,6 @@
     }
   });
 
+  buildChoices_();
   saved_().then((stored) => fill_(normalizeSettings(stored)));
 })();

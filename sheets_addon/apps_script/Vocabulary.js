@@ -1011,6 +1011,35 @@ var JDPG_VOCAB = (function () {
         "zh": "补贴作废"
       }
     },
+    "lists": {
+      "done_meanings": [
+        "shipped",
+        "completed",
+        "cancelled",
+        "deleted"
+      ],
+      "families": [
+        "shipping",
+        "price",
+        "after_sales",
+        "promotions"
+      ],
+      "platforms": [
+        "jd",
+        "jd_international",
+        "jingxi"
+      ],
+      "tones": [
+        "ok",
+        "risk",
+        "late",
+        "owed",
+        "info",
+        "muted",
+        "plain",
+        "error"
+      ]
+    },
     "messages": {
       "ASSESSMENT_EXEMPT": {
         "en": "Delayed after-sales report approved: this service order is removed from assessment data",
@@ -1352,6 +1381,7 @@ var JDPG_VOCAB = (function () {
     "order_status": {
       "meanings": {
         "cancelled": {
+          "done": true,
           "en": "cancelled",
           "ship": false,
           "why": {
@@ -1361,11 +1391,13 @@ var JDPG_VOCAB = (function () {
           "zh": "已取消"
         },
         "completed": {
+          "done": true,
           "en": "completed",
           "ship": true,
           "zh": "已完成"
         },
         "deleted": {
+          "done": true,
           "en": "deleted",
           "ship": false,
           "why": {
@@ -1402,6 +1434,7 @@ var JDPG_VOCAB = (function () {
           "zh": "已暂停"
         },
         "shipped": {
+          "done": true,
           "en": "shipped",
           "ship": true,
           "zh": "已发货"
@@ -1996,6 +2029,40 @@ var JDPG_VOCAB = (function () {
         "row": "ok",
         "tone": "muted",
         "zh": "已发货（时间未知）"
+      }
+    },
+    "tones": {
+      "error": {
+        "background": "#fde8e6",
+        "colour": "#b3261e"
+      },
+      "info": {
+        "background": "#e6f0fb",
+        "colour": "#175cad"
+      },
+      "late": {
+        "background": "#fde8e6",
+        "colour": "#b3261e"
+      },
+      "muted": {
+        "background": "#eef0f2",
+        "colour": "#5f6368"
+      },
+      "ok": {
+        "background": "#e7f6ea",
+        "colour": "#1e7b34"
+      },
+      "owed": {
+        "background": "#f3e9fb",
+        "colour": "#6b2fa0"
+      },
+      "plain": {
+        "background": "#f2f3f5",
+        "colour": "#1f2329"
+      },
+      "risk": {
+        "background": "#fff3d6",
+        "colour": "#8a5300"
       }
     },
     "ui": {
