@@ -44,7 +44,7 @@ export function apiError(code, words, values, extra) {
  * @param {{apiBase: string, apiKey: string}} target where to, with which key
  * @param {string} path e.g. "/api/v1/orders/annotate"
  * @param {RequestInit} init
- * @return {Promise<{ok: boolean, data?: any, error?: any}>}
+ * @return {Promise<{ok: boolean, data?: any, error?: any, campaigns?: Object<string, {zh: string, en: string}>}>}
  */
 async function callApi(target, path, init) {
   const ui = VOCAB.ui;
@@ -132,7 +132,27 @@ async function callApi(target, path, init) {
   return { ok: true, data: body };
 }
 
-/** ANNOTATE_ORDERS: {orders: [...]} → the API's {as_of, results, summary}; the list learns them. */
+/**
+ * The campaign titles the API knows (GET /api/v1/vocabulary, `values.campaign`): a campaign
+ * added on the server (JDPG_CAMPAIGN_DIR) is named by its title, not its id. Asked once per
+ * address; null when they could not be read (the built-in titles then stay).
+ */
+const campaignTitles = new Map();
+async function campaignTitlesOf(settings) {
+  const known = campaignTitles.get(settings.apiBase);
+  if (known) return known;
+  const reply = await callApi(settings, "/api/v1/vocabulary", { method: "GET" });
+  const titles =
+    reply.ok && reply.data && reply.data.values && reply.data.values.campaign;
+  if (!titles || typeof titles !== "object") return null;
+  campaignTitles.set(settings.apiBase, titles);
+  return titles;
+}
+
+/**
+ * ANNOTATE_ORDERS: {orders: [...]} → the API's {as_of, results, summary} and the campaign
+ * titles (`campaigns`) the page names campaigns by; the list learns the results.
+ */
 export async function annotateOrders(message, sender) {
   if (!Array.isArray(message.orders))
     throw new Error("orders must be an array");
@@ -158,6 +178,7 @@ export async function annotateOrders(message, sender) {
   });
   stats.lastApiMs = Math.round(performance.now() - started);
   stats.lastError = reply.ok ? null : reply.error.code;
+  if (reply.ok) reply.campaigns = await campaignTitlesOf(settings);
   // The list learns in the background: the page gets its badges without waiting for it.
   if (reply.ok && Array.isArray(reply.data.results))
     learn(message.orders, reply.data.results, sender.url, settings)

@@ -29,6 +29,8 @@
     ".card, .table-body, tbody, tr, .shop-order-id, .orderid-mr10";
 
   let settings = normalizeSettings({});
+  /** The words badges are rendered with: the generated vocabulary, campaign titles from the API. */
+  let vocab = globalThis.JDPG_VOCAB;
   let ready = false;
   let stopped = false;
   /** key (order id + hash of its extracted data) → the API's result for it. */
@@ -59,7 +61,20 @@
   }
 
   function renderOpts_() {
-    return { lang: settings.lang, asOf: lastAsOf };
+    return { lang: settings.lang, asOf: lastAsOf, vocab };
+  }
+
+  /**
+   * The vocabulary with the campaign titles the API gave (a campaign added on the server is
+   * named by its title, not its id).
+   */
+  function withCampaigns_(titles) {
+    if (!titles || typeof titles !== "object") return vocab;
+    const V = globalThis.JDPG_VOCAB;
+    const campaign = Object.assign({}, V.values.campaign, titles);
+    return Object.assign({}, V, {
+      values: Object.assign({}, V.values, { campaign }),
+    });
   }
 
   /** Which list this page is: a JD page by its URL, or the API's try-it page. */
@@ -288,6 +303,7 @@
         stale.delete(need[i].key);
       });
       lastAsOf = reply.data.as_of || lastAsOf;
+      vocab = withCampaigns_(reply.campaigns);
       apiError = null;
     } else {
       apiError = (reply && reply.error) || {

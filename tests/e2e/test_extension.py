@@ -743,3 +743,21 @@ def test_a_long_list_shows_its_first_two_hundred_and_says_how_many_more(b, live_
     assert len(items) == 200 and items[0]["id"] == "235711150000" and items[-1]["id"] == "235711150199"
     assert items[0]["countdown"].startswith("剩 1 分钟")
     assert popup.locator("#triage-empty").text_content().startswith("还有 50 单未显示")
+
+
+def test_a_campaign_added_on_the_server_is_named_by_its_title(b, live_server_factory, tmp_path):
+    # A JD campaign over the list's days, added through JDPG_CAMPAIGN_DIR: the extension's own
+    # vocabulary has never heard of it; the API's GET /api/v1/vocabulary has its title.
+    text = (ROOT / "shared/data/campaigns/jingxi_618_2022.toml").read_text(encoding="utf-8")
+    text = (text.replace('id = "jingxi_618_2022"', 'id = "jd_summer_2022"')
+                .replace('platform = "jingxi"', 'platform = "jd"')
+                .replace('title = "京喜 2022 年 618"', 'title = "京东夏日大促 2022"')
+                .replace('title_en = "Jingxi 618 (2022)"', 'title_en = "JD Summer Sale (2022)"'))
+    (tmp_path / "jd_summer_2022.toml").write_text(text, encoding="utf-8")
+    api = live_server_factory(campaign_dir=str(tmp_path))
+    b.configure(apiBase=api.url, asOf=AS_OF)
+    page = b.open(ORDERS_URL)
+    tips = " ".join(badge["tip"] for unit in settle(page).values() for badge in unit["badges"])
+    assert "京东夏日大促 2022" in tips and "JD Summer Sale (2022)" in tips
+    assert "jd_summer_2022" not in tips
+    assert page.problems == []
