@@ -8,6 +8,8 @@ import pytest
 from .test_files_hostile import ONE_GB, header_and_good_rows, raw_xlsx, read_csv, run
 
 HALF_GB = ONE_GB // 2
+# Exit codes of a run that wrote its copy (3: a rule family could judge no order).
+WRITTEN = (0, 3)
 
 
 def _empty_rows(count, per_piece=100_000):
@@ -19,14 +21,14 @@ def test_a_1_mb_xlsx_of_millions_of_empty_rows_and_no_dimension_is_read_within_h
     source = raw_xlsx(tmp_path / "orders.xlsx", [*header_and_good_rows(), *_empty_rows(6_000_000)])
     assert source.stat().st_size < 1 << 20
     result = run(source, "-o", tmp_path / "out.csv", memory_limit=HALF_GB)
-    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.returncode in WRITTEN, result.stderr[-2000:]
     assert "Traceback" not in result.stderr and "no default style" not in result.stderr
 
 
 def test_an_xlsx_written_without_styles_gives_no_openpyxl_warning(tmp_path):
     source = raw_xlsx(tmp_path / "orders.xlsx", header_and_good_rows())
     result = run(source, "-o", tmp_path / "out.csv")
-    assert result.returncode == 0, result.stderr
+    assert result.returncode in WRITTEN, result.stderr
     assert "Warning" not in result.stderr and "default style" not in result.stderr
 
 
@@ -46,7 +48,7 @@ def test_a_json_export_of_200_mb_is_read_within_half_a_gb(tmp_path):
             f.write(piece)
     assert source.stat().st_size > 150 << 20
     result = run(source, "-o", tmp_path / "out.csv", memory_limit=HALF_GB)
-    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.returncode in WRITTEN, result.stderr[-2000:]
 
 
 @pytest.mark.parametrize("text", [
@@ -60,7 +62,7 @@ def test_a_5000_digit_integer_in_a_json_file_is_an_error_on_its_order(tmp_path, 
     source = tmp_path / "orders.json"
     source.write_text(text % ("9" * 5000))
     result = run(source, "-o", tmp_path / "out.csv")
-    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.returncode in WRITTEN, result.stderr[-2000:]
     assert "internal" not in result.stderr and "Traceback" not in result.stderr
     rows = read_csv(tmp_path / "out.csv")
     errors = rows[0].index("JDPG 错误 Errors")

@@ -13,6 +13,8 @@ import psutil
 
 ROOT = Path(__file__).resolve().parents[2]
 AS_OF = "2022-06-20 12:00:00"
+# Exit codes of a run that wrote its copy (3: a rule family could judge no order, as in these small files).
+WRITTEN = (0, 3)
 HEADER = ["订单号", "商品名称", "付款确认时间", "揽收时间"]
 
 
@@ -70,7 +72,7 @@ def test_sigkill_of_the_command_ends_its_workers_and_the_next_run_sweeps_what_it
     assert partials and any(p.exists() for p in partials), "the killed run should have left its copies"
     assert not out.exists()
     again = run(small_csv(tmp_path / "small.csv"), "-o", out)
-    assert again.returncode == 0, again.stderr
+    assert again.returncode in WRITTEN, again.stderr
     assert not list(tmp_path.glob(".orders.annotated.csv.*")), "stale copies were not swept"
 
 
@@ -79,7 +81,7 @@ def test_a_stale_copy_of_a_live_run_is_left_alone(tmp_path):
     live = tmp_path / f".o.csv.{os.getpid()}-0123abcd.partial"
     live.write_text("being written")
     result = run(small_csv(tmp_path / "s.csv"), "-o", out)
-    assert result.returncode == 0, result.stderr
+    assert result.returncode in WRITTEN, result.stderr
     assert live.exists()
 
 
@@ -95,12 +97,12 @@ def test_an_output_path_that_is_a_loop_of_symbolic_links_is_refused_clearly(tmp_
 def test_an_output_name_of_245_characters_is_written(tmp_path):
     out = tmp_path / ("x" * 241 + ".csv")
     result = run(small_csv(tmp_path / "s.csv"), "-o", out)
-    assert result.returncode == 0, result.stderr
+    assert result.returncode in WRITTEN, result.stderr
     assert out.exists()
 
 
 def test_an_output_name_of_255_bytes_of_chinese_is_written(tmp_path):
     out = tmp_path / ("订" * 83 + ".csv")  # 249 + 4 bytes
     result = run(small_csv(tmp_path / "s.csv"), "-o", out)
-    assert result.returncode == 0, result.stderr
+    assert result.returncode in WRITTEN, result.stderr
     assert out.exists()

@@ -118,7 +118,7 @@ def test_a_backtracking_text_in_an_export_cell_costs_little(tmp_path, text):
         csv.writer(f).writerows(rows)
     with _OwnCpu() as cpu:
         code = cli.main([str(source), "-o", str(tmp_path / "out.csv"), "--as-of", "2022-06-20 12:00:00", "--jobs", "1"])
-    assert code == 0
+    assert code in (0, 3)  # written (3: a rule family judged no order)
     assert cpu.seconds < CPU_BOUND + 1.0, f"{cpu.seconds:.2f} s of CPU"  # the command's own start included
 
 
