@@ -24,6 +24,8 @@ GOOD = [["235711131720", "抽纸", "2022-06-02 23:30:00", "2022-06-03 08:00:00"]
         ["235711131722", "凉席", "2022-06-16 13:00:00", ""]]
 ERRORS = "JDPG 错误 Errors"
 ONE_GB = 1 << 30
+# Exit codes of a run that wrote its copy (3: a rule family could judge no order, as in these small files).
+WRITTEN = (0, 3)
 
 
 def run(*args, memory_limit=None, **kwargs):
@@ -111,7 +113,7 @@ def test_a_csv_cell_over_the_csv_modules_128_kib_limit_is_read(tmp_path):
     notes = "备注" * 100_000  # 200,000 characters
     source = export(tmp_path / "orders.csv", [GOOD[0] + [notes], GOOD[1]], header=HEADER + ["自己的长备注"])
     result = run(source, "-o", tmp_path / "out.csv")
-    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert result.returncode in WRITTEN and "Traceback" not in result.stderr, result.stderr
     rows = read_csv(tmp_path / "out.csv")
     assert rows[1][4] == notes and column(rows, ERRORS) == ["", ""]
 
@@ -123,7 +125,7 @@ def test_a_csv_cell_over_a_mebibyte_makes_its_row_bad_and_the_rest_go_on(tmp_pat
     huge = "x" * (MAX_CELL_CHARS + 10)
     source = export(tmp_path / "orders.csv", [GOOD[0], ["235711131721", huge, "2022-06-16 13:00:00", ""], GOOD[1]])
     result = run(source, "-o", tmp_path / "out.csv", "--jobs", jobs)
-    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert result.returncode in WRITTEN and "Traceback" not in result.stderr, result.stderr
     assert "第 3 行 line 3" in result.stderr and "1,048,576" in result.stderr
     rows = read_csv(tmp_path / "out.csv")
     errors = column(rows, ERRORS)
@@ -139,7 +141,7 @@ def test_a_huge_line_makes_its_row_bad_and_the_rest_go_on(tmp_path):
     lines = [",".join(HEADER), ",".join(GOOD[0]), "9" * (MAX_LINE_CHARS + 100), ",".join(GOOD[1])]
     source.write_bytes(("\r\n".join(lines) + "\r\n").encode("gbk"))
     result = run(source, "-o", tmp_path / "out.csv", memory_limit=ONE_GB)
-    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert result.returncode in WRITTEN and "Traceback" not in result.stderr, result.stderr
     assert "第 3 行 line 3" in result.stderr
     rows = read_csv(tmp_path / "out.csv")
     assert [row[0] for row in rows[1:]] == [GOOD[0][0], "", GOOD[1][0]]
@@ -151,7 +153,7 @@ def test_a_stray_quote_that_swallows_the_file_is_one_bad_row_not_a_traceback(tmp
     source.write_bytes(("订单号,付款确认时间\r\n1,2022-06-16 13:00:00\r\n2,\"2022-06-16\r\n" + "3,x\r\n" * 5)
                        .encode("gbk"))
     result = run(source, "-o", tmp_path / "out.csv")
-    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert result.returncode in WRITTEN and "Traceback" not in result.stderr, result.stderr
     assert len(read_csv(tmp_path / "out.csv")) >= 3
 
 
@@ -294,7 +296,7 @@ def test_an_xlsx_text_cell_that_would_be_a_formula_in_csv_is_prefixed_with_a_quo
     source = tmp_path / "orders.xlsx"
     book.save(source)
     result = run(source, "-o", tmp_path / "out.csv")
-    assert result.returncode == 0, result.stderr
+    assert result.returncode in WRITTEN, result.stderr
     rows = read_csv(tmp_path / "out.csv")
     assert rows[1][1] == "'" + text
     assert rows[1][2] == "-5", "a number stays a number"
@@ -329,7 +331,7 @@ def test_a_cell_over_32767_characters_is_cut_in_the_xlsx_and_said_so(tmp_path):
     long = "长" * 40_000
     source = export(tmp_path / "orders.csv", [GOOD[0] + [long], GOOD[1]], header=HEADER + ["商家备注"])
     result = run(source, "-o", tmp_path / "out.xlsx")
-    assert result.returncode == 0, result.stderr
+    assert result.returncode in WRITTEN, result.stderr
     assert "1 行单元格超过 32,767 个字符" in result.stdout and "cut in the xlsx" in result.stdout
     sheet = openpyxl.load_workbook(tmp_path / "out.xlsx").worksheets[0]
     titles = [c.value for c in sheet[1]]
@@ -342,7 +344,7 @@ def test_cells_past_column_16384_are_said_to_be_left_out(tmp_path):
     wide = GOOD[0] + ["x"] * 20_000
     source = export(tmp_path / "orders.csv", [wide, GOOD[1]])
     result = run(source, "-o", tmp_path / "out.xlsx")
-    assert result.returncode == 0, result.stderr
+    assert result.returncode in WRITTEN, result.stderr
     assert "16,384" in result.stdout
     sheet = openpyxl.load_workbook(tmp_path / "out.xlsx", read_only=True).worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
@@ -361,7 +363,7 @@ def test_a_formula_without_a_computed_value_is_said_to_be_copied_empty(tmp_path)
     book.save(source)
     for fmt in ("csv", "xlsx"):
         result = run(source, "-o", tmp_path / f"out.{fmt}")
-        assert result.returncode == 0, result.stderr
+        assert result.returncode in WRITTEN, result.stderr
         assert "1 row(s): formula cells without a computed value copied empty" in result.stdout
     rows = read_csv(tmp_path / "out.csv")
     assert "C2" in column(rows, ERRORS)[0] and column(rows, ERRORS)[1] == ""
@@ -400,7 +402,7 @@ def test_a_record_of_many_quoted_lines_over_the_limit_is_a_bad_row_not_all_memor
         f.write(",".join(HEADER) + "\r\n" + ",".join(GOOD[0]) + "\r\n")
         f.write("235711131799," + ",".join([cell] * fields) + "\r\n")
     result = run(source, "-o", tmp_path / "out.csv", memory_limit=ONE_GB)
-    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert result.returncode in WRITTEN and "Traceback" not in result.stderr, result.stderr
     assert "第 3 行 line 3" in result.stderr and "16,777,216" in result.stderr
     rows = read_csv(tmp_path / "out.csv")
     assert rows[1][0] == GOOD[0][0] and column(rows, ERRORS)[0] == ""
@@ -409,7 +411,24 @@ def test_a_record_of_many_quoted_lines_over_the_limit_is_a_bad_row_not_all_memor
 def test_an_overlong_order_id_is_that_rows_error_and_the_rest_are_annotated(tmp_path):
     source = export(tmp_path / "orders.csv", [GOOD[0], ["9" * 600, "T恤", "2022-06-16 13:00:00", ""], GOOD[1]])
     result = run(source, "-o", tmp_path / "out.csv")
-    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
-    assert "第 3 行 line 3: order_id" in result.stderr
+    assert result.returncode in WRITTEN and "Traceback" not in result.stderr, result.stderr
+    assert "第 3 行 line 3: 订单号" in result.stderr  # the merchant's column name
     errors = column(read_csv(tmp_path / "out.csv"), ERRORS)
-    assert errors[0] == errors[2] == "" and "order_id" in errors[1]
+    assert errors[0] == errors[2] == "" and "订单号" in errors[1]
+
+
+@pytest.mark.parametrize("text", ['=HYPERLINK("http://evil","x")', "+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0",
+                                  "@SUM(1+1)*cmd|' /C calc'!A0", "\t=1+1", "\r=1+1", '="1"&HYPERLINK("http://evil")'],
+                         ids=["equals", "plus", "minus", "at", "tab", "carriage-return", "protection-then-formula"])
+def test_a_csv_cell_that_would_run_as_a_formula_is_neutralised_unless_kept(tmp_path, text):
+    source = tmp_path / "orders.csv"
+    export(source, [["235711131720", text, "2022-06-02 23:30:00", ""], ['="235711131721"', "-5", "", ""]],
+           encoding="utf-8")
+    result = run(source, "-o", tmp_path / "out.csv")
+    assert result.returncode in WRITTEN, result.stderr
+    rows = read_csv(tmp_path / "out.csv")
+    assert rows[1][1] == "'" + text
+    assert rows[2][0] == '="235711131721"' and rows[2][1] == "-5", "JD's protection and numbers left as they are"
+    kept = run(source, "-o", tmp_path / "kept.csv", "--keep-formulas")
+    assert kept.returncode in WRITTEN, kept.stderr
+    assert read_csv(tmp_path / "kept.csv")[1][1] == text
