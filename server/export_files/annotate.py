@@ -80,6 +80,8 @@ class Job:
     campaign_dirs: tuple[str, ...] = ()
     only_flagged: bool = False
     summary_sheet: bool = True
+    # CSV output: a CSV source's cells that would start a formula copied as they are (else neutralised).
+    keep_formulas: bool = False
     # ``map_header`` of the kept columns, worked out once (``mapped``) and handed to every part.
     mapping: tuple = ()
 
@@ -226,7 +228,8 @@ def annotate_part(job: Job, part: Part | None, out_path: Path, fmt: str, listed_
     keep = job.keep
     try:
         output = open_output(fmt, out_path, [job.header[i] for i in keep], annotator.columns, source.kind,
-                             with_header=source.header is not None, preamble=job.preamble)
+                             with_header=source.header is not None, preamble=job.preamble,
+                             keep_formulas=job.keep_formulas)
         try:
             _write_rows(source, annotator, job, output, outcome, listed_bad_rows, on_bad_row, on_progress)
             outcome.summary = annotator.summary

@@ -14,6 +14,7 @@ import os
 import signal
 import sys
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -90,6 +91,10 @@ def build_parser(prog: str = "python -m server annotate") -> argparse.ArgumentPa
     parser.add_argument("--only", choices=("flagged",),
                         help="只写需要处理的订单 flagged: only the rows of orders with a flag above info, money "
                              "owed or money at stake (and rows that could not be read)")
+    parser.add_argument("--keep-formulas", action="store_true",
+                        help="CSV 输出时按原样复制 CSV 源文件中以 = + - @ 开头的单元格 copy a CSV source's cells that "
+                             "start with = + - @, a tab or a CR as they are (default: a ' is put first, so that a "
+                             "spreadsheet opening the copy never runs them)")
     parser.add_argument("--jobs", type=_positive, default=_cpus(),
                         help="并行进程数 worker processes for a large CSV to CSV (default: one per CPU)")
     parser.add_argument("--strict", action="store_true",
@@ -234,6 +239,7 @@ def _run(args, column_map: dict, options: Options) -> int:
     out_path = args.output or source_path.with_name(f"{_stem(source_path)}.annotated.{fmt}")
     _check_paths(source_path, out_path)
     job, source = prepare_job(args, column_map, options, only_flagged=args.only == "flagged")
+    job = replace(job, keep_formulas=args.keep_formulas)
     with _progress_bar(source) as bar:
         def on_bad_row(bad: BadRow) -> None:
             bar.write(f"第 {bad.line} 行 line {bad.line}: {bad.reason}", file=sys.stderr)

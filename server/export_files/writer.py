@@ -4,10 +4,12 @@ Both writers stream: one row in, one row out, nothing kept. The CSV is UTF-8 wit
 Excel opens it without garbling the Chinese; the xlsx is written by xlsxwriter in
 constant-memory mode, with the rows coloured by the core's ``row_status``.
 
-CSV formula injection (OWASP "CSV Injection"): a text cell of an xlsx source is inert in the
-xlsx, but written into a CSV it would be a formula Excel runs. Such cells, and our own text
-cells, are written with a leading ``'`` when they start with ``= + - @``, a tab or a CR
-(``neutralise``). A CSV source is copied as it is (its cells had no type to lose).
+CSV formula injection (OWASP "CSV Injection"): a cell that starts with ``= + - @``, a tab or a
+CR is a formula a spreadsheet runs when it opens the CSV. Every such cell of the copy, whatever
+the source (CSV, xlsx or .json) and our own, is written with a leading ``'`` (``neutralise``),
+except JD's own protections (``="…"``, a tab before digits) and plain numbers. A CSV source's
+rows are otherwise copied byte for byte; ``keep_formulas`` (the command's ``--keep-formulas``)
+copies its cells as they are.
 
 What an xlsx copy cannot hold is said on the row, in the errors column (``OUTPUT_NOTES``):
 text over 32,767 characters is cut there, cells past column 16,384 are left out.
@@ -44,6 +46,8 @@ _FORMATS = {"datetime": {"num_format": "yyyy-mm-dd hh:mm:ss"}, "money": {"num_fo
 # text. Written back as the same constant formula it stays both byte-identical and readable.
 _TEXT_FORMULA = re.compile(r'="[^"]*"')
 _NEEDS_QUOTES = re.compile(r'[",\r\n]').search
+# A CSV row's text where a cell may start a formula (then its cells are looked at one by one).
+_MAYBE_FORMULA = re.compile(r'(?:^|,)"?[=+\-@\t\r]').search
 # Left as they are by ``neutralise``: JD's own protections, which spreadsheets read as text
 # (a constant string formula, a tab before digits), and plain numbers.
 _INERT = re.compile(r'="[^"]*"|\t[0-9]+|[-+]?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?')
@@ -66,19 +70,20 @@ class CsvOutput:
     """
 
     def __init__(self, path, header: list[str], columns, source_kind: str, with_header: bool = True,
-                 preamble: list = ()):
+                 preamble: list = (), keep_formulas: bool = False):
         # Plain UTF-8 with the BOM written by hand: Python encodes "utf-8" in C but "utf-8-sig"
         # through a Python-level encoder, a cost on every one of a million rows.
         self._file = open(path, "w", encoding="utf-8", newline="", buffering=WRITE_BUFFER)
         self._width = len(header)
         self._from_xlsx = source_kind == "xlsx"
+        self._neutralise = not (keep_formulas and source_kind == "csv")
         self._annotation, self._annotation_text = None, ""
         if with_header:
-            if self._from_xlsx:
+            if self._neutralise:
                 header = [neutralise(title) for title in header]
             self._file.write("\ufeff")
             for row in preamble:  # the rows above the header (a group row), kept as they were
-                self._file.write(csv_record([neutralise(cell) for cell in row]))
+                self._file.write(csv_record([neutralise(cell) if self._neutralise else cell for cell in row]))
             self._file.write(csv_record(header + [c.title for c in columns]))
 
     def write(self, cells: list, annotation: list, status: str, text: str | None = None) -> tuple:
@@ -89,11 +94,15 @@ class CsvOutput:
         if annotation != self._annotation:  # the lines of one order share theirs
             self._annotation = annotation
             self._annotation_text = csv_record([neutralise(cell) for cell in annotation])
+        if self._neutralise and (text is None or _MAYBE_FORMULA(text)):
+            safe = [neutralise(v) if isinstance(v, str) else cell_text(v) for v in cells]
+            if safe != cells:
+                cells, text = safe, None
         if text is not None and len(cells) <= width:
             self._file.write(text.rstrip("\r\n") + "," * (width - len(cells) + 1) + self._annotation_text)
             return ()
         if self._from_xlsx:
-            cells = [neutralise(v) if isinstance(v, str) else cell_text(v) for v in cells]
+            cells = [v if isinstance(v, str) else cell_text(v) for v in cells]
         if len(cells) > width:
             ours = [neutralise(cell) for cell in annotation]
             self._file.write(csv_record(cells[:width] + ours + _beyond_header(cells, width)))
@@ -305,9 +314,10 @@ def _cell_formats(book) -> dict:
 
 
 def open_output(fmt: str, path, header: list[str], columns, source_kind: str,
-                with_header: bool = True, preamble: list = ()) -> CsvOutput | XlsxOutput | NullOutput:
+                with_header: bool = True, preamble: list = (), keep_formulas: bool = False
+                ) -> CsvOutput | XlsxOutput | NullOutput:
     if fmt == "none":
         return NullOutput()
     if fmt == "csv":
-        return CsvOutput(path, header, columns, source_kind, with_header, preamble)
+        return CsvOutput(path, header, columns, source_kind, with_header, preamble, keep_formulas)
     return XlsxOutput(path, header, columns, source_kind, preamble)
