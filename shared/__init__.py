@@ -5,13 +5,17 @@ campaign calendars are data files under ``data/``, loaded and validated once.
 """
 from functools import lru_cache
 
+from .build import BUILD, compiled_path
+
+__path__[:0] = compiled_path()  # the compiled build first, when it is used (shared.build)
+
 from .annotate import Engine, Summary, annotate_batch
 from .beijing_time import BEIJING, parse_time
 from .campaigns import Calendar, load_calendar
 from .catalog import Catalog, load_catalog
 from .errors import DataFileError, InputError
 
-__all__ = ["BEIJING", "Calendar", "DataFileError", "Catalog", "Engine", "InputError", "Summary",
+__all__ = ["BEIJING", "BUILD", "Calendar", "DataFileError", "Catalog", "Engine", "InputError", "Summary",
            "annotate_batch", "default_engine", "load_calendar", "load_catalog", "parse_time"]
 
 

@@ -24,7 +24,7 @@ _OTHER_PLATFORM = ("活动 {!r} 属于平台 {}，订单平台为 {}", "campaign
 
 @lru_cache(maxsize=16)
 def rules_of(families: tuple) -> tuple:
-    """The rule functions of ``families``, in order."""
+    """The rule functions of ``families``, in order (``RuleFunction``s)."""
     return tuple(rule for family in families for rule in FAMILY_RULES[family])
 
 
@@ -87,13 +87,13 @@ class Engine:
         ctx = self.context(as_of, options, campaign)
         out = Findings()
         out.lean = ctx.lean
-        for rule in rules_of(options.rule_families):
+        for run, rule_id, reads in rules_of(options.rule_families):
             if invalid:
-                unread = sorted(p for p in invalid if p in rule.reads or p.partition(".")[0] in rule.reads)
+                unread = sorted(p for p in invalid if p in reads or p.partition(".")[0] in reads)
                 if unread:
-                    skip_unreadable(out, rule.rule_id, unread)
+                    skip_unreadable(out, rule_id, unread)
                     continue
-            rule(order, ctx, out)
+            run(order, ctx, out)
         return to_result(order.order_id, campaign, out, list(errors), [*order.warnings, *after_now(order, ctx.as_of)])
 
     def annotate_raw(self, raw, *, as_of: datetime, defaults=None, options: Options = DEFAULT) -> dict:
@@ -229,10 +229,12 @@ def _family_totals(totals: dict, family: str) -> dict:
     return entry
 
 
-def annotate_batch(engine: Engine, raws, *, as_of: datetime, defaults=None,
+def annotate_batch(engine, raws, *, as_of: datetime, defaults=None,
                    options: Options = DEFAULT) -> tuple[list, dict]:
     """Every order's result and the batch's summary. ``options.families`` limits the rules run
-    and adds the summary's totals per family."""
+    and adds the summary's totals per family. ``engine``: an ``Engine``, or a wrapper of its
+    interface (``annotate_raw``, ``catalog``), so it is not annotated: compiled code would refuse
+    any other class."""
     by_family = options.families is not None
     summary = Summary({rid: r.family for rid, r in engine.catalog.rules.items()} if by_family else None,
                       options.families or FAMILIES)

@@ -8,6 +8,7 @@ import re
 import unicodedata
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
+from typing import overload
 from zoneinfo import ZoneInfo
 
 from .cells import PROTECTION
@@ -129,6 +130,14 @@ def beijing(dt: datetime) -> datetime:
     """``dt`` on the one ``BEIJING`` tzinfo: aware datetimes sharing a tzinfo compare without
     computing offsets, which keeps the rules fast; all core and rule-data times go through here."""
     return dt if dt.tzinfo is BEIJING else dt.astimezone(BEIJING)
+
+
+@overload
+def iso(dt: datetime) -> str: ...
+
+
+@overload
+def iso(dt: datetime | None) -> str | None: ...
 
 
 def iso(dt: datetime | None) -> str | None:

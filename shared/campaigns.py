@@ -10,11 +10,12 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from .build import DATA_DIR
 from .beijing_time import beijing
 from .errors import DataFileError
 from .model import PLATFORMS
 
-BUILTIN_DIR = Path(__file__).parent / "data" / "campaigns"
+BUILTIN_DIR = DATA_DIR / "campaigns"
 
 # section -> {field: type}; "source" and "assumption" are allowed everywhere.
 _SCHEMA = {

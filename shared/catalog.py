@@ -9,13 +9,14 @@ from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
+from .build import DATA_DIR
 from .beijing_time import beijing
 from .campaigns import YEARS, read_toml
 from .errors import DataFileError
 from .model import FAMILIES
 from .vocabulary import RULES as RULE_WORDS
 
-RULES_FILE = Path(__file__).parent / "data" / "rules.toml"
+RULES_FILE = DATA_DIR / "rules.toml"
 
 
 # What each parameter type of rules.toml is read as.

@@ -106,7 +106,7 @@ def annotation_row(result: dict, header=None) -> list:
     """The annotation cells for one order result, in ``COLUMNS`` order; ``header``
     (``coverage.HeaderInfo``) names the merchant's columns in errors and explanations."""
     ship = result["ship"]
-    cells = dict.fromkeys(COLUMN_KEYS, "")
+    cells: dict = dict.fromkeys(COLUMN_KEYS, "")  # text cells, and hours late as a number
     if ship:
         cells["ship_by"] = sheet_text(ship["deadline"])
         cells["ship_status"] = f"{SHIP_STATUS[ship['status']]['zh']} {ship['status']}"

@@ -10,9 +10,10 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from .build import DATA_DIR
 from .errors import DataFileError
 
-FIELDS_FILE = Path(__file__).parent / "data" / "fields.toml"
+FIELDS_FILE = DATA_DIR / "fields.toml"
 # The value lists a ``code:<list>`` field chooses from (the words for them are in order_input).
 CHOICES = {
     "platforms": ("jd", "jd_international", "jingxi"),
@@ -79,15 +80,15 @@ def load_fields(path: Path = FIELDS_FILE) -> tuple[tuple, dict]:
     groups = data.get("groups", {})
     fields = tuple(_field(path, i, raw) for i, raw in enumerate(data.get("field", [])))
     seen, headers = set(), {}
-    for f in fields:
-        if f.path in seen:
-            raise DataFileError(path, f.path, "listed twice")
-        seen.add(f.path)
-        for header in f.headers:
-            if headers.setdefault(header.lower(), f.path) != f.path:
-                raise DataFileError(path, f"{f.path}.headers", f"{header!r} already means {headers[header.lower()]}")
-        if f.group is not None and f.group not in groups:
-            raise DataFileError(path, f.path, f"unknown group {f.group!r}")
+    for entry in fields:
+        if entry.path in seen:
+            raise DataFileError(path, entry.path, "listed twice")
+        seen.add(entry.path)
+        for header in entry.headers:
+            if headers.setdefault(header.lower(), entry.path) != entry.path:
+                raise DataFileError(path, f"{entry.path}.headers", f"{header!r} already means {headers[header.lower()]}")
+        if entry.group is not None and entry.group not in groups:
+            raise DataFileError(path, entry.path, f"unknown group {entry.group!r}")
     return fields, groups
 
 

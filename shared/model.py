@@ -7,7 +7,7 @@ only read them. ``Order.invalid`` names the fields whose value could not be read
 that need one of them are skipped while the others still run; ``Order.warnings`` says what was
 read with a remark (an amount JD marks as provisional).
 """
-from dataclasses import field, make_dataclass
+from dataclasses import make_dataclass
 from datetime import datetime
 
 from .fields import CHOICES, GROUP_MEMBERS, TOP_LEVEL
@@ -46,7 +46,7 @@ Order = make_dataclass(
     [("order_id", str)]
     + [(f.name, object, "jd" if f.name == "platform" else None) for f in TOP_LEVEL if f.name != "order_id"]
     + [(group, object, None) for group in GROUP_TYPES]
-    + [("invalid", frozenset, field(default=frozenset())), ("warnings", tuple, field(default=()))],
+    + [("invalid", frozenset, frozenset()), ("warnings", tuple, ())],
     slots=True,
     namespace={"concluded_at": property(_concluded_at), "ordered_at": property(_ordered_at),
                "__doc__": "One order as the rules read it (fields: shared/data/fields.toml)."})

@@ -3,7 +3,7 @@ from array import array
 from dataclasses import replace
 from typing import NamedTuple
 
-from .annotate import Engine, Summary, error_result
+from .annotate import Summary, error_result
 from .coverage import MAP_HINT, HeaderInfo
 from .model import FAMILIES
 from .columns import COLUMNS, EMPTY_ROW, annotation_row, row_status
@@ -95,7 +95,7 @@ def _blank(row) -> bool:
 class RowAnnotator:
     """Maps the header once, then annotates rows; every SKU line of an order carries its result."""
 
-    def __init__(self, header, *, engine: Engine, as_of, defaults=None, column_map=None,
+    def __init__(self, header, *, engine, as_of, defaults=None, column_map=None,
                  options: Options = DEFAULT, map_hint: str = MAP_HINT, mapped=None, earlier_ids=()):
         """``map_hint``: how the client tells the merchant to name a column (coverage's suggestions);
         ``mapped``: ``map_header(header, column_map)`` when the caller has it already (the export

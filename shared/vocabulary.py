@@ -9,9 +9,10 @@ import tomllib
 from pathlib import Path
 from types import MappingProxyType
 
+from .build import DATA_DIR
 from .errors import DataFileError
 
-VOCABULARY_FILE = Path(__file__).parent / "data" / "vocabulary.toml"
+VOCABULARY_FILE = DATA_DIR / "vocabulary.toml"
 FLAG_GROUPS = ("ship", "promise", "money", "deadline", "own")
 _SECTIONS = ("prefix", "families", "severities", "rules", "flags", "ship_status", "row_status", "deadlines",
              "columns", "facts", "values", "order_status", "ui", "messages", "phrases")

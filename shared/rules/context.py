@@ -3,6 +3,7 @@
 Findings are recorded straight in the result's JSON form (plain dicts and ISO text), so an
 order's result is built once; see ``Findings``."""
 from datetime import datetime, timedelta
+from typing import Callable, NamedTuple
 
 from ..beijing_time import beijing, iso
 from ..campaigns import Calendar, Campaign
@@ -16,20 +17,31 @@ from ..vocabulary import FLAGS
 ONE_SECOND = timedelta(seconds=1)
 # The words last rendered and their sentences: a money item says what its flag said, rendered once.
 # One tuple, rebound at once, so threads never pair one's words with another's sentences.
-_last = (None, None)
+_last: tuple = (None, None)
 # A skip's words by (subject, fields): the same few combinations recur in every batch.
 _WANTING = {}
 _WANTING_KEPT = 1024
 
 
+class RuleFunction(NamedTuple):
+    """A rule function with the rule it decides and the order fields (or whole groups, or store
+    facts) it reads, as ``rule`` marks it; called as the function itself."""
+    run: Callable
+    rule_id: str
+    reads: frozenset
+
+    def __call__(self, *args):
+        return self.run(*args)
+
+
 def rule(rule_id: str, *, reads: tuple):
     """Marks a rule function with the rule it decides and the order fields (or whole groups) it
     reads: when one of them could not be read, the engine skips this rule, naming the field,
-    and runs the others (``Engine.annotate``). A store rule reads store facts and ``orders``."""
-    def mark(fn):
-        fn.rule_id = rule_id
-        fn.reads = frozenset(reads)
-        return fn
+    and runs the others (``Engine.annotate``). A store rule reads store facts and ``orders``.
+    The function comes back as a ``RuleFunction`` holding the mark (a compiled function takes
+    no attributes)."""
+    def mark(fn) -> RuleFunction:
+        return RuleFunction(fn, rule_id, frozenset(reads))
     return mark
 
 

@@ -70,6 +70,7 @@ def ship_deadline(order, ctx, out) -> None:
     if differs and shift < _NO_TIME:
         deadline, basis = shown, "jd_shown"
 
+    shipped_basis: str | None
     shipped_at, shipped_basis = order.picked_up_at, "picked_up_at"
     if shipped_at is None and order.shipped_at is not None:
         shipped_at, shipped_basis = order.shipped_at, "shipped_at"

@@ -50,30 +50,47 @@ def checkout(tmp_path):
     shutil.copy(ROOT / "scripts" / "setup-python.sh", tmp_path / "scripts")
     (tmp_path / "requirements.txt").write_text("flask==3.1.3\n")
     (tmp_path / "requirements-dev.txt").write_text("-r requirements.txt\npytest==9.2.0\n")
+    (tmp_path / "requirements-compiled.txt").write_text("mypy==1.19.1\n")
     bin_dir = tmp_path / ".venv" / "bin"
     bin_dir.mkdir(parents=True)
-    for name, body in (("python", "exit 0"), ("pip", f'echo "$*" >> "{tmp_path}/pip.log"')):
+    # python logs its calls too; it fails when BUILD_FAILS is set (the compiled core's build).
+    for name, body in (("python", f'echo "python $*" >> "{tmp_path}/pip.log"; [ -z "$BUILD_FAILS" ]'),
+                       ("pip", f'echo "$*" >> "{tmp_path}/pip.log"')):
         (bin_dir / name).write_text(f"#!/bin/sh\n{body}\n")
         (bin_dir / name).chmod(0o755)
     return tmp_path
 
 
-def _setup(checkout, *args) -> list[str]:
-    subprocess.run(["bash", str(checkout / "scripts" / "setup-python.sh"), *args], check=True, timeout=30,
-                   env={"PATH": os.environ["PATH"]})
+def _setup(checkout, *args, check=True, **env) -> list[str]:
+    subprocess.run(["bash", str(checkout / "scripts" / "setup-python.sh"), *args], check=check, timeout=30,
+                   env={"PATH": os.environ["PATH"], **env}, capture_output=True)
     log = checkout / "pip.log"
-    return log.read_text().splitlines() if log.exists() else []
+    return [line for line in log.read_text().splitlines() if not line.startswith("python")] if log.exists() else []
+
+
+def _builds(checkout) -> int:
+    return (checkout / "pip.log").read_text().count("python scripts/build_compiled.py")
 
 
 def test_setup_installs_the_runtime_for_run_and_both_lists_for_test_each_once(checkout):
-    assert _setup(checkout) == ["install -q --disable-pip-version-check -r requirements.txt"]
-    assert len(_setup(checkout)) == 1, "an unchanged list is not installed again"
-    assert _setup(checkout, "--dev")[-1].endswith("-r requirements-dev.txt")
-    assert len(_setup(checkout, "--dev")) == 2
+    assert _setup(checkout, JDPG_PURE_PYTHON="1") == ["install -q --disable-pip-version-check -r requirements.txt"]
+    assert len(_setup(checkout, JDPG_PURE_PYTHON="1")) == 1, "an unchanged list is not installed again"
+    assert _setup(checkout, "--dev", JDPG_PURE_PYTHON="1")[-1].endswith("-r requirements-dev.txt")
+    assert len(_setup(checkout, "--dev", JDPG_PURE_PYTHON="1")) == 2
     (checkout / "requirements.txt").write_text("flask==3.1.3\nwaitress==3.0.2\n")
-    assert _setup(checkout)[-1].endswith("-r requirements.txt")
-    assert _setup(checkout, "--dev")[-1].endswith("-r requirements-dev.txt")
-    assert len(_setup(checkout, "--dev")) == 4
+    assert _setup(checkout, JDPG_PURE_PYTHON="1")[-1].endswith("-r requirements.txt")
+    assert _setup(checkout, "--dev", JDPG_PURE_PYTHON="1")[-1].endswith("-r requirements-dev.txt")
+    assert len(_setup(checkout, "--dev", JDPG_PURE_PYTHON="1")) == 4
+    assert _builds(checkout) == 0
+
+
+def test_setup_builds_the_compiled_core_unless_turned_off_and_only_ci_stops_when_it_fails(checkout):
+    assert _setup(checkout)[-1].endswith("-r requirements-compiled.txt")
+    assert _builds(checkout) == 1
+    assert len(_setup(checkout)) == 2 and _builds(checkout) == 2, "the build script itself skips a current build"
+    assert len(_setup(checkout, BUILD_FAILS="1")) == 2  # not built here: pure Python, ./run goes on
+    with pytest.raises(subprocess.CalledProcessError):
+        _setup(checkout, BUILD_FAILS="1", CI="true")
 
 
 def test_run_installs_the_runtime_only_and_test_installs_the_dev_list():
