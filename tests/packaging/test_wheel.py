@@ -1,7 +1,9 @@
 """The wheel installed into a fresh venv serves the API and annotates a file, with no checkout."""
 import json
+import os
 import shutil
 import subprocess
+import sys
 import urllib.request
 import zipfile
 from pathlib import Path
@@ -14,7 +16,7 @@ from server.config import Settings
 
 from standins.group_robots import Robot
 
-from .conftest import ROOT, demo_request, post_json, running
+from .conftest import ROOT, _pip, demo_request, post_json, running
 
 pytestmark = pytest.mark.packaging
 
@@ -59,6 +61,26 @@ def test_the_installed_package_is_imported_from_the_venv_not_the_checkout(instal
     pip_check = subprocess.run([str(installed.python), "-m", "pip", "check"], env=installed.env(),
                                capture_output=True, text=True)
     assert pip_check.returncode == 0, pip_check.stdout
+
+
+def test_a_platform_wheel_runs_its_compiled_core_and_a_pure_one_pure_python(wheel, installed):
+    """hatch_build.py ships the compiled core where it builds (a platform wheel), else none."""
+    platform = not wheel.name.endswith("-py3-none-any.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert any(name.startswith("shared/_compiled/shared/rules/") for name in names) == platform
+    done = subprocess.run([str(installed.python), "-c", "import shared; print(shared.BUILD)"], cwd=installed.workdir,
+                          env=installed.env(), capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == ("compiled" if platform else "pure"), done.stderr
+    assert done.stderr == ""  # not a stale build
+
+
+def test_with_the_compiled_core_turned_off_the_wheel_is_pure_python_for_every_platform(tmp_path):
+    """As on Windows, or wherever no C compiler is: the same package, installable anywhere."""
+    _pip(sys.executable, "wheel", "--no-deps", "--no-build-isolation", "--no-index", "-q", "-w", str(tmp_path), str(ROOT),
+         env={**os.environ, "JDPG_PURE_PYTHON": "1"})
+    (built,) = tmp_path.glob("jd_promo_guard-*.whl")
+    assert built.name.endswith("-py3-none-any.whl")
+    assert not any("_compiled" in name for name in zipfile.ZipFile(built).namelist())
 
 
 def test_jdpg_help_lists_every_command(installed):
