@@ -9,8 +9,8 @@ an environment variable, not a rebuild.
     python scripts/build_compiled.py            # build when the source changed since the last build
     python scripts/build_compiled.py --force    # build again
 
-Every module of ``shared/`` but the package ``__init__`` files (which choose the build) is
-compiled; a module mypyc cannot compile fails the build, naming it, never falls back quietly.
+Every module of ``shared/`` but ``shared.build.NEVER_COMPILED`` (the package ``__init__`` files,
+which choose the build, and a few named there with the reason) is compiled; a module mypyc cannot compile fails the build, naming it, never falls back quietly.
 Exit status: 0 built or current, 1 the build failed, 2 no C compiler or no mypyc here.
 """
 import argparse
@@ -24,6 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+os.environ["JDPG_PURE_PYTHON"] = "1"  # this script reads the source, never a (stale) build of it
 
 from shared.build import COMPILED_DIR, GROUP, SOURCE_DIGEST_FILE, PACKAGE_DIR, compiled_modules, source_digest  # noqa: E402
 

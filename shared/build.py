@@ -18,12 +18,15 @@ COMPILED_DIR = PACKAGE_DIR / "_compiled"
 SOURCE_DIGEST_FILE = "SOURCE-SHA256"
 # mypyc's shared library of the build, imported by each compiled module as shared._core__mypyc.
 GROUP = "shared._core"
-NEVER_COMPILED = ("__init__.py", "build.py")
+# Modules left as Python: the ``__init__`` files and this one choose the build; ``options.py``
+# checks what callers pass against its fields' declared types in ``__post_init__``, and a compiled
+# dataclass would refuse a wrong type before that check could name it (it runs once a request).
+NEVER_COMPILED = ("__init__.py", "build.py", "options.py")
 PURE_SWITCH = "JDPG_PURE_PYTHON"
 
 
 def compiled_modules() -> list[Path]:
-    """The source files the compiled build holds: every module of the package but the chooser."""
+    """The source files the compiled build holds: every module of the package but ``NEVER_COMPILED``."""
     return sorted(p for p in PACKAGE_DIR.rglob("*.py")
                   if p.name not in NEVER_COMPILED and COMPILED_DIR not in p.parents)
 

@@ -4,6 +4,7 @@ Every parameter carries its default and either the source document that gives it
 assumption made where the sources are silent; clients show the catalog as it is.
 """
 import math
+from functools import partialmethod
 from dataclasses import dataclass, make_dataclass, replace
 from datetime import datetime
 from decimal import Decimal
@@ -36,7 +37,8 @@ def _declared(path: Path) -> dict:
 
 
 def _with_overrides(self, **overrides):
-    """These parameters with some replaced (``None`` keeps a value), e.g. a request's at-risk hours."""
+    """These parameters with some replaced (``None`` keeps a value), e.g. a request's at-risk hours.
+    A method of ``Params`` through ``partialmethod``: a compiled function does not bind itself."""
     return replace(self, **{k: v for k, v in overrides.items() if v is not None})
 
 
@@ -44,7 +46,7 @@ _PARAM_TYPES = _declared(RULES_FILE)
 # Every rule parameter, one attribute each for fast access during evaluation: made from the
 # parameters rules.toml declares, so a parameter is added there, next to its rule, and nowhere else.
 Params = make_dataclass("Params", list(_PARAM_TYPES.items()), frozen=True, slots=True,
-                        namespace={"with_overrides": _with_overrides, "__module__": __name__,
+                        namespace={"with_overrides": partialmethod(_with_overrides), "__module__": __name__,
                                    "__doc__": "Every rule parameter (declared in shared/data/rules.toml)."})
 
 

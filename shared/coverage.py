@@ -65,7 +65,7 @@ def count_gaps(gaps: dict, result: dict) -> None:
     if not skipped:
         return
     reasons = result["skipped_reasons"]
-    seen = ()
+    seen: tuple = ()
     for rule in skipped:
         reason = reasons[rule]
         gap = reason.get("gap")
@@ -149,8 +149,8 @@ def merge_coverage(coverages: list, map_hint: str = MAP_HINT) -> dict:
     for part in coverages:
         for family, entry in part.items():
             total = out.setdefault(family, {"orders": 0, "judged": 0, "not_judged": 0, "reasons": {}})
-            for key in ("orders", "judged", "not_judged"):
-                total[key] += entry[key]
+            for count in ("orders", "judged", "not_judged"):
+                total[count] += entry[count]
             for reason in entry["reasons"]:
                 key = (reason["code"], reason["field"], reason["column"])
                 kept = total["reasons"].get(key)
