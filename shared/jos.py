@@ -142,7 +142,7 @@ def from_jos(element: dict) -> tuple[dict, dict]:
                 used.append(f"itemInfoList[].{key}")
         used.append("itemInfoList[].itemTotal")
     ignored = sorted(k for k in element if k not in TOP_LEVEL and k != "itemInfoList")
-    source = {"format": "jos", "used": used, "ignored": [clip(k, MAX_KEY_QUOTED) for k in ignored[:MAX_IGNORED_LISTED]]}
+    source: dict = {"format": "jos", "used": used, "ignored": [clip(k, MAX_KEY_QUOTED) for k in ignored[:MAX_IGNORED_LISTED]]}
     if len(ignored) > MAX_IGNORED_LISTED:
         source["ignored_more"] = len(ignored) - MAX_IGNORED_LISTED
     return order, source
