@@ -1,7 +1,7 @@
 """The API under the production server (gunicorn) on loopback, against its floor in the same run:
 the same API with the rules' answers worked out ahead (``bench/precomputed_core.py``). Prints, for
-8 clients, 1,000-order throughput (without ÷ with) and the 100-order p99 (with ÷ without), rounds
-alternating. ``--load 60`` runs the load run instead: 60 s, 8 clients, errors and the workers'
+8 clients and each build of the core (pure Python, and compiled where built), 1,000-order
+throughput (without ÷ with) and the 100-order p99 (with ÷ without), rounds alternating. ``--load 60`` runs the load run instead: 60 s, 8 clients, errors and the workers'
 memory over time. Each client is a process of its own using the standard library's HTTP client,
 and shares the machine's cores with the servers.
 
@@ -25,6 +25,7 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
+import builds  # noqa: E402
 from orders_mix import generate  # noqa: E402
 
 AS_OF = "2022-06-20T12:00:00+08:00"
@@ -36,9 +37,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(workers: int, app: str = "server.app:create_app()"):
+def start_server(workers: int, app: str = "server.app:create_app()", build: str = "compiled"):
     port = free_port()
-    env = {**os.environ, "JDPG_RATE_LIMIT": "1000000 per minute",
+    env = {**builds.env(build), "JDPG_RATE_LIMIT": "1000000 per minute",
            "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "bench")])}
     proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
                              "--log-level", "warning", app], cwd=ROOT, env=env,
@@ -116,31 +117,45 @@ def measure(port, big, page) -> dict:
     return {"throughput": throughput, "p99": pct(lat, 99), "p50": pct(lat, 50)}
 
 
+# Issue 27's targets: (pure Python, compiled).
+THROUGHPUT_TARGET = (3.5, 2.5)  # 1,000-order batches: without-core ÷ with
+P99_TARGET = (2.5, 2.0)  # 100-order batches' p99: with ÷ without-core
+
+
 def compare(args, big, page) -> None:
-    """The API with the core and without it (its answers worked out ahead), side by side: each
-    figure as a ratio to its floor, rounds alternating so both see the machine at the same pace."""
-    servers = {name: start_server(args.workers, app) for name, app in
-               (("with", "server.wsgi:app"), ("without", "precomputed_core:create_app()"))}
+    """The API with the core and without it (its answers worked out ahead), side by side for each
+    build of the core: each figure as a ratio to its floor, rounds alternating (builds, and with /
+    without within each) so both sides see the machine at the same pace. One build's servers run
+    at a time; the others wait idle."""
+    names = [(build, name) for build in builds.available() for name in ("without", "with")]
+    apps = {"with": "server.wsgi:app", "without": "precomputed_core:create_app()"}
+    servers = {key: start_server(args.workers, apps[key[1]], key[0]) for key in names}
     try:
-        ports = {name: int(url.rsplit(":", 1)[1]) for name, (_, url) in servers.items()}
+        ports = {key: int(url.rsplit(":", 1)[1]) for key, (_, url) in servers.items()}
         for port in ports.values():
             post(port, big), post(port, page)
-        runs = {"with": [], "without": []}
+        runs = {key: [] for key in names}
         for _ in range(args.rounds):
-            for name in ("without", "with"):
-                runs[name].append(measure(ports[name], big, page))
-        best = {name: {"throughput": max(r["throughput"] for r in rs), "p99": min(r["p99"] for r in rs),
-                       "p50": min(r["p50"] for r in rs)} for name, rs in runs.items()}
-        with_, without = best["with"], best["without"]
-        slower, later = without["throughput"] / with_["throughput"], with_["p99"] / without["p99"]
+            for key in names:
+                runs[key].append(measure(ports[key], big, page))
         print(f"gunicorn, {args.workers} workers, loopback, 8 clients; {os.cpu_count()} cores shared with the "
-              f"clients; best of {args.rounds} alternating rounds")
-        print(f"1,000-order batches: with the core {with_['throughput']:,.0f} orders/s, without "
-              f"{without['throughput']:,.0f}: without ÷ with {slower:.2f}x (target ≤ 2.0x: "
-              f"{'met' if slower <= 2.0 else 'missed'})")
-        print(f"100-order batches, p99: with {with_['p99']:.1f} ms, without {without['p99']:.1f} ms: with ÷ without "
-              f"{later:.2f}x (target ≤ 1.5x: {'met' if later <= 1.5 else 'missed'}); p50 {with_['p50']:.1f} / "
-              f"{without['p50']:.1f} ms")
+              f"clients; {args.rounds} alternating rounds (ratios: each round's, and best ÷ best)")
+        for build in builds.available():
+            with_, without = runs[(build, "with")], runs[(build, "without")]
+            target = 1 if build == "compiled" else 0
+            slower = [w["throughput"] / c["throughput"] for c, w in zip(with_, without)]
+            later = [c["p99"] / w["p99"] for c, w in zip(with_, without)]
+            best_with, best_without = max(r["throughput"] for r in with_), max(r["throughput"] for r in without)
+            p99_with, p99_without = min(r["p99"] for r in with_), min(r["p99"] for r in without)
+            best_slower, best_later = best_without / best_with, p99_with / p99_without
+            print(f"[{build}] 1,000-order batches: with the core {best_with:,.0f} orders/s, without "
+                  f"{best_without:,.0f}: without ÷ with {min(slower):.2f}–{max(slower):.2f}x, best ÷ best "
+                  f"{best_slower:.2f}x (target ≤ {THROUGHPUT_TARGET[target]}x: "
+                  f"{'met' if best_slower <= THROUGHPUT_TARGET[target] else 'missed'})")
+            print(f"[{build}] 100-order batches, p99: with {p99_with:.1f} ms, without {p99_without:.1f} ms: with ÷ "
+                  f"without {min(later):.2f}–{max(later):.2f}x, best ÷ best {best_later:.2f}x (target ≤ "
+                  f"{P99_TARGET[target]}x: {'met' if best_later <= P99_TARGET[target] else 'missed'}); p50 "
+                  f"{min(r['p50'] for r in with_):.1f} / {min(r['p50'] for r in without):.1f} ms")
     finally:
         for proc, _ in servers.values():
             proc.terminate()
