@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+import shared
 from server.app import create_app
 from server.config import Settings
 from standins.serving import ServedInThread
@@ -40,6 +41,13 @@ def live_server_factory():
     yield start
     for live in started:
         live.__exit__(None, None, None)
+
+
+def pytest_configure(config):
+    """On the compiled core, failures are shown as Python's own tracebacks: pytest's would stop at
+    a compiled generator's frame, which has no line number (shared.build)."""
+    if shared.BUILD == "compiled" and config.option.tbstyle == "auto":
+        config.option.tbstyle = "native"
 
 
 def pytest_sessionfinish(session, exitstatus):
