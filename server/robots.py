@@ -28,16 +28,23 @@ import http.client
 import ipaddress
 import json
 import math
+import os
 import re
 import socket
 import ssl
 import threading
 import time
 import unicodedata
-from collections import deque
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable, Sequence
 from urllib.parse import urlencode, urlsplit
+
+try:
+    import fcntl
+except ImportError:  # Windows: the counts stay in each process
+    fcntl = None
 
 KINDS = {"qyapi.weixin.qq.com": "wecom", "oapi.dingtalk.com": "dingtalk"}
 NAMES = {"wecom": ("企业微信", "WeCom"), "dingtalk": ("钉钉", "DingTalk")}
@@ -376,37 +383,99 @@ def pack(kind: str, title: str, head: Sequence[str], sections: Sequence[Section]
 # ---- rate ----------------------------------------------------------------------------------------
 
 class RateLimit:
-    """Messages sent per robot over the last window, and robots blocked for a while, in this process;
-    thread-safe. ``send`` asks it before each message, so 20 a minute is never exceeded."""
+    """How many messages each robot took over the last window, and until when a robot is blocked.
+
+    ``reserve`` takes a slot before a message goes out (counted until its deadline), ``release``
+    counts it from when its answer came back: two senders can never both take the twentieth slot.
+    With ``directory`` the counts live in one small file per robot there (named by ``Robot.key``,
+    no secret in it), locked while read and written, so every process using the directory (a cron'd
+    digest, the watch) shares them; without it (or where ``fcntl`` is missing), in this process."""
 
     def __init__(self, messages: int = RATE_MESSAGES, window_s: float = RATE_WINDOW_S + RATE_MARGIN_S,
-                 clock: Callable[[], float] = time.monotonic):
+                 clock: Callable[[], float] = time.time, directory: Path | None = None):
         self.messages, self.window_s, self.clock = messages, window_s, clock
-        self._sent: dict[str, deque] = {}
-        self._blocked: dict[str, float] = {}
+        self.directory = directory if fcntl is not None else None
+        self._states: dict[str, dict] = {}
         self._lock = threading.Lock()
 
-    def wait(self, key: str) -> float:
-        """Seconds until ``key`` may send its next message (0: now)."""
-        now = self.clock()
+    @contextmanager
+    def _state(self, key: str):
         with self._lock:
-            sent = self._sent.setdefault(key, deque())
-            while sent and sent[0] <= now - self.window_s:
-                sent.popleft()
-            wait = sent[0] + self.window_s - now if len(sent) >= self.messages else 0.0
-            return max(wait, self._blocked.get(key, now) - now, 0.0)
+            if self.directory is None:
+                yield self._states.setdefault(key, {"sent": [], "blocked": 0.0})
+                return
+            try:
+                self.directory.mkdir(parents=True, exist_ok=True)
+                file = open(self.directory / f"{key}.json", "a+", encoding="utf-8")
+            except OSError:  # a folder that cannot be written: counted in this process instead
+                yield self._states.setdefault(key, {"sent": [], "blocked": 0.0})
+                return
+            with file:
+                fcntl.flock(file, fcntl.LOCK_EX)  # released when the file is closed
+                file.seek(0)
+                state = _rate_state(file.read())
+                yield state
+                file.seek(0)
+                file.truncate()
+                file.write(json.dumps(state))
 
-    def sent(self, key: str) -> None:
-        """A message went out (or may have): counted from now, when its answer is back."""
-        with self._lock:
-            self._sent.setdefault(key, deque()).append(self.clock())
+    def reserve(self, key: str, until: float) -> float:
+        """Take a slot for a message done by ``until`` (this limit's clock) and return 0, or return the
+        seconds until a slot frees (nothing taken)."""
+        now = self.clock()
+        with self._state(key) as state:
+            sent = state["sent"] = sorted(t for t in state["sent"] if t > now - self.window_s)
+            wait = sent[len(sent) - self.messages] + self.window_s - now if len(sent) >= self.messages else 0.0
+            wait = max(wait, state["blocked"] - now, 0.0)
+            if not wait:
+                sent.append(until)
+            return wait
+
+    def release(self, key: str, until: float) -> None:
+        """The message reserved until ``until`` is done (or given up): counted from now."""
+        now = self.clock()
+        with self._state(key) as state:
+            if until in state["sent"]:
+                state["sent"].remove(until)
+                state["sent"].append(min(now, until))
 
     def block(self, key: str, seconds: float) -> None:
-        with self._lock:
-            self._blocked[key] = max(self._blocked.get(key, 0.0), self.clock() + seconds)
+        """The robot said "too fast": nothing more to it for ``seconds``."""
+        with self._state(key) as state:
+            state["blocked"] = max(state["blocked"], self.clock() + seconds)
 
 
-RATE = RateLimit()
+def _rate_state(text: str) -> dict:
+    """A robot's counts as stored; anything unreadable counts as nothing sent."""
+    try:
+        stored = json.loads(text or "{}")
+        sent = [float(t) for t in stored["sent"] if isinstance(t, (int, float)) and math.isfinite(t)]
+        blocked = float(stored["blocked"]) if math.isfinite(stored["blocked"]) else 0.0
+    except (ValueError, KeyError, TypeError):
+        return {"sent": [], "blocked": 0.0}
+    return {"sent": sent[-4 * RATE_MESSAGES:], "blocked": blocked}
+
+
+def data_dir() -> Path:
+    """``JDPG_DATA_DIR``, else the user's data folder (platformdirs: ~/.local/share/jd-promo-guard,
+    %LOCALAPPDATA%\\jd-promo-guard…), as the watch keeps its store."""
+    configured = os.environ.get("JDPG_DATA_DIR")
+    if configured:
+        return Path(configured)
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("jd-promo-guard", appauthor=False))
+
+
+_shared: RateLimit | None = None
+
+
+def shared_rate() -> RateLimit:
+    """The machine's counts, in ``data_dir()/robots``: what ``send`` uses unless told otherwise."""
+    global _shared
+    if _shared is None:
+        _shared = RateLimit(directory=data_dir() / "robots")
+    return _shared
 
 
 # ---- sending -------------------------------------------------------------------------------------
@@ -425,10 +494,13 @@ class Delivery:
         return self.error is None
 
 
-def send(robot: Robot, messages: Sequence[Message], deadline: float, *, rate: RateLimit = RATE,
+def send(robot: Robot, messages: Sequence[Message], deadline: float, *, rate: RateLimit | None = None,
          clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep) -> Delivery:
     """Post ``messages`` in order to ``robot`` within ``deadline`` seconds in all; stop at the first
-    that fails. Messages must be within ``limit(robot.kind)`` (``pack`` makes them so)."""
+    that fails. Messages must be within ``limit(robot.kind)`` (``pack`` makes them so). ``rate``:
+    the counts to respect, ``shared_rate()`` by default."""
+    if rate is None:
+        rate = shared_rate()
     end = clock() + deadline
     zh, en = robot.name
     messages = list(messages)
@@ -437,23 +509,26 @@ def send(robot: Robot, messages: Sequence[Message], deadline: float, *, rate: Ra
             return _stop(messages, i, RobotError(
                 "too_large", f"消息超过{zh}机器人的上限 {limit(robot.kind)} 字节，未发送",
                 f"the message is over the {en} robot's limit of {limit(robot.kind)} bytes: not sent"))
-        wait = rate.wait(robot.key)
-        if wait and clock() + wait >= end:
-            return _stop(messages, i, RobotError(
-                "rate_limited", f"{zh}机器人每分钟最多 {RATE_MESSAGES} 条（超过会被限流），"
-                f"下一条要等 {math.ceil(wait)} 秒，超过了时限：未发送",
-                f"the {en} robot takes at most {RATE_MESSAGES} messages a minute (it blocks a robot that "
-                f"goes over); the next slot is {math.ceil(wait)} s away, past the deadline: not sent"))
-        if wait:
+        while True:
+            until = rate.clock() + max(end - clock(), 0.0)
+            wait = rate.reserve(robot.key, until)
+            if not wait:
+                break
+            if clock() + wait >= end:
+                return _stop(messages, i, RobotError(
+                    "rate_limited", f"{zh}机器人每分钟最多 {RATE_MESSAGES} 条（超过会被限流），"
+                    f"下一条要等 {math.ceil(wait)} 秒，超过了时限：未发送",
+                    f"the {en} robot takes at most {RATE_MESSAGES} messages a minute (it blocks a robot that "
+                    f"goes over); the next slot is {math.ceil(wait)} s away, past the deadline: not sent"))
             sleep(wait)
         try:
             _post(robot, message, end - clock(), deadline)
         except RobotError as exc:
-            rate.sent(robot.key)
             if exc.errcode in RATE_ERRCODES[robot.kind]:
                 rate.block(robot.key, BLOCKED_S[robot.kind])
             return _stop(messages, i, exc)
-        rate.sent(robot.key)
+        finally:
+            rate.release(robot.key, until)
     return Delivery(tuple(messages), (), None)
 
 

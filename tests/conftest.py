@@ -1,4 +1,5 @@
 """Shared fixtures: the real API on a loopback port."""
+import os
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,19 @@ from server.config import Settings
 from standins.serving import ServedInThread
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _data_dir_of_the_run(tmp_path_factory):
+    """``JDPG_DATA_DIR`` (where the robot client shares its send counts, server.robots) is a folder
+    of the run's, for the tests and the commands they start: never the user's own."""
+    previous = os.environ.get("JDPG_DATA_DIR")
+    os.environ["JDPG_DATA_DIR"] = str(tmp_path_factory.mktemp("data-dir"))
+    yield
+    if previous is None:
+        os.environ.pop("JDPG_DATA_DIR", None)
+    else:
+        os.environ["JDPG_DATA_DIR"] = previous
 
 
 class LiveServer(ServedInThread):

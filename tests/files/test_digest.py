@@ -38,7 +38,8 @@ def export(tmp_path):
 
 
 def run(command, source, *args):
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    # The robots' counts are kept in JDPG_DATA_DIR/robots: the test's own folder.
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "JDPG_DATA_DIR": str(Path(source).parent / "data")}
     return subprocess.run([sys.executable, "-m", "server", command, str(source), "--platform", "jingxi",
                            "--as-of", AS_OF, *map(str, args)], capture_output=True, text=True, cwd=ROOT, env=env,
                           timeout=60)
@@ -269,3 +270,15 @@ def test_a_renamed_header_leads_the_digest_and_no_count_reads_zero(tmp_path):
     assert "Overdue: —" in message["text"] and "At risk: —" in message["text"] and "Pending: —" in message["text"]
     assert ": 0" not in message["text"].split("Owed")[0], "a count not measured is never shown as 0"
     assert "已超时 —" in message["title"] and "not checked" in message["title"]
+
+
+def test_digests_run_one_after_another_share_the_robots_20_a_minute(tmp_path):
+    source = overdue_export(tmp_path, 300)
+    with Robot("wecom") as robot:
+        runs = [run("digest", source, "--webhook", robot.url, "--kind", "wecom", "--messages", "8", "--timeout", "3")
+                for _ in range(3)]
+    assert [r.returncode for r in runs] == [0, 0, 1], [r.stderr for r in runs]
+    n = int(runs[0].stdout.split("已发送 ")[1].split(" ")[0])  # each run's messages (7: 300 lines in 4,096 bytes)
+    assert 2 * n < 20 < 3 * n and f"已发送 {20 - 2 * n}/{n} 条" in runs[2].stderr
+    assert "每分钟最多 20 条" in runs[2].stderr and "at most 20 messages a minute" in runs[2].stderr
+    assert len(robot.messages) == 20 and robot.refusals == [], "the robot never had to refuse"

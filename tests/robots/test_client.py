@@ -130,7 +130,7 @@ def test_the_rate_waits_for_a_free_slot_when_the_deadline_allows():
     with Robot("wecom") as stand_in:
         robot = robots.robot(stand_in.url, kind="wecom")
         for _ in range(20):
-            rate.sent(robot.key)
+            assert rate.reserve(robot.key, rate.clock()) == 0
         started = time.monotonic()
         delivery = robots.send(robot, [Message("t", "after the wait")], 5, rate=rate)
     assert delivery.ok and 1.2 < time.monotonic() - started < 4
@@ -204,3 +204,16 @@ def test_a_robot_that_trickles_its_answer_is_cut_at_the_deadline():
         took = time.monotonic() - started
     assert delivery.error.code == "no_answer" and delivery.error.maybe_delivered
     assert took < 2.5
+
+
+def test_the_counts_are_shared_by_every_limit_on_the_same_folder(tmp_path):
+    """Two processes (here two limits on one folder) can never both take the twentieth slot."""
+    first, second = RateLimit(directory=tmp_path), RateLimit(directory=tmp_path)
+    for n in range(20):
+        assert (first if n % 2 else second).reserve("robot", first.clock() + 5) == 0
+    assert 0 < second.reserve("robot", second.clock() + 5) <= 61 + 5
+    assert RateLimit(directory=tmp_path).reserve("another robot", 0) == 0
+    first.block("robot", 600)
+    assert second.reserve("robot", 0) > 590
+    (tmp_path / "robot.json").write_text("{not json")
+    assert RateLimit(directory=tmp_path).reserve("robot", 0) == 0, "unreadable counts count as none"
