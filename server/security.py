@@ -88,17 +88,31 @@ def _storage_options(uri: str) -> dict:
 
 
 def _ensure_log_handler() -> None:
-    """Request lines are INFO: give them a handler when the process set none (gunicorn configures only
-    its own loggers; its error log is used when it has one)."""
-    if log.hasHandlers():
-        return
-    handlers = logging.getLogger("gunicorn.error").handlers
-    if not handlers:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
-        handlers = [handler]
-    for handler in handlers:
-        log.addHandler(handler)
+    """Our request lines (INFO) and flask-limiter's warnings (its switch to the in-memory counters
+    while Redis is down) need a handler when the process set none: gunicorn configures only its
+    own loggers, and flask-limiter gives its logger a NullHandler, so under gunicorn both went
+    nowhere. Gunicorn's error log is used when it has one."""
+    handlers = None
+    for logger in (log, logging.getLogger("flask-limiter")):
+        if _has_real_handler(logger):
+            continue
+        if handlers is None:
+            handlers = logging.getLogger("gunicorn.error").handlers
+            if not handlers:
+                handler = logging.StreamHandler(sys.stderr)
+                handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+                handlers = [handler]
+        for handler in handlers:
+            logger.addHandler(handler)
+
+
+def _has_real_handler(logger) -> bool:
+    """A handler other than a NullHandler on ``logger`` or an ancestor it propagates to."""
+    while logger is not None:
+        if any(not isinstance(h, logging.NullHandler) for h in logger.handlers):
+            return True
+        logger = logger.parent if logger.propagate else None
+    return False
 
 
 def _refuse_unless_loopback_host(settings) -> None:
