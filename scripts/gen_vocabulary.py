@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from shared.campaigns import load_calendar  # noqa: E402
+from shared.coverage import FAMILY_OF  # noqa: E402
 from shared.fields import FIELDS  # noqa: E402
 from shared.vocabulary import VOCAB  # noqa: E402
 
@@ -57,6 +58,8 @@ def value_lists() -> dict:
         "platforms": list(VOCAB["values"]["platform"]),
         "tones": list(VOCAB["tones"]),
         "done_meanings": [name for name, entry in meanings.items() if entry.get("done")],
+        # Each rule's family, as the core counts coverage (shared/coverage.py's FAMILY_OF).
+        "rule_family": dict(FAMILY_OF),
     }
 
 

@@ -484,10 +484,78 @@
       s.losses += money.toFen(r.losses && r.losses.total);
     }
     s.late = s.overdue + s.shipped_late;
+    s.not_judged = notJudged_(entries);
+    // Ship counts were not measured when no checked order could be judged for shipping.
+    const ship = s.not_judged.shipping;
+    s.ship_measured = !(ship && s.checked > 0 && ship.orders === s.checked);
     // Not measured at all when orders wait unchecked (API down, key wrong) and none was
     // checked: the totals then read "—" (ui.not_measured), never 0.
     s.measured = !(s.unavailable > 0 && s.checked === 0);
     return s;
+  }
+
+  /**
+   * Coverage of the checked orders, as the core counts it (shared/coverage.py): for each rule
+   * family, the orders one of its rules could not judge for want of data (a skip with a `gap`),
+   * once per order, with the reasons in the merchant's words. Families judged for every order
+   * are left out.
+   * @param {Array<{state: string, result?: Object<string, any>}>} entries
+   * @return {Object<string, {orders: number, reasons: Array<{code: string, field: ?string, orders: number, zh: string, en: string}>}>}
+   */
+  function notJudged_(entries) {
+    const vocab = root.JDPG_VOCAB;
+    const families = vocab.lists.rule_family;
+    const out = {};
+    for (const e of entries) {
+      if (e.state !== "result") continue;
+      const r = e.result;
+      const reasons = r.skipped_reasons || {};
+      const seen = new Set();
+      for (const rule of r.skipped || []) {
+        const why = reasons[rule];
+        const family = families[rule];
+        if (!why || !why.gap || !family || seen.has(family)) continue;
+        seen.add(family);
+        const field = why.missing && why.missing.length ? why.missing[0] : null;
+        const entry = (out[family] = out[family] || { orders: 0, reasons: {} });
+        entry.orders += 1;
+        const key = `${why.gap}\u0000${field}`;
+        entry.reasons[key] = entry.reasons[key] || { code: why.gap, field, orders: 0 };
+        entry.reasons[key].orders += 1;
+      }
+    }
+    // Families in the vocabulary's order; reasons most orders first, as the core gives them.
+    const ordered = {};
+    for (const family of vocab.lists.families) {
+      const entry = out[family];
+      if (!entry) continue;
+      entry.reasons = Object.values(entry.reasons)
+        .sort((a, b) => b.orders - a.orders)
+        .map((reason) => Object.assign(reason, coverageWords_(vocab, family, reason)));
+      ordered[family] = entry;
+    }
+    return ordered;
+  }
+
+  /** A coverage reason's sentence in both languages (vocabulary messages coverage_<code>). */
+  function coverageWords_(vocab, family, reason) {
+    const label = vocab.fields[reason.field] || { zh: reason.field, en: reason.field };
+    const words = {
+      code: `coverage_${reason.code}`,
+      params: {
+        orders: String(reason.orders),
+        family: { phrase: `phrases.family.${family}` },
+        column: {
+          zh: `${label.zh}（${reason.field}）`,
+          en: `${label.en} (${reason.field})`,
+        },
+      },
+    };
+    const M = root.JdpgMessages;
+    return {
+      zh: M.render(words, "zh") || reason.code,
+      en: M.render(words, "en") || reason.code,
+    };
   }
 
   /**
@@ -501,15 +569,22 @@
     const ui = vocab.ui;
     const chip = (tone, kind, entry, values) =>
       Object.assign({ tone, kind }, fillBoth_(vocab, entry, values));
+    /** @type {Array<Object<string, any>>} */
     const chips = s.measured
       ? [
           chip("plain", "orders", ui.page_orders, { n: s.orders }),
-          chip(s.late ? "late" : "plain", "late", ui.late_count, {
-            n: s.late,
-          }),
-          chip(s.at_risk ? "risk" : "plain", "at-risk", ui.at_risk_count, {
-            n: s.at_risk,
-          }),
+          s.ship_measured
+            ? chip(s.late ? "late" : "plain", "late", ui.late_count, {
+                n: s.late,
+              })
+            : chip("error", "late", ui.late_count, { n: ui.not_measured.zh }),
+          s.ship_measured
+            ? chip(s.at_risk ? "risk" : "plain", "at-risk", ui.at_risk_count, {
+                n: s.at_risk,
+              })
+            : chip("error", "at-risk", ui.at_risk_count, {
+                n: ui.not_measured.zh,
+              }),
           chip(s.owed ? "owed" : "plain", "owed", ui.owed_total, {
             amount: money.fenToYuan(s.owed),
           }),
@@ -526,6 +601,17 @@
           n: s.unavailable,
         }),
       );
+    for (const [family, entry] of Object.entries(s.not_judged || {})) {
+      const name = vocab.phrases.family[family] || { zh: family, en: family };
+      chips.push({
+        tone: "error",
+        kind: "not-judged",
+        family,
+        zh: vocab.fill(ui.not_judged_count.zh, { family: name.zh, n: entry.orders }),
+        en: vocab.fill(ui.not_judged_count.en, { family: name.en, n: entry.orders }),
+        reasons: entry.reasons.map((r) => ({ zh: r.zh, en: r.en })),
+      });
+    }
     if (s.if_claimed)
       chips.push(
         chip("risk", "if-claimed", ui.if_claimed_total, {

@@ -41,8 +41,9 @@
     bar.dataset.jdpgSignature = signature;
     const measured = s.measured;
     bar.dataset.jdpgMeasured = String(measured);
-    bar.dataset.jdpgLate = measured ? String(s.late) : root.JDPG_VOCAB.ui.not_measured.zh;
-    bar.dataset.jdpgAtRisk = measured ? String(s.at_risk) : root.JDPG_VOCAB.ui.not_measured.zh;
+    const shipMeasured = measured && s.ship_measured;
+    bar.dataset.jdpgLate = shipMeasured ? String(s.late) : root.JDPG_VOCAB.ui.not_measured.zh;
+    bar.dataset.jdpgAtRisk = shipMeasured ? String(s.at_risk) : root.JDPG_VOCAB.ui.not_measured.zh;
     bar.dataset.jdpgOwed = measured ? M.fenToYuan(s.owed) : root.JDPG_VOCAB.ui.not_measured.zh;
     bar.textContent = "";
     const brand = doc.createElement("span");
@@ -58,6 +59,16 @@
       el.dataset.jdpgKind = chip.kind;
       words(doc, el, chip, lang);
       bar.appendChild(el);
+    }
+    // Why a family could not be judged: said on the bar, not only counted.
+    for (const chip of S.summaryChips(s, { vocab: root.JDPG_VOCAB, money: M })) {
+      for (const reason of chip.reasons || []) {
+        const el = doc.createElement("span");
+        el.className = "jdpg-reason";
+        el.dataset.jdpgFamily = chip.family;
+        words(doc, el, reason, lang);
+        bar.appendChild(el);
+      }
     }
     if (o.notice) {
       const notice = doc.createElement("span");

@@ -71,13 +71,19 @@
       for (const label of [V.row_status.late, V.row_status.at_risk, V.row_status.owed])
         line_(list, label, UI.not_measured.zh, "error");
     } else {
-      line_(list, V.row_status.late, String(s.late), s.late ? "late" : "");
-      line_(
-        list,
-        V.row_status.at_risk,
-        String(s.at_risk),
-        s.at_risk ? "risk" : "",
-      );
+      if (s.ship_measured === false) {
+        // No checked order could be judged for shipping: its counts are not known.
+        line_(list, V.row_status.late, UI.not_measured.zh, "error");
+        line_(list, V.row_status.at_risk, UI.not_measured.zh, "error");
+      } else {
+        line_(list, V.row_status.late, String(s.late), s.late ? "late" : "");
+        line_(
+          list,
+          V.row_status.at_risk,
+          String(s.at_risk),
+          s.at_risk ? "risk" : "",
+        );
+      }
       line_(
         list,
         V.row_status.owed,
@@ -94,6 +100,26 @@
     if (s.unreadable + s.errors)
       line_(list, UI.cannot_read, String(s.unreadable + s.errors));
     box.append(list);
+    // Coverage: each family some orders could not be judged for, and why.
+    const gaps = s.not_judged || {};
+    for (const family of V.lists.families.filter((f) => gaps[f])) {
+      const gap = gaps[family];
+      const name = V.phrases.family[family] || { zh: family, en: family };
+      const head = document.createElement("p");
+      head.className = "error not-judged";
+      head.dataset.family = family;
+      head.textContent = say_({
+        zh: V.fill(UI.not_judged_count.zh, { family: name.zh, n: gap.orders }),
+        en: V.fill(UI.not_judged_count.en, { family: name.en, n: gap.orders }),
+      });
+      box.append(head);
+      for (const reason of gap.reasons) {
+        const p = document.createElement("p");
+        p.className = "error reason";
+        p.textContent = say_(reason);
+        box.append(p);
+      }
+    }
     if (entry.error) {
       const p = document.createElement("p");
       p.className = "api error";

@@ -700,6 +700,18 @@ def test_try_it_mode_annotates_the_order_list_the_api_serves(b, live_api):
     ship = [k for u in units.values() for k in kinds(u) if k.startswith("ship-")]
     assert {"ship-overdue", "ship-pending"} <= set(ship)
     assert bar(page)["count"] == 1
+    # Coverage: the order with the impossible date could not be judged, and the bar says why.
+    not_judged = page.eval_on_selector_all(".jdpg-bar [data-jdpg-kind=not-judged]", "cs => cs.map(c => c.textContent)")
+    assert any("发货时效未判断 1 单" in text for text in not_judged), not_judged
+    reasons = page.eval_on_selector_all(".jdpg-bar .jdpg-reason", "rs => rs.map(r => r.textContent)")
+    assert any("1 单无法判断发货时效：付款时间（paid_at）的值无法读取" in text for text in reasons), reasons
+    tab_id = b.sw.evaluate("""() => chrome.storage.session.get(null).then(all =>
+        Object.keys(all).filter(k => all[k].url.includes('/demo/try/')).map(k => k.split(':')[1])[0])""")
+    summary_popup = b.page(f"popup/popup.html?tab={tab_id}")
+    summary_popup.wait_for_selector("#summary .not-judged")
+    assert "发货时效未判断 1 单" in summary_popup.text_content("#summary .not-judged[data-family=shipping]")
+    reasons = summary_popup.eval_on_selector_all("#summary .reason", "ps => ps.map(p => p.textContent)")
+    assert any("1 单无法判断发货时效：付款时间（paid_at）的值无法读取" in text for text in reasons), reasons
     wait_triage(b)
     # A triage link to an order seen here comes back to this page, at that order.
     popup = open_popup(b)

@@ -43,3 +43,28 @@ test('badges from lean results say exactly what badges from full results say, in
     }
   }
 });
+
+test('the page summary counts what could not be judged as the API does, in the same words', async () => {
+  const response = await fetch(`${api.url}/api/v1/orders/annotate`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'X-API-Key': api.apiKey },
+    body: JSON.stringify({ as_of: AS_OF, orders: ORDERS, options: { detail: 'lean' } }),
+  });
+  const { results, summary } = await response.json();
+  const s = S.summarize(results.map((result) => ({ state: 'result', result })), { toFen: () => 0 });
+  const expected = Object.fromEntries(Object.entries(summary.coverage)
+    .filter(([, c]) => c.not_judged > 0)
+    .map(([family, c]) => [family, { orders: c.not_judged,
+      reasons: c.reasons.map((r) => ({ code: r.code, field: r.field, orders: r.orders, zh: r.message, en: r.message_en })) }]));
+  assert.ok(Object.keys(expected).length > 0, 'the sample has orders some family could not judge');
+  assert.deepEqual(s.not_judged, expected);
+  assert.equal(s.ship_measured, true);
+  const chips = S.summaryChips(s, { vocab: V, money: { fenToYuan: () => '0.00' } }).filter((c) => c.kind === 'not-judged');
+  assert.deepEqual(chips.map((c) => c.family), Object.keys(expected));
+  assert.ok(chips.every((c) => c.tone === 'error' && c.reasons.length));
+  // Nothing judged for shipping at all: its counts read "—", never 0.
+  const none = S.summarize([{ state: 'result', result: results.find((r) => r.order_id === '990000000002') }], { toFen: () => 0 });
+  assert.equal(none.ship_measured, false);
+  const late = S.summaryChips(none, { vocab: V, money: { fenToYuan: () => '0.00' } }).find((c) => c.kind === 'late');
+  assert.deepEqual([late.tone, late.zh], ['error', '超时 —']);
+});

@@ -3034,6 +3034,22 @@ var JDPG_VOCAB = (function () {
         "jd_international",
         "jingxi"
       ],
+      "rule_family": {
+        "ASSESSMENT-EXEMPT": "after_sales",
+        "FREE-PICKUP-RETURN": "after_sales",
+        "FREIGHT-INSURANCE": "after_sales",
+        "LIGHTNING-REFUND": "after_sales",
+        "PRICE-COMMITMENT": "price",
+        "PRICE-MATCH": "price",
+        "PRICE-PROTECTION": "price",
+        "PRICE-RAISE-THEN-CUT": "price",
+        "RED-ENVELOPE-3FOR3": "promotions",
+        "RETURN-7DAY": "after_sales",
+        "REVERSE-VALUE-PROTECTION": "after_sales",
+        "SHIP-DEADLINE": "shipping",
+        "SHIP-SUBSIDY": "shipping",
+        "SHIP-SURCHARGE": "shipping"
+      },
       "tones": [
         "ok",
         "risk",
@@ -4262,6 +4278,10 @@ var JDPG_VOCAB = (function () {
       "not_evaluated": {
         "en": "not evaluated",
         "zh": "无法判断"
+      },
+      "not_judged_count": {
+        "en": "{family} not judged: {n}",
+        "zh": "{family}未判断 {n} 单"
       },
       "not_measured": {
         "en": "—",
