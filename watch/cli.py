@@ -45,7 +45,7 @@ def _open(settings: WatchSettings):
 
 
 def _guarded(run):
-    def wrapper(argv, prog):
+    def wrapper(argv, prog="jdpg"):
         try:
             return run(argv, prog)
         except SettingsError as exc:

@@ -225,3 +225,28 @@ def test_runs_demo_watches_a_made_up_shop_with_a_key_of_its_own(tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_a_shop_asked_to_reauthorise_is_authorised_again_by_shops_add(env, server, jos, monkeypatch, capsys):
+    """``jdpg shops add NAME`` on a known shop prints a fresh link; the callback makes the shop ok again."""
+    from sqlalchemy import select
+
+    from watch.cli import shops_main
+    from watch.store import Shop, open_store
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    token, _ = jos.issue_token(jos.shop())
+    assert shops_main(["add", "F店", "--app-key", APP_KEY, "--app-secret", APP_SECRET, "--access-token", token,
+                       "--expires-in", "86400"]) == 0
+    store = open_store(WatchSettings.from_env(env=env).database_url, env["JDPG_SECRET_KEY"])
+    with store.session() as session:
+        session.scalar(select(Shop)).state = "reauthorise"
+        session.commit()
+    capsys.readouterr()
+    assert shops_main(["add", "F店"]) == 0                                     # no key or secret needed again
+    link = re.search(r"(http://\S+/oauth2/to_login\S+)", capsys.readouterr().out).group(1)
+    assert authorise(jos, link).status_code == 200
+    with store.session() as session:
+        shop = session.scalar(select(Shop))
+        assert shop.state == "ok" and store.vault.open(shop.access_token) != token
+    store.engine.dispose()
