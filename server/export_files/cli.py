@@ -2,7 +2,8 @@
 
 Exit codes: 0 the annotated copy was written (bad rows, if any, are listed on stderr and
 in the copy's errors column); 3 the copy was written, but a rule family run could judge no
-order at all (a column it needs is missing, say), or, with ``--strict``, some order could not
+order at all, for a column or values the file lacks (not only for unreadable values: those are
+bad rows), or, with ``--strict``, some order could not
 be judged by some family (``summary.coverage``); 1 nothing was written (the file or an option
 was refused); 2 the command line itself is wrong (argparse); 130 interrupted (SIGINT, Ctrl-C)
 and 143 stopped (SIGTERM), nothing written and any earlier copy under the output name left as
@@ -267,7 +268,10 @@ def _run(args, column_map: dict, options: Options) -> int:
 
 def _exit_code(coverage: dict, strict: bool) -> int:
     """``EXIT_GAP`` when a family judged no order (or, ``strict``, when any order was not judged)."""
-    blind = [f for f, entry in coverage.items() if entry["orders"] and not entry["judged"]]
+    # A family blind to the whole file: no order judged, and not only for values that could not be
+    # read (bad rows are said as such, and exit 0 as ever), but for a column or values it lacks.
+    blind = [f for f, entry in coverage.items() if entry["orders"] and not entry["judged"]
+             and any(r["code"] != "unreadable" for r in entry["reasons"])]
     gaps = [f for f, entry in coverage.items() if entry["not_judged"]]
     if blind or (strict and gaps):
         families = "、".join(_family_words(f)[0] for f in blind or gaps)

@@ -91,3 +91,13 @@ def test_families_not_run_are_dashes_not_zeros(tmp_path, capsys):
     assert main([str(source), "--as-of", AS_OF, "-o", str(tmp_path / "out.csv"), "--families", "price"]) == 0
     printed = capsys.readouterr().out
     assert "超时 late: — " in printed and "未运行" in printed
+
+
+def test_unreadable_values_alone_are_bad_rows_not_exit_3(tmp_path, capsys):
+    source = tmp_path / "orders.csv"
+    source.write_bytes("订单号,付款确认时间,订单状态\r\n1,2022-06-31 25:00:00,等待出库\r\n".encode("gbk"))
+    assert main([str(source), "--as-of", AS_OF, "-o", str(tmp_path / "out.csv"), "--families", "shipping"]) == 0
+    printed = capsys.readouterr().out
+    assert "有错误的行 bad rows: 1" in printed and "超时 late: — " in printed
+    assert main([str(source), "--as-of", AS_OF, "-o", str(tmp_path / "out.csv"), "--families", "shipping",
+                 "--strict"]) == EXIT_GAP
