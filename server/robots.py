@@ -17,9 +17,11 @@ send them, e.g. dromara/domain-admin#82, feiyu563/PrometheusAlert#318, ccfos/nig
   ``timestamp + "\\n" + secret`` keyed by the secret.
 
 ``send`` never goes over the rate: it waits for a free slot when the deadline allows, else it stops
-and says how long until the next one. The deadline bounds the whole send (connecting, every byte
-of every answer, waits), so a robot that answers one byte a second cannot hold it. The HTTP client
-connects to exactly the host ``robot()`` checked (one parse of the URL, used for both).
+and says how long until the next one; the counts are shared by every process on the machine
+(``shared_rate``: ``JDPG_DATA_DIR/robots``), so a cron'd digest and the watch add up. The deadline
+bounds the whole send (connecting, every byte of every answer, waits), so a robot that answers one
+byte a second cannot hold it. The HTTP client connects to exactly the host ``robot()`` checked (one
+parse of the URL, used for both).
 """
 import base64
 import hashlib
@@ -62,7 +64,6 @@ RATE_ERRCODES = {"wecom": (45009,), "dingtalk": (130101, 410100)}
 MAX_URL_CHARS = 2048
 MAX_ANSWER_BYTES = 64 * 1024
 MAX_ERRMSG_CHARS = 300
-SIGN_MAX_AGE_S = 3600  # DingTalk refuses a timestamp more than an hour from its clock
 
 
 class RobotError(Exception):
