@@ -1,6 +1,5 @@
 """Shared fixtures: the real API on a loopback port."""
 import os
-from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
@@ -10,7 +9,6 @@ from server.app import create_app
 from server.config import Settings
 from standins.serving import ServedInThread
 
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(autouse=True, scope="session")

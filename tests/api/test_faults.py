@@ -8,7 +8,7 @@ import time
 import psutil
 import requests
 
-from tests.hostile.servers import Gunicorn
+from tests.support.servers import Gunicorn
 
 ORDER = {"platform": "jd", "paid_at": "2022-06-16 10:00:00", "picked_up_at": "2022-06-20 11:00:00",
          "paid_amount": "129.00", "quantity": 2,

@@ -16,7 +16,7 @@ from werkzeug.serving import make_server
 from server.app import create_app
 from server.config import Settings, is_loopback
 from server.security import REQUEST_ID
-from tests.hostile.servers import Gunicorn, RedisServer, free_port
+from tests.support.servers import Gunicorn, RedisServer, free_port
 
 RULES = "/api/v1/rules"
 

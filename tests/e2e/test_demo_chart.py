@@ -2,7 +2,7 @@
 the next 48 hours, coloured by status, counted from the same results the badges show."""
 from datetime import datetime, timedelta
 
-from tests.e2e.test_demo_page import chromium, demo  # noqa: F401  (fixtures)
+from tests.support.browser import chromium, demo  # noqa: F401  (fixtures)
 
 RESULTS_JS = """async () => {
   const sample = await (await fetch('/demo/sample-orders.json')).json();

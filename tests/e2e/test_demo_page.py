@@ -6,18 +6,10 @@ import os
 import re
 import shutil
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
-
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--disable-quic",
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
-]
+from tests.support import ROOT
+from tests.support.browser import chromium, demo  # noqa: F401  (fixtures)
 
 ORDERS_JS = """() => Object.fromEntries([...document.querySelectorAll('#orders tbody')].map(body => [
   body.dataset.orderId,
@@ -27,27 +19,6 @@ ORDERS_JS = """() => Object.fromEntries([...document.querySelectorAll('#orders t
             tip: b.querySelector('.jdpg-tip').textContent};
   }),
 ]))"""
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: apt-get install chromium (tests never skip)"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def demo(chromium, live_api):
-    page = chromium.new_page(viewport={"width": 1360, "height": 900}, locale="zh-CN")
-    page.problems = []
-    page.on("pageerror", lambda e: page.problems.append(f"pageerror: {e}"))
-    page.on("console", lambda m: m.type == "error" and page.problems.append(f"console: {m.text}"))
-    page.goto(live_api + "/")
-    page.wait_for_selector("html[data-demo-state=done]")
-    yield page
-    page.close()
 
 
 def by_kind(badges, kind):

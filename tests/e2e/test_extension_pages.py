@@ -10,17 +10,16 @@ comments cite it). Two kinds of tests:
 import io
 import json
 import threading
-from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
 
 from server.app import create_app
 from server.config import Settings
-from test_extension import (  # noqa: F401  (browser, b: the module's fixtures)
+from tests.support import ROOT
+from tests.support.extension_browser import LEGACY_URL, ORDERS_URL
+from tests.support.extension import (  # noqa: F401  (browser, b: fixtures)
     AS_OF,
-    LEGACY_URL,
-    ORDERS_URL,
     b,
     badge,
     browser,
@@ -29,7 +28,7 @@ from test_extension import (  # noqa: F401  (browser, b: the module's fixtures)
     settle,
 )
 
-EXTENSION = Path(__file__).resolve().parents[2] / "extension"
+EXTENSION = ROOT / "extension"
 PLAIN_ORDERS_URL = "https://shop.jd.com/plain/order-list?tabType=allOrders"
 PLAIN_LEGACY_URL = "https://porder.shop.jd.com/plain/legacy"
 # The content script's own order: the vocabulary, the shared helpers, one reader per page kind.

@@ -20,7 +20,7 @@ from watch.cycle import Watch, run_cycle
 from watch.settings import WatchSettings
 from watch.store import open_store
 
-from extension_browser import CHROMIUM, extension_browser
+from tests.support.extension_browser import CHROMIUM, extension_browser
 
 
 class WatchServer(ServedInThread):

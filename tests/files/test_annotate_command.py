@@ -8,15 +8,15 @@ import subprocess
 import sys
 from datetime import datetime
 from decimal import Decimal
-from pathlib import Path
 
 import openpyxl
 import pytest
 
 from server.export_files.cli import main
+from tests.support import ROOT
+from tests.support.commands import jdpg
+from tests.support.exports import SAMPLE, read_csv_output
 
-ROOT = Path(__file__).resolve().parents[2]
-SAMPLE = ROOT / "samples" / "jd_orders_export.csv"
 AS_OF = "2022-06-20 12:00:00"
 HEADER = ["订单号", "商品名称", "订购数量", "支付方式", "下单时间", "付款确认时间", "应付金额", "订单状态", "揽收时间"]
 # Jingxi 618 2022: 06-16 is a 96-hour day, 06-02 a 48-hour day (seed 004: 6月16日至6月18日成交的订单须96小时内完成发货).
@@ -46,21 +46,8 @@ def write_export(path, rows=ORDERS, header=HEADER, encoding="gbk", bom=b""):
     return path
 
 
-def read_csv_output(path):
-    raw = path.read_bytes()
-    assert raw.startswith(codecs.BOM_UTF8), "the CSV copy starts with a BOM so Excel reads it as UTF-8"
-    return list(csv.reader(io.StringIO(raw[3:].decode("utf-8"), newline="")))
-
-
 def digest(path):
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def run_command(*args, cwd=None):
-    """The command as a merchant runs it: a real ``python -m server annotate`` process."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "server", "annotate", *map(str, args)],
-                          capture_output=True, text=True, cwd=cwd or ROOT, env=env, timeout=120)
 
 
 def column(rows, key_title):
@@ -210,7 +197,7 @@ def test_an_xlsx_export_can_be_written_as_csv(tmp_path):
 def test_the_sample_export_runs_as_the_readme_shows_and_stays_byte_identical(tmp_path):
     before = digest(SAMPLE)
     out = tmp_path / "sample.annotated.xlsx"
-    result = run_command(SAMPLE, "-o", out, *JINGXI, "--as-of", AS_OF,
+    result = jdpg("annotate", SAMPLE, "-o", out, *JINGXI, "--as-of", AS_OF,
                          "--map", "快递揽收时间=picked_up_at")
     assert result.returncode == 0, result.stderr
     assert digest(SAMPLE) == before
@@ -223,7 +210,7 @@ def test_the_sample_export_runs_as_the_readme_shows_and_stays_byte_identical(tmp
 
 def test_the_output_defaults_to_an_annotated_xlsx_next_to_the_input(tmp_path):
     source = write_export(tmp_path / "订单导出 6月.csv")
-    result = run_command(source, *JINGXI, "--as-of", AS_OF, cwd=tmp_path)
+    result = jdpg("annotate", source, *JINGXI, "--as-of", AS_OF, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["订单导出 6月.annotated.xlsx", "订单导出 6月.csv"]
 
@@ -231,13 +218,13 @@ def test_the_output_defaults_to_an_annotated_xlsx_next_to_the_input(tmp_path):
 def test_the_output_may_never_be_the_input(tmp_path):
     source = write_export(tmp_path / "orders.csv")
     before = digest(source)
-    result = run_command(source, "-o", source, "--format", "csv")
+    result = jdpg("annotate", source, "-o", source, "--format", "csv")
     assert result.returncode == 1
     assert "输出文件不能是输入文件本身" in result.stderr and "must not be the input" in result.stderr
     assert digest(source) == before
     link = tmp_path / "link.csv"
     link.symlink_to(source)
-    assert run_command(source, "-o", link, "--format", "csv").returncode == 1
+    assert jdpg("annotate", source, "-o", link, "--format", "csv").returncode == 1
     assert digest(source) == before
 
 
@@ -257,7 +244,7 @@ def test_the_input_bytes_are_unchanged_after_every_kind_of_run(tmp_path):
 def test_an_unreadable_file_is_refused_before_any_work_naming_the_file(tmp_path, content, words):
     source = tmp_path / "orders.csv"
     source.write_bytes(content)
-    result = run_command(source, "--format", "csv")
+    result = jdpg("annotate", source, "--format", "csv")
     assert result.returncode == 1
     assert str(source) in result.stderr
     assert all(word in result.stderr for word in words)
@@ -267,20 +254,20 @@ def test_an_unreadable_file_is_refused_before_any_work_naming_the_file(tmp_path,
 
 
 def test_a_missing_file_and_bad_options_give_clear_exit_codes(tmp_path):
-    missing = run_command(tmp_path / "nope.csv")
+    missing = jdpg("annotate", tmp_path / "nope.csv")
     assert missing.returncode == 1 and "找不到文件" in missing.stderr and "no such file" in missing.stderr
     source = write_export(tmp_path / "orders.csv")
-    bad_map = run_command(source, "--map", "揽收时间")
+    bad_map = jdpg("annotate", source, "--map", "揽收时间")
     assert bad_map.returncode == 2 and "--map" in bad_map.stderr
-    bad_time = run_command(source, "--as-of", "tomorrow")
+    bad_time = jdpg("annotate", source, "--as-of", "tomorrow")
     assert bad_time.returncode == 1 and "--as-of" in bad_time.stderr
-    bad_platform = run_command(source, "--platform", "taobao")
+    bad_platform = jdpg("annotate", source, "--platform", "taobao")
     assert bad_platform.returncode == 2
-    bad_field = run_command(source, "--map", "揽收时间=pickup_time")
+    bad_field = jdpg("annotate", source, "--map", "揽收时间=pickup_time")
     assert bad_field.returncode == 2 and "pickup_time" in bad_field.stderr and "picked_up_at" in bad_field.stderr
-    absent = run_command(source, "--map", "快递揽收=picked_up_at")
+    absent = jdpg("annotate", source, "--map", "快递揽收=picked_up_at")
     assert absent.returncode == 1 and "快递揽收" in absent.stderr and str(source) in absent.stderr
-    assert run_command(source, "--jobs", "0").returncode == 2
+    assert jdpg("annotate", source, "--jobs", "0").returncode == 2
     assert sorted(p.name for p in tmp_path.iterdir()) == ["orders.csv"]
 
 
@@ -394,7 +381,7 @@ def test_a_merchants_own_campaign_folder_is_used_and_a_broken_one_refused(tmp_pa
     assert main([*args, "--campaign-dir", str(folder)]) == 0
     assert column(read_csv_output(tmp_path / "orders.annotated.csv"), ship_by) == ["2022-06-20 10:00:00"]
     (folder / "broken.toml").write_text("id = [", encoding="utf-8")
-    result = run_command(*args, "--campaign-dir", folder)
+    result = jdpg("annotate", *args, "--campaign-dir", folder)
     assert result.returncode == 1 and "broken.toml" in result.stderr and "活动日历" in result.stderr
 
 

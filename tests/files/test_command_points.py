@@ -6,7 +6,7 @@ import pytest
 
 from server import __main__ as command
 from server.export_files.cli import main
-from tests.files.test_annotate_command import SAMPLE
+from tests.support.exports import SAMPLE
 
 AS_OF = "2022-06-20 12:00:00"
 

@@ -9,7 +9,7 @@ import io
 import openpyxl
 
 from server.export_files.cli import EXIT_GAP, main
-from tests.files.test_annotate_command import SAMPLE, read_csv_output
+from tests.support.exports import SAMPLE, read_csv_output
 
 AS_OF = "2022-06-20 12:00:00"
 

@@ -5,16 +5,15 @@ import io
 import json
 import os
 import socket
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from server import robots
 from standins.group_robots import DINGTALK_SECRET, Robot
+from tests.support import ROOT
+from tests.support.commands import jdpg
 
-ROOT = Path(__file__).resolve().parents[2]
 AS_OF = "2022-06-20 12:00:00"
 HEADER = ["订单号", "商品名称", "付款确认时间", "揽收时间", "应付金额", "满3免3"]
 # Jingxi 618 2022 (seed 004: 6月16日至6月18日成交的订单须96小时内完成发货): paid 06-16 is a 96-hour day.
@@ -40,9 +39,7 @@ def export(tmp_path):
 def run(command, source, *args):
     # The robots' counts are kept in JDPG_DATA_DIR/robots: the test's own folder.
     env = {**os.environ, "PYTHONPATH": str(ROOT), "JDPG_DATA_DIR": str(Path(source).parent / "data")}
-    return subprocess.run([sys.executable, "-m", "server", command, str(source), "--platform", "jingxi",
-                           "--as-of", AS_OF, *map(str, args)], capture_output=True, text=True, cwd=ROOT, env=env,
-                          timeout=60)
+    return jdpg(command, source, "--platform", "jingxi", "--as-of", AS_OF, *args, env=env, timeout=60)
 
 
 def annotated(source, tmp_path):

@@ -5,20 +5,21 @@ import csv
 import io
 import json
 import tomllib
-from pathlib import Path
 
 import openpyxl
 import pytest
 
 from server.export_files.cli import main
 from shared.headers import HEADER_SYNONYMS, map_header
-from tests.files.test_annotate_command import read_csv_output
+from tests.support import ROOT
+from tests.support.exports import read_csv_output
+from tests.support.real_data import JOS_ORDER, STATUS_WORDS_SEEN
 
 AS_OF = "2022-06-20 12:00:00"
 PAID = "2022-06-16 10:00:00"  # jd, 48 h: due 06-18 10:00
 
 TEMPLATES = {t["id"]: t for t in tomllib.loads(
-    (Path(__file__).resolve().parents[2] / "shared" / "data" / "export_templates.toml").read_text(encoding="utf-8"))["template"]}
+    (ROOT / "shared" / "data" / "export_templates.toml").read_text(encoding="utf-8"))["template"]}
 CLASSIC, EXTENDED = TEMPLATES["classic-30"]["headers"], TEMPLATES["extended-40"]["headers"]
 VARIANT, DETAIL_2026 = TEMPLATES["variant-31"]["headers"], TEMPLATES["detail-2026"]["headers"]
 AFTER_SALES, AFTER_SALES_GROUPS = TEMPLATES["after-sales"]["headers"], TEMPLATES["after-sales"]["above"][0]
@@ -136,8 +137,6 @@ def test_the_after_sales_export_with_its_two_row_header_feeds_the_return_rules(t
 
 
 def test_a_json_file_of_jos_orders_is_annotated_like_an_export(tmp_path):
-    from tests.api.test_real_data import JOS_ORDER
-
     cancelled = {**JOS_ORDER, "orderId": "235711200012", "orderState": "TRADE_CANCELED", "paymentConfirmTime": 1655344800000}
     source = tmp_path / "orders.json"
     source.write_text(json.dumps({"jingdong_pop_order_enSearch_responce": {"searchorderinfo_result": {
@@ -159,8 +158,6 @@ def test_a_jos_error_response_file_is_refused_with_jds_message(tmp_path, capsys)
 
 
 def test_every_real_status_word_through_the_export_command(tmp_path):
-    from tests.api.test_real_data import STATUS_WORDS_SEEN
-
     header = TEMPLATES["detail-2026"]["headers"]
     rows = [row(header, 订单号=str(235711300000 + i), 订购数量="1", 商家应收="10.00", 订单状态=word,
                 下单时间="2022-06-16 09:58:00", 付款确认时间=PAID) for i, word in enumerate(STATUS_WORDS_SEEN)]

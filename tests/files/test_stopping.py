@@ -8,8 +8,8 @@ import time
 from pathlib import Path
 
 import pytest
+from tests.support import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 AS_OF = "2022-06-20 12:00:00"
 EARLIER = b"the copy from yesterday's run\r\n"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from .servers import Gunicorn
+from tests.support.servers import Gunicorn
 
 HERE = Path(__file__).resolve().parent
 _outcomes: dict = {}

@@ -2,7 +2,6 @@
 variable and the field, and ``python -m server`` says so in one line and exits non-zero (no traceback)."""
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -10,8 +9,8 @@ from server.config import Settings, SettingsError
 from shared.campaigns import BUILTIN_DIR, load_calendar
 from shared.catalog import RULES_FILE, load_catalog
 from shared.errors import DataFileError
+from tests.support import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 JINGXI = (BUILTIN_DIR / "jingxi_618_2022.toml").read_text(encoding="utf-8")
 DEEP = 100_000
 

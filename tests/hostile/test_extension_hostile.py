@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from standins.serving import ServedInThread
-from tests.e2e.extension_browser import ORDERS_URL, extension_browser
+from tests.support.extension_browser import ORDERS_URL, extension_browser
 
 ANNOTATE = "jdpg/annotate-orders"
 ORDER = {"order_id": "235711131721", "paid_at": "2022-06-19 09:00:00", "order_status": "等待出库"}

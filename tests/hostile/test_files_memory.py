@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from .test_files_hostile import ONE_GB, WRITTEN, header_and_good_rows, raw_xlsx, read_csv, run
+from tests.support.hostile_files import ONE_GB, WRITTEN, header_and_good_rows, raw_xlsx, read_csv, run
 
 HALF_GB = ONE_GB // 2
 

@@ -7,11 +7,10 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import psutil
+from tests.support import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 AS_OF = "2022-06-20 12:00:00"
 # Exit codes of a run that wrote its copy (3: a rule family could judge no order, as in these small files).
 WRITTEN = (0, 3)

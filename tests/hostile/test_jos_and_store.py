@@ -3,6 +3,7 @@ not an object or a list is said so (never a 500 nor an empty all-clear), what is
 and what was left out is counted, and an unreadable value is an error on its field."""
 import pytest
 import requests
+from tests.support import ROOT
 
 AS_OF = "2022-06-20T12:00:00+08:00"
 GOOD = {"order_id": "1001", "platform": "jingxi", "paid_at": "2022-06-16 10:00:00",
@@ -38,7 +39,7 @@ def test_a_jos_error_response_in_a_json_file_is_a_clear_refusal(tmp_path):
     import subprocess
     import sys
     from pathlib import Path
-    root = Path(__file__).resolve().parents[2]
+    root = ROOT
     source = tmp_path / "orders.json"
     source.write_text(json.dumps({"error_response": "boom"}))
     result = subprocess.run([sys.executable, "-m", "server", "annotate", str(source)], capture_output=True, text=True,

@@ -7,14 +7,13 @@ import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
 from server import robots
 from standins.group_robots import WECOM_KEY, Robot
+from tests.support import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 AS_OF = "2022-06-20 12:00:00"
 HEADER = ["订单号", "商品名称", "付款确认时间", "揽收时间"]
 OVERDUE_PAID = "2022-06-16 10:00:00"  # Jingxi 618: a 96-hour day, overdue at AS_OF

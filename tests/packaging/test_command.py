@@ -1,10 +1,9 @@
 """``python -m server`` in a checkout: the same one command as the installed ``jdpg``."""
 import subprocess
-import sys
 
 import pytest
 
-from .conftest import ROOT
+from tests.support.commands import jdpg
 
 pytestmark = pytest.mark.packaging
 
@@ -12,8 +11,7 @@ COMMANDS = ("serve", "annotate", "digest", "sheets", "keys", "shops", "watch")
 
 
 def run(*args) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "server", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=60, env={"PATH": "/usr/bin:/bin"})
+    return jdpg(*args, timeout=60, env={"PATH": "/usr/bin:/bin"})
 
 
 def test_help_names_every_command_and_that_none_means_serve():

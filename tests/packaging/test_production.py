@@ -11,7 +11,9 @@ import urllib.request
 
 import pytest
 
-from .conftest import ROOT, demo_request, free_port, post_json, running
+from tests.support import ROOT
+
+from .conftest import demo_request, free_port, post_json, running
 
 pytestmark = pytest.mark.packaging
 

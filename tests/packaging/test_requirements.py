@@ -9,7 +9,7 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from .conftest import ROOT
+from tests.support import ROOT
 
 pytestmark = pytest.mark.packaging
 

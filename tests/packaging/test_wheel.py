@@ -16,7 +16,9 @@ from server.config import Settings
 
 from standins.group_robots import Robot
 
-from .conftest import ROOT, _pip, demo_request, post_json, running
+from tests.support import ROOT
+
+from .conftest import _pip, demo_request, post_json, running
 
 pytestmark = pytest.mark.packaging
 

@@ -10,15 +10,14 @@ import json
 import shutil
 import subprocess
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 import requests
 
 from server.export_files.cli import main as export_main
 from sheets_addon.__main__ import main as sheets_main
+from tests.support import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 AS_OF = "2022-06-20 12:00:00"
 BOOK = "1GroupingRuleGroupingRuleGroupingRule0123"
 HEADER = ["订单号", "商品名称", "订购数量", "付款确认时间", "订单状态", "应付金额", "平台", "揽收时间"]

@@ -30,7 +30,7 @@ def test_the_rows_explanation_says_it(engine):
 
 
 def test_an_error_on_a_jos_order_names_the_jos_field(engine):
-    from tests.api.test_real_data import JOS_ORDER
+    from tests.support.real_data import JOS_ORDER
 
     bad = {**JOS_ORDER, "paymentConfirmTime": "2022-06-31 25:00:00"}
     result = engine.annotate_raw(bad, as_of=parse_time(AS_OF))

@@ -10,7 +10,6 @@ import json
 import os
 import re
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -21,10 +20,10 @@ from shared.order_input import parse_order
 from shared.rules import context
 from shared.store import evaluate_store
 from shared.vocabulary import VOCAB
+from tests.support import ROOT
 
 LEAN = Options(detail="lean")
 
-ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "js" / "fixtures" / "messages.json"
 AS_OF = "2022-06-20T12:00:00+08:00"
 AS_OF_2024 = "2024-08-20T12:00:00+08:00"

@@ -2,7 +2,6 @@
 import ast
 import re
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -12,8 +11,8 @@ from shared.columns import COLUMNS
 from shared.fields import FIELDS
 from shared.model import FAMILIES, SHIP_STATUSES
 from shared.vocabulary import DEADLINES, FLAGS, RULES, SHIP_STATUS, VOCAB, fill
+from tests.support import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 RULE_MODULES = sorted((ROOT / "shared" / "rules").glob("*.py")) + [ROOT / "shared" / "store.py"]
 FLAG_CODE = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
 RULE_ID = re.compile(r"^[A-Z]+(?:-[A-Z0-9]+)+$")

@@ -16,7 +16,7 @@ from standins.jos import APP_KEY, APP_SECRET, make_order
 from standins.serving import ServedInThread
 from watch.settings import WatchSettings
 
-from ..conftest import ROOT
+from tests.support import ROOT
 from .conftest import today_at
 
 

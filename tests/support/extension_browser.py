@@ -7,10 +7,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from playwright.sync_api import sync_playwright
+from tests.support import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 EXTENSION = ROOT / "extension"
-FIXTURES = Path(__file__).resolve().parent / "extension_fixtures"
+FIXTURES = ROOT / "tests" / "e2e" / "extension_fixtures"
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

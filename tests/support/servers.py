@@ -11,8 +11,8 @@ from pathlib import Path
 
 import psutil
 import requests
+from tests.support import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 START_SECONDS = 30
 
