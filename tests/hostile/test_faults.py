@@ -3,7 +3,7 @@ import time
 
 import requests
 
-from .servers import Gunicorn, RedisServer, free_port
+from tests.support.servers import Gunicorn, RedisServer, free_port
 
 FALLBACK = "falling back to in-memory storage"
 
