@@ -21,7 +21,9 @@ from shared.jos import JosError, NotOrders, envelope_orders, from_jos, is_jos_or
 
 from .source import UnreadableFile
 
-MAX_JSON_BYTES = 256 << 20
+# A list of orders is streamed (memory flat in its size): the bound is against a file that is not an
+# export at all, not against memory.
+MAX_JSON_BYTES = 1 << 30
 MAX_WHOLE_JSON_BYTES = 16 << 20
 # One order's JSON text; past it, the file is refused (an order is a few hundred characters).
 MAX_ORDER_CHARS = 16 << 20
