@@ -168,6 +168,11 @@ def _watch(argv, prog):
     return watch_main(argv, prog)
 
 
+def _worker(argv, prog):
+    from watch.worker import worker_main
+    return worker_main(argv, prog)
+
+
 COMMANDS = {
     "serve": (serve, "启动 API 与演示页 start the API and the demo page (the default; --production: waitress)"),
     "annotate": (_annotate, "给订单导出文件加标注 annotate a JD order export file offline (CSV, xlsx, or .json of orders / JOS payloads)"),
@@ -176,6 +181,7 @@ COMMANDS = {
     "keys": (keys, "API 密钥：jdpg keys new 生成一个 API keys: `keys new` prints a new one"),
     "shops": (_shops, "被监控的京东店铺 the JD shops the watch pulls: add, list, remove, key"),
     "watch": (_watch, "定时拉取店铺订单并提醒群 pull watched shops' orders on a schedule and warn the team (--once: one cycle)"),
+    "worker": (_worker, "运行监控队列的任务 run the watch's queued shop jobs (jdpg watch --queue fills the queue)"),
 }
 
 

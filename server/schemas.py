@@ -374,6 +374,8 @@ class HealthSchema(Schema):
     status = fields.String(required=True)
     rules_version = fields.String()
     campaigns = fields.Integer()
+    queue = fields.Dict(metadata={"description": "with a watch queue (JDPG_WATCH_QUEUE): depth (jobs waiting), "
+                                                 "running, oldest_job_age_seconds (null: none waits); or error"})
 
 
 class ErrorBodySchema(Schema):

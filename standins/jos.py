@@ -15,7 +15,8 @@ text) included, so a test can see that a client never asks for it.
 Faults on demand: ``force(code, times)`` answers ``error_response`` ``code`` (2, 8, 12, 19…) for
 the next ``times`` gateway calls; ``http_errors`` answers that many HTTP 502s; ``delay`` slows
 every gateway answer; ``clock`` is the
-stand-in's own time (a test moves it). Every request's parameters are kept in ``requests``.
+stand-in's own time (a test moves it). ``most_in_flight`` counts, per app key, the most gateway calls
+answered at once (JD limits an app's concurrent calls). Every request's parameters are kept in ``requests``.
 """
 import calendar
 import functools
@@ -113,6 +114,8 @@ class JosStandin(ServedInThread):
         self.http_errors = 0
         self.delay = 0.0  # seconds each gateway answer waits (a test kills a client meanwhile)
         self.busy = 0.0   # seconds spent answering (bench/watch.py says the stand-in's share)
+        self.in_flight: dict[str, int] = {}       # app key → gateway calls being answered now
+        self.most_in_flight: dict[str, int] = {}  # app key → the most answered at once
         self.lock = threading.Lock()
         standin = self
 
@@ -141,13 +144,23 @@ class JosStandin(ServedInThread):
                 self._answer(*self._params())
 
             def _answer(self, path, params):
-                if standin.delay and path == "/routerjson":
-                    time.sleep(standin.delay)
-                started = time.perf_counter()
+                app = params.get("app_key", "") if path == "/routerjson" else None
+                if app is not None:
+                    with standin.lock:
+                        standin.in_flight[app] = standin.in_flight.get(app, 0) + 1
+                        standin.most_in_flight[app] = max(standin.most_in_flight.get(app, 0), standin.in_flight[app])
                 try:
-                    self._reply(path, params)
+                    if standin.delay and app is not None:
+                        time.sleep(standin.delay)
+                    started = time.perf_counter()
+                    try:
+                        self._reply(path, params)
+                    finally:
+                        standin.busy += time.perf_counter() - started
                 finally:
-                    standin.busy += time.perf_counter() - started
+                    if app is not None:
+                        with standin.lock:
+                            standin.in_flight[app] -= 1
 
             def _reply(self, path, params):
                 with standin.lock:

@@ -178,10 +178,15 @@ def _list(session) -> int:
     if not shops:
         print("还没有店铺 no shops yet: jdpg shops add NAME --app-key …")
         return 0
-    print("店铺 shop | 状态 state | 上次拉取 last pull | 未出库 open | 令牌到期 token expires | 机器人 robot")
+    from .health import empty, lag_words, shop_health
+    health = shop_health(session)
+    print("店铺 shop | 状态 state | 上次拉取 last pull | 上次成功 last ok | 滞后 lag | 失败 failures since | "
+          "未出库 open | 令牌到期 token expires | 机器人 robot")
     for shop in shops:
         opened = "—" if shop.open_orders is None else str(shop.open_orders)
-        print(f"{shop.name} | {shop.state} | {_when(shop.last_pull_at)} | {opened} | {_when(shop.token_expires_at)} | "
+        h = health.get(shop.id, empty())
+        print(f"{shop.name} | {shop.state} | {_when(shop.last_pull_at)} | {_when(h['last_ok_at'])} | "
+              f"{lag_words(h['lag_seconds'])} | {h['failures']} | {opened} | {_when(shop.token_expires_at)} | "
               f"{shop.robot_kind or '—'}")
         if shop.state_message:
             print(f"    {shop.state_message}")
@@ -197,6 +202,9 @@ def watch_parser(prog: str, settings_interval: int) -> argparse.ArgumentParser:
                     "(for cron, systemd timers, the Windows Task Scheduler).")
     parser.add_argument("--once", action="store_true", help="只运行一轮 run one cycle and exit")
     parser.add_argument("--as-of", help="以此时间（北京时间）判断 judge as of this time (Beijing); default now")
+    parser.add_argument("--queue", metavar="redis://…",
+                        help="排队给 jdpg worker 而不自己拉取 enqueue one job per shop for `jdpg worker` instead "
+                             "of pulling (env JDPG_WATCH_QUEUE)")
     parser.add_argument("--interval", type=int, default=settings_interval,
                         help=f"每轮间隔分钟 minutes between cycles (default {settings_interval}, env JDPG_WATCH_INTERVAL)")
     return parser
@@ -219,6 +227,10 @@ def watch_main(argv, prog: str = "jdpg") -> int:
         parser.error("--interval 应为 1–1440 分钟 / must be 1–1440 minutes")
     from .cycle import Watch, run_cycle
     store = _open(settings)
+    if args.queue or settings.queue_url:
+        from .worker import run_scheduler
+        return run_scheduler(store, settings, args.queue or settings.queue_url, interval=args.interval,
+                             once=args.once, as_of=as_of)
     watch = Watch.from_env(store, settings)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     stop = threading.Event()

@@ -269,9 +269,14 @@ def _failed(session, shop, watch, as_of, started, exc: JosFailure, calls: int) -
     message = f"{exc.message} / {exc.message_en}"
     notify = isinstance(exc, JosRefused) and (shop.state, shop.state_message) != (state, message)
     if action == QUOTA:  # the quota is the app's: every shop of this app waits until the next day
-        shop.paused_until = next_beijing_midnight(as_of)
-        session.execute(update(Shop).where(Shop.app_key == shop.app_key, Shop.id != shop.id).values(
-            paused_until=shop.paused_until, state="quota", state_message=message))
+        # One conditional UPDATE parks them all: of several workers hitting the quota at once, only the
+        # one whose UPDATE parked them tells the team (the others find them parked: no second message).
+        until = next_beijing_midnight(as_of)
+        parked = session.execute(update(Shop).where(
+            Shop.app_key == shop.app_key, (Shop.paused_until.is_(None)) | (Shop.paused_until < until)).values(
+            paused_until=until, state="quota", state_message=message)).rowcount
+        session.expire(shop)
+        notify = parked > 0
     if notify and shop.webhook is not None:
         title, text = alerts.compose_notice(shop.name, exc.message, exc.message_en, as_of, shop.robot_kind or "wecom")
         _outbox(session, shop, "shop", title, text, as_of)

@@ -15,6 +15,8 @@ DEFAULT_INTERVAL_MINUTES = 5
 DEFAULT_DAYS = 30
 DEFAULT_REFRESH_DAYS = 7
 DEFAULT_DIGEST_AT = time(9, 0)
+# JOS calls in flight at once per app key, across every worker (JD's gateway limits an app's calls).
+DEFAULT_JOS_CONCURRENCY = 2
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
 CALLBACK_PATH = "/jos/oauth/callback"
 _CLOCK = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
@@ -52,6 +54,8 @@ class WatchSettings:
     refresh_days: int = DEFAULT_REFRESH_DAYS
     digest_at: time | None = DEFAULT_DIGEST_AT     # None: no daily digest
     quiet_hours: tuple[time, time] | None = None
+    queue_url: str | None = None                   # Redis for RQ workers; None: one process pulls every shop
+    jos_concurrency: int = DEFAULT_JOS_CONCURRENCY
 
     def __repr__(self):  # the key stays out of any log line
         return f"WatchSettings(database_url={self.database_url!r}, gateway={self.gateway!r})"
@@ -71,7 +75,12 @@ class WatchSettings:
             gateway=env.get("JDPG_JOS_GATEWAY") or DEFAULT_GATEWAY,
             oauth=env.get("JDPG_JOS_OAUTH") or DEFAULT_OAUTH,
             public_url=env.get("JDPG_PUBLIC_URL") or DEFAULT_PUBLIC_URL,
+            queue_url=env.get("JDPG_WATCH_QUEUE") or None,
         )
+        if values["queue_url"] and not re.match(r"(redis|rediss|unix)://", values["queue_url"]):
+            raise SettingsError("JDPG_WATCH_QUEUE", f"not a redis:// address: {values['queue_url'][:40]!r}")
+        if env.get("JDPG_JOS_CONCURRENCY"):
+            values["jos_concurrency"] = _whole("JDPG_JOS_CONCURRENCY", env["JDPG_JOS_CONCURRENCY"], 1, 100)
         if env.get("JDPG_WATCH_INTERVAL"):
             values["interval_minutes"] = _whole("JDPG_WATCH_INTERVAL", env["JDPG_WATCH_INTERVAL"], 1, 1440)
         if env.get("JDPG_WATCH_DAYS"):

@@ -1,7 +1,8 @@
 """The watch's store: SQLAlchemy 2 models and the Alembic migrations applied when it opens.
 
-Embedded SQLite in the data folder by default; any SQLAlchemy URL through ``JDPG_DATABASE_URL``
-(written for PostgreSQL too: portable types only, times kept as UTC). Secrets (app secret, tokens,
+Embedded SQLite in the data folder by default; PostgreSQL (``JDPG_DATABASE_URL=postgresql://user@host:port/db``,
+read with psycopg 3) or any SQLAlchemy URL through ``JDPG_DATABASE_URL``: the same models and
+migrations (portable types only, times kept as UTC). Secrets (app secret, tokens,
 the robot's webhook URL and signing secret) are columns of sealed bytes (``watch.crypto``), never
 text. The alert level already sent is a column of the order, written in the transaction that
 writes the order (``watch.cycle``).
@@ -145,7 +146,22 @@ def _sqlite_pragmas(engine: Engine) -> None:
         cursor.close()
 
 
+# The PostgreSQL driver: psycopg 3 (``psycopg[binary]``, pinned). SQLAlchemy reads a plain
+# ``postgresql://`` as psycopg2, which is not installed: such URLs are mapped to psycopg 3.
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+POSTGRES_DRIVER = "postgresql+psycopg://"
+
+
+def engine_url(url: str) -> str:
+    """``JDPG_DATABASE_URL`` as SQLAlchemy should read it: a plain PostgreSQL URL gets psycopg 3."""
+    for scheme in POSTGRES_SCHEMES:
+        if url.startswith(scheme):
+            return POSTGRES_DRIVER + url[len(scheme):]
+    return url
+
+
 def make_engine(url: str) -> Engine:
+    url = engine_url(url)
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":

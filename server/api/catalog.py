@@ -1,3 +1,4 @@
+from flask import current_app
 from flask.views import MethodView
 
 from .. import service
@@ -44,5 +45,12 @@ class Health(MethodView):
     def get(self):
         """Liveness."""
         engine = service.engine()
-        return json_response({"status": "ok", "rules_version": engine.catalog.version,
-                              "campaigns": len(engine.calendar.campaigns)})
+        body = {"status": "ok", "rules_version": engine.catalog.version, "campaigns": len(engine.calendar.campaigns)}
+        settings = current_app.extensions.get("jdpg.watch_settings")
+        if settings is not None and settings.queue_url:
+            from watch.queue import queue_health
+            try:
+                body["queue"] = queue_health(settings.queue_url)
+            except Exception as exc:  # noqa: BLE001 - an unreachable Redis is reported, never a 500
+                body["queue"] = {"error": f"队列不可用 queue unreachable ({type(exc).__name__})"}
+        return json_response(body)

@@ -19,6 +19,7 @@ from sqlalchemy import delete, func, select
 from shared.beijing_time import BEIJING
 from shared.vocabulary import SHIP_STATUS
 from watch.crypto import SecretKeyWrong
+from watch.health import empty as empty_health, shop_health
 from watch.jos_client import JosClient, JosFailure
 from watch.settings import WatchSettings
 from watch.store import OAuthState, PullLog, Shop, WatchedOrder, open_store
@@ -105,6 +106,8 @@ class WatchedShopSchema(Schema):
     by_status = fields.Dict(keys=fields.String(), values=fields.Integer())
     coverage = fields.Dict(metadata={"description": "summary.coverage's shape for the shipping family"})
     last_pull = fields.Dict(allow_none=True)
+    health = fields.Dict(metadata={"description": "across every worker: last_ok_at (the last successful pull's end), "
+                                                  "lag_seconds since it (null: never), failures since it, last_error"})
 
 
 class WatchedShopsSchema(Schema):
@@ -177,7 +180,9 @@ class Shops(MethodView):
             return json_response({"watching": False, "shops": []})
         out = []
         with store.session() as session:
+            health = shop_health(session)
             for shop in session.scalars(select(Shop).order_by(Shop.name)):
+                h = health.get(shop.id, empty_health())
                 counts = dict(session.execute(select(WatchedOrder.status, func.count()).where(
                     WatchedOrder.shop_id == shop.id, WatchedOrder.is_open).group_by(WatchedOrder.status)).all())
                 last = session.scalars(select(PullLog).where(PullLog.shop_id == shop.id)
@@ -189,6 +194,7 @@ class Shops(MethodView):
                     "robot": shop.robot_kind, "open_orders": shop.open_orders,
                     "by_status": {str(k or "not_judged"): v for k, v in counts.items()},
                     "coverage": _coverage(session, shop.id),
+                    "health": {**h, "last_ok_at": _iso(h["last_ok_at"])},
                     "last_pull": None if last is None else {
                         "outcome": last.outcome, "started_at": _iso(last.started_at),
                         "finished_at": _iso(last.finished_at), "orders": last.orders, "error": last.error}})

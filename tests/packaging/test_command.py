@@ -7,7 +7,7 @@ from tests.support.commands import jdpg
 
 pytestmark = pytest.mark.packaging
 
-COMMANDS = ("serve", "annotate", "digest", "sheets", "keys", "shops", "watch")
+COMMANDS = ("serve", "annotate", "digest", "sheets", "keys", "shops", "watch", "worker")
 
 
 def run(*args) -> subprocess.CompletedProcess:
@@ -24,7 +24,8 @@ def test_help_names_every_command_and_that_none_means_serve():
 
 @pytest.mark.parametrize("command, usage", [("annotate", "usage: python -m server annotate"),
                                             ("serve", "usage: python -m server serve"),
-                                            ("keys", "usage: python -m server keys")])
+                                            ("keys", "usage: python -m server keys"),
+                                            ("worker", "usage: python -m server worker")])
 def test_each_command_has_its_own_help(command, usage):
     done = run(command, "--help")
     assert done.returncode == 0 and done.stdout.startswith(usage)

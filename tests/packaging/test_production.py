@@ -112,11 +112,12 @@ def test_the_guides_gunicorn_command_serves_with_a_key(installed, key):
 
 
 @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze is Linux's (package systemd)")
-def test_systemd_accepts_the_unit(installed, key, tmp_path):
+@pytest.mark.parametrize("unit_name", ["jdpg.service", "jdpg-worker@.service", "jdpg-scheduler.service"])
+def test_systemd_accepts_the_unit(installed, key, tmp_path, unit_name):
     env_file = tmp_path / "jdpg.env"
     env_file.write_text("".join(f"{name}={value}\n" for name, value in example_env(key).items()))
-    unit = tmp_path / "jdpg.service"
-    unit.write_text(UNIT.read_text().replace("/opt/jdpg/venv/bin/jdpg", str(installed.jdpg))
+    unit = tmp_path / unit_name.replace("@.", "@1.")
+    unit.write_text((UNIT.parent / unit_name).read_text().replace("/opt/jdpg/venv/bin/jdpg", str(installed.jdpg))
                     .replace("/etc/jdpg/jdpg.env", str(env_file)))
     done = subprocess.run(["systemd-analyze", "verify", str(unit)], capture_output=True, text=True, timeout=60)
     assert (done.returncode, done.stdout + done.stderr) == (0, "")

@@ -1,4 +1,7 @@
-"""The watch's fixtures: the JOS stand-in and robot stand-ins over real HTTP, a real SQLite store."""
+"""The watch's fixtures: the JOS stand-in and robot stand-ins over real HTTP, a real store: a SQLite file,
+or (a module marked ``pytest.mark.parametrize("database", ["sqlite", "postgresql"], indirect=True)``) a
+fresh database on a real PostgreSQL server started once for the session."""
+import itertools
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -30,11 +33,33 @@ def secret_key():
     return new_key()
 
 
+@pytest.fixture(scope="session")
+def postgres():
+    from .postgres import PostgresServer
+    with PostgresServer() as server:
+        yield server
+
+
+_databases = itertools.count(1)
+
+
 @pytest.fixture
-def settings(tmp_path, jos, secret_key):
+def database(request, tmp_path):
+    """The store's URL: SQLite in the test's folder by default, or a new PostgreSQL database."""
+    if getattr(request, "param", "sqlite") == "sqlite":
+        return f"sqlite:///{tmp_path / 'watch.sqlite3'}"
+    server = request.getfixturevalue("postgres")
+    name = f"t{next(_databases)}"
+    import subprocess
+    subprocess.run([server.bin / "createdb", "-h", "127.0.0.1", "-p", str(server.port), "-U", "jdpg", name], check=True)
+    return server.url.rsplit("/", 1)[0] + "/" + name
+
+
+@pytest.fixture
+def settings(tmp_path, jos, secret_key, database):
     return WatchSettings.from_env(env={"JDPG_DATA_DIR": str(tmp_path), "JDPG_SECRET_KEY": secret_key,
                                        "JDPG_JOS_GATEWAY": jos.gateway, "JDPG_JOS_OAUTH": jos.url,
-                                       "JDPG_WATCH_DIGEST_AT": "off"})
+                                       "JDPG_WATCH_DIGEST_AT": "off", "JDPG_DATABASE_URL": database})
 
 
 @pytest.fixture

@@ -15,6 +15,8 @@ from watch.store import Outbox, PullLog, Shop, WatchedOrder, open_store
 from .conftest import add_shop, today_at
 
 T0 = today_at(6)
+# Every cycle test on both stores: the same models and migrations on SQLite and PostgreSQL.
+pytestmark = pytest.mark.parametrize("database", ["sqlite", "postgresql"], indirect=True)
 
 
 def orders(store, shop_id=None) -> dict:
@@ -255,7 +257,16 @@ def test_a_store_holding_shops_refuses_to_start_without_the_key(settings, store,
     assert open_store(settings.database_url, None, need_key=False).shop_count() == 1
 
 
-def test_secrets_never_appear_in_logs_or_the_database_in_clear(settings, store, watch, jos, robot, caplog):
+def _raw_store(settings, request) -> bytes:
+    """Every byte the store holds: the SQLite files, or PostgreSQL's own dump of the database."""
+    if settings.database_url.startswith("sqlite"):
+        return b"".join(p.read_bytes() for p in settings.data_dir.glob("watch.sqlite3*"))
+    import subprocess
+    server = request.getfixturevalue("postgres")
+    return subprocess.run([server.bin / "pg_dump", settings.database_url], check=True, capture_output=True).stdout
+
+
+def test_secrets_never_appear_in_logs_or_the_database_in_clear(settings, store, watch, jos, robot, caplog, request):
     caplog.set_level(logging.DEBUG)
     jos.shop().orders["5901"] = make_order("5901", T0 - timedelta(hours=45))
     add_shop(store, jos, webhook=robot.url)
@@ -268,7 +279,7 @@ def test_secrets_never_appear_in_logs_or_the_database_in_clear(settings, store, 
         secrets = [APP_SECRET, watch.vault.open(shop.access_token), watch.vault.open(shop.refresh_token),
                    robot.url.split("key=")[1]]
     store.engine.dispose()
-    raw = b"".join(p.read_bytes() for p in settings.data_dir.glob("watch.sqlite3*"))
+    raw = _raw_store(settings, request)
     for secret in secrets:
         assert secret.encode() not in raw
         assert secret not in caplog.text
