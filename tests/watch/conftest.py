@@ -35,7 +35,7 @@ def secret_key():
 
 @pytest.fixture(scope="session")
 def postgres():
-    from .postgres import PostgresServer
+    from tests.support.postgres import PostgresServer
     with PostgresServer() as server:
         yield server
 

@@ -7,7 +7,6 @@ import sys
 import threading
 import time
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import psutil
 import pytest
@@ -16,19 +15,22 @@ from rq import Worker
 from rq.job import Job
 from rq.registry import FailedJobRegistry, ScheduledJobRegistry
 from sqlalchemy import func, select
+from werkzeug.serving import make_server
 
+from server.app import create_app
+from server.config import Settings
 from standins.group_robots import Robot
 from standins.jos import APP_KEY, APP_SECRET, JosStandin, make_order
-from tests.hostile.servers import RedisServer
+from standins.serving import ServedInThread
+from tests.support import ROOT
+from tests.support.servers import RedisServer
 from watch.cycle import run_shop_cycle
 from watch.queue import connect, queue_health, watch_queue
 from watch.settings import WatchSettings
 from watch.store import PullLog, Shop, WatchedOrder, open_store
 
 from .conftest import today_at
-from .test_shops_and_api import WatchServer
 
-ROOT = Path(__file__).resolve().parents[2]
 APPS, LIMIT = 4, 2
 APPS_KEYS = [(APP_KEY, APP_SECRET)] + [(f"APP{n:030d}", f"secret-of-app-{n}") for n in range(1, APPS)]
 T = today_at(6)
@@ -62,6 +64,15 @@ def _shops(jos, store, robot, shops: int) -> dict[int, set]:
             expected[shop.id] = set() if n == shops - 1 else {risky, calm}
         session.commit()
     return expected
+
+
+class WatchServer(ServedInThread):
+    """The real API on loopback, reading the same store and queue."""
+
+    def __init__(self, watch_settings):
+        self.app = create_app(Settings.from_env(env={}, rate_limit="100000 per minute"), watch_settings)
+        self._serve(make_server("127.0.0.1", 0, self.app, threaded=True))
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
 
 
 def _jdpg(env, *argv, **kwargs):

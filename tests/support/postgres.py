@@ -10,7 +10,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.hostile.servers import free_port
+from tests.support.servers import free_port
 
 
 def _bin() -> Path:
