@@ -145,7 +145,8 @@ def run_worker(url: str, *, burst: bool = False, heartbeat: int = DEFAULT_HEARTB
     time): it enqueues the retries when due."""
     connection = connect(url)
     worker = Worker([watch_queue(connection)], connection=connection, job_monitoring_interval=heartbeat,
-                    maintenance_interval=maintenance, name=f"jdpg-{socket.gethostname()}-{os.getpid()}")
+                    maintenance_interval=maintenance, name=f"jdpg-{socket.gethostname()}-{os.getpid()}",
+                    worker_ttl=maintenance + 15)   # an idle worker wakes every `maintenance` s (RQ waits ttl - 15)
     return worker.work(burst=burst, logging_level="WARNING", with_scheduler=True)
 
 

@@ -13,7 +13,7 @@ import pytest
 import requests
 from rq import Worker
 from rq.job import Job
-from rq.registry import FailedJobRegistry, ScheduledJobRegistry
+from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
 from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
@@ -108,8 +108,9 @@ def _kill_mid_job(connection, worker: subprocess.Popen) -> str:
 
     def busy():
         for w in Worker.all(connection=connection):
-            if w.name.endswith(name) and w.get_current_job_id():
-                found["job"] = w.get_current_job_id()
+            job = w.get_current_job_id() if w.name.endswith(name) else None
+            if job and job in StartedJobRegistry(queue=watch_queue(connection)):   # running, not just taken
+                found["job"] = job
                 return True
         return False
     _wait(busy, 60, "the worker to start a job", every=0.01)
