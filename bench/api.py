@@ -45,12 +45,13 @@ def start_server(workers: int, app: str = "server.app:create_app()", build: str 
                              "--log-level", "warning", app], cwd=ROOT, env=env,
                             stderr=subprocess.DEVNULL)  # one request log line per request: not figures
     url = f"http://127.0.0.1:{port}"
-    for _ in range(200):
+    deadline = time.monotonic() + 120  # a loaded machine starts gunicorn slowly
+    while time.monotonic() < deadline:
         try:
-            if requests.get(url + "/healthz", timeout=1).ok:
+            if requests.get(url + "/healthz", timeout=5).ok:
                 return proc, url
-        except requests.ConnectionError:
-            time.sleep(0.05)
+        except requests.RequestException:
+            time.sleep(0.1)
     proc.kill()
     raise SystemExit("server did not start")
 
@@ -129,8 +130,10 @@ def compare(args, big, page) -> None:
     at a time; the others wait idle."""
     names = [(build, name) for build in builds.available() for name in ("without", "with")]
     apps = {"with": "server.wsgi:app", "without": "precomputed_core:create_app()"}
-    servers = {key: start_server(args.workers, apps[key[1]], key[0]) for key in names}
+    servers = {}
     try:
+        for key in names:
+            servers[key] = start_server(args.workers, apps[key[1]], key[0])
         ports = {key: int(url.rsplit(":", 1)[1]) for key, (_, url) in servers.items()}
         for port in ports.values():
             post(port, big), post(port, page)
