@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ["JDPG_PURE_PYTHON"] = "1"  # this script reads the source, never a (stale) build of it
 
-from shared.build import COMPILED_DIR, GROUP, SOURCE_DIGEST_FILE, PACKAGE_DIR, compiled_modules, source_digest  # noqa: E402
+from shared.build import COMPILED_DIR, GROUP, SOURCE_DIGEST_FILE, compiled_modules, source_digest  # noqa: E402
 
 # What the type check lets pass in the compiled build. mypyc checks a value where it meets a
 # declared type and raises TypeError when it is not one, so none of these can go wrong quietly:
