@@ -1,7 +1,7 @@
 """A local stand-in of JD's open platform (JOS) over real HTTP: the gateway ``/routerjson`` with
 ``jingdong.pop.order.enSearch`` and ``jingdong.pop.order.enGet``, and the OAuth endpoints.
 
-Built from seed WATCH.md §1–3 and the public SDKs it names (request parameters: XiBao/jos
+Built from the public JOS SDKs (request parameters: XiBao/jos
 ``sdk/request/order/popOrderEnSearch.go``, zeasin/qihangerp-sdk ``JdOrderApiHelper.java``; response
 structs: XiBao/jos ``api/order/popOrderEnSearch.go``, ``popOrderEnGet.go``; OAuth: XiBao/jos
 ``GetOauthURL``/``GetAccessTokenNew``). Like the gateway it checks, in order: the app key, the
@@ -38,7 +38,7 @@ APP_KEY = "8F2A4C1D9E7B6A5C3D2E1F0A9B8C7D6E"
 APP_SECRET = "5b1c9d3e7f2a4b6c8d0e1f3a5b7c9d1e"
 SKEW = timedelta(minutes=6)
 MAX_PAGE_SIZE = 50
-TOKEN_LIFETIME = 31535999  # seconds, as JD's token answers give (seed WATCH.md §3)
+TOKEN_LIFETIME = 31535999  # seconds, as JD's token answers give (XiBao/jos GetAccessTokenNew)
 METHODS = ("jingdong.pop.order.enSearch", "jingdong.pop.order.enGet")
 NOT_SET = "0001-01-01 00:00:00"
 FORMAT = "%Y-%m-%d %H:%M:%S"

@@ -1,6 +1,7 @@
 """The one client of JD's open platform (JOS): the gateway (``routerjson``) and the OAuth endpoints.
 
-Facts (seed WATCH.md §1, §3): every API goes to one gateway with the system parameters ``method``,
+Facts, from the public JOS clients (the official Java SDK ``DefaultJdClient``, the PHP SDK
+``jd/JdClient.php``, XiBao/jos ``sdk/client.go``; OAuth: XiBao/jos ``GetOauthURL``): every API goes to one gateway with the system parameters ``method``,
 ``app_key``, ``access_token``, ``timestamp`` (Beijing time, ±6 minutes), ``v=2.0`` and the business
 parameters as one JSON string in ``360buy_param_json``; the signature is the upper-case hex MD5 of the
 app secret + every parameter's name and value sorted by name + the app secret. Gateway refusals come
@@ -35,7 +36,8 @@ DEFAULT_TIMEOUT = (5.0, 30.0)
 DEFAULT_ATTEMPTS = 3
 DEFAULT_BACKOFF = 1.0
 
-# What each gateway code asks of the merchant: (action, zh, en). Sources: seed WATCH.md §1.
+# What each gateway code asks of the merchant: (action, zh, en). Sources: XiBao/jos ``api/interface.go``;
+# code 19: zeasin/qihangerp ``ApiCommon.java``.
 QUOTA, REAUTHORISE, CLOCK, SECRET, METHOD, OTHER = "quota", "reauthorise", "clock", "secret", "method", "other"
 ACTIONS = {
     "2": (QUOTA, "应用今天的调用次数已用完，明天（北京时间 0 点后）自动继续",
@@ -164,7 +166,7 @@ class JosClient:
                              f"JD Open Service's answer is not the JSON expected ({what}, HTTP {response.status_code})")
         return body
 
-    # OAuth (seed WATCH.md §3)
+    # OAuth (XiBao/jos GetOauthURL / GetAccessTokenNew; zeasin/qihangerp-sdk JdTokenApiHelper.java)
     def authorize_url(self, redirect_uri: str, state: str) -> str:
         query = urlencode({"app_key": self.app_key, "response_type": "code", "redirect_uri": redirect_uri,
                            "state": state, "scope": "snsapi_base"})

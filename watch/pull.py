@@ -1,6 +1,6 @@
 """One shop's pull from JOS: a snapshot of its open orders, and one ``enGet`` for each order that left.
 
-Seed WATCH.md §2: ``jingdong.pop.order.enSearch`` takes ``start_date``/``end_date`` (a window of at
+From zeasin/qihangerp-sdk ``JdOrderApiHelper.java`` and XiBao/jos ``popOrderEnSearch.go``: ``jingdong.pop.order.enSearch`` takes ``start_date``/``end_date`` (a window of at
 most one month), ``order_state`` (a comma list), ``optional_fields`` (required), ``page`` and
 ``page_size`` (at most 50). Each cycle asks for every open order of the last ``days`` days, page
 by page and window by window, so the snapshot rests on no ``dateType`` (whose meaning the sources
@@ -25,7 +25,7 @@ FIELDS = (*TOP_LEVEL, "itemInfoList")
 PAGE_SIZE = 50
 # A window a day short of the shortest month, so it is "at most one month" by any reading.
 WINDOW = timedelta(days=27)
-# JD's order ids are digits (REAL-DATA.md §3); the store keeps up to 40 characters.
+# JD's order ids are digits (docs/supported-inputs.md); the store keeps up to 40 characters.
 ORDER_ID = re.compile(r"\d{1,30}")
 # A bound on pages per window whatever orderTotal says (500,000 orders).
 MAX_PAGES = 10_000

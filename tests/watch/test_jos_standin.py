@@ -1,5 +1,5 @@
 """The JOS stand-in is itself tested: it enforces the gateway's checks and the API's limits, and
-answers in the response shapes the public SDKs read (seed WATCH.md §1–3; the fields: docs/supported-inputs.md)."""
+answers in the response shapes the public SDKs read (XiBao/jos, zeasin/qihangerp-sdk; the fields: docs/supported-inputs.md)."""
 import json
 from datetime import datetime, timedelta
 
