@@ -137,14 +137,3 @@ function shipStatusesWithRow_(row) {
   });
 }
 
-/**
- * A number as text with one decimal, in a template of the vocabulary's `ui` words.
- *
- * @param {string} key The `ui` entry (e.g. `late_by`, with an {h} placeholder).
- * @param {Object<string, *>} values The placeholders' values.
- * @return {string} "晚 1.0 小时 / 1.0 h late".
- */
-function uiText_(key, values) {
-  var words = JDPG_VOCAB.ui[key];
-  return JDPG_VOCAB.fill(words.zh, values) + ' / ' + JDPG_VOCAB.fill(words.en, values);
-}

@@ -152,16 +152,58 @@ function JD_SHIP_BY(paid_at, platform) {
 }
 
 /**
- * Hours with one decimal, rounded the way the status reads: hours late up, hours left down, so
- * an at-risk order never reads "6.0 h left" under a 6 h threshold, nor one second late "0.0 h".
+ * A duration as people write it: the one duration format of shared/duration.py and the extension's
+ * common/duration.js (tests/js/fixtures/durations.json holds all three equal). Time late is rounded
+ * up and time left down, so an at-risk order never reads "6 h left" under a 6 h threshold, nor one
+ * second late "0 min". Under an hour: minutes; under 48 hours: hours to the tenth without ".0";
+ * from 48 hours: days and whole hours ("7 天 13 小时").
  *
+ * @param {number} totalSeconds A whole, non-negative number of seconds.
+ * @param {boolean} up True to round up (time late).
+ * @return {{zh: string, en: string}} The duration in both languages.
+ */
+function durationWords_(totalSeconds, up) {
+  var divide = function (count, unit) {
+    return up ? Math.ceil(count / unit) : Math.floor(count / unit);
+  };
+  var phrases = JDPG_VOCAB.phrases.duration;
+  var phrase;
+  var values;
+  var minutes = divide(totalSeconds, 60);
+  var tenths = divide(totalSeconds, 360);
+  var hours = divide(totalSeconds, 3600);
+  if (minutes < 60) {
+    phrase = phrases.minutes;
+    values = { n: String(minutes) };
+  } else if (tenths < DAYS_FROM_HOURS_ * 10) {
+    phrase = phrases.hours;
+    values = { n: tenths % 10 ? Math.floor(tenths / 10) + '.' + (tenths % 10) : String(tenths / 10) };
+  } else if (hours % 24 === 0) {
+    phrase = phrases.whole_days;
+    values = { d: String(hours / 24) };
+  } else {
+    phrase = phrases.days;
+    values = { d: String(Math.floor(hours / 24)), h: String(hours % 24) };
+  }
+  return { zh: JDPG_VOCAB.fill(phrase.zh, values), en: JDPG_VOCAB.fill(phrase.en, values) };
+}
+
+/** From this many hours on, a duration is said in days and hours (as common/duration.js). */
+var DAYS_FROM_HOURS_ = 48;
+
+/**
+ * "晚 1 小时 / 1 h late": the API's hours (hundredths, already rounded the rules' way) said with
+ * the `ui` entry `key` (late_by, time_left) in both languages.
+ *
+ * @param {string} key The `ui` entry, with a {d} placeholder.
  * @param {number} hours The API's hours.
  * @param {boolean} up True to round up (hours late).
- * @return {string} e.g. "0.1".
+ * @return {string}
  */
-function tenthsOfHours_(hours, up) {
-  var tenths = Number(hours || 0) * 10;
-  return ((up ? Math.ceil(tenths - 1e-9) : Math.floor(tenths + 1e-9)) / 10).toFixed(1);
+function durationText_(key, hours, up) {
+  var words = durationWords_(Math.max(0, Math.round(Number(hours || 0) * 100) * 36), up);
+  var ui = JDPG_VOCAB.ui[key];
+  return JDPG_VOCAB.fill(ui.zh, { d: words.zh }) + ' / ' + JDPG_VOCAB.fill(ui.en, { d: words.en });
 }
 
 /**
@@ -191,10 +233,10 @@ function JD_SHIP_STATUS(paid_at, picked_up_at, platform, as_of) {
       if (!ship) return '';
       var label = shipStatusLabel_(ship.status);
       if (ship.late_by_hours !== null && ship.late_by_hours !== undefined) {
-        return label + '（' + uiText_('late_by', { h: tenthsOfHours_(ship.late_by_hours, true) }) + '）';
+        return label + '（' + durationText_('late_by', ship.late_by_hours, true) + '）';
       }
       if (ship.hours_left !== null && ship.hours_left !== undefined) {
-        return label + '（' + uiText_('time_left', { h: tenthsOfHours_(ship.hours_left, false) }) + '）';
+        return label + '（' + durationText_('time_left', ship.hours_left, false) + '）';
       }
       return label;
     }

@@ -2227,8 +2227,8 @@ var JDPG_VOCAB = (function () {
         "zh": "输入"
       },
       "late_by": {
-        "en": "{h} h late",
-        "zh": "晚 {h} 小时"
+        "en": "{d} late",
+        "zh": "晚 {d}"
       },
       "late_count": {
         "en": "Late {n}",
@@ -2355,8 +2355,8 @@ var JDPG_VOCAB = (function () {
         "zh": "本页订单"
       },
       "time_left": {
-        "en": "{h} h left",
-        "zh": "剩 {h} 小时"
+        "en": "{d} left",
+        "zh": "剩 {d}"
       },
       "triage_all": {
         "en": "All",

@@ -40,7 +40,7 @@ test('the files load in any order (none reads another at load time)', () => {
     const gas = loadProject({ files, documentProperties: { JDPG_API_URL: api.url, JDPG_API_KEY: api.apiKey } });
     assert.equal(gas.ctx.ownHeaderPrefix_(), 'JDPG ');
     assert.deepEqual(plain(gas.ctx.JD_SHIP_STATUS('2022-06-16 10:00:00', '2022-06-21 10:00:00', 'jingxi')), [
-      ['超时发货 shipped_late（晚 24.0 小时 / 24.0 h late）'],
+      ['超时发货 shipped_late（晚 24 小时 / 24 h late）'],
     ]);
   }
 });

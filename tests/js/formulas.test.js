@@ -119,11 +119,11 @@ describe('JD_SHIP_STATUS', () => {
     ];
     const picked = [['2022-06-20 11:00:00'], [beijing('2022-06-19 09:00:00')], [''], [''], [''], ['yesterday']];
     const out = plain(gas.ctx.JD_SHIP_STATUS(paid, picked, 'jingxi', beijing('2022-06-22 12:00:00')));
-    assert.equal(out[0][0], '超时发货 shipped_late（晚 1.0 小时 / 1.0 h late）');
+    assert.equal(out[0][0], '超时发货 shipped_late（晚 1 小时 / 1 h late）');
     assert.equal(out[1][0], '按时发货 shipped_on_time');
-    assert.equal(out[2][0], '即将超时 at_risk（剩 5.0 小时 / 5.0 h left）');
-    assert.equal(out[3][0], '已超时未发货 overdue（晚 28.0 小时 / 28.0 h late）');
-    assert.equal(out[4][0], '已超时未发货 overdue（晚 50.0 小时 / 50.0 h late）');
+    assert.equal(out[2][0], '即将超时 at_risk（剩 5 小时 / 5 h left）');
+    assert.equal(out[3][0], '已超时未发货 overdue（晚 28 小时 / 28 h late）');
+    assert.equal(out[4][0], '已超时未发货 overdue（晚 2 天 2 小时 / 2 d 2 h late）');
     assert.match(out[5][0], /^错误 error: picked_up_at: /);
     assert.equal(posts(gas).length, 1);
     assert.equal(JSON.parse(posts(gas)[0].body).as_of, '2022-06-22 12:00:00');
@@ -132,7 +132,7 @@ describe('JD_SHIP_STATUS', () => {
   test('without as_of the server clock decides, and text as_of works too', () => {
     const gas = project();
     const out = plain(gas.ctx.JD_SHIP_STATUS('2022-06-16 10:00:00', '', 'jingxi', AS_OF));
-    assert.equal(out[0][0], '已超时未发货 overdue（晚 2.0 小时 / 2.0 h late）');
+    assert.equal(out[0][0], '已超时未发货 overdue（晚 2 小时 / 2 h late）');
     const live = plain(gas.ctx.JD_SHIP_STATUS('2022-06-16 10:00:00', '2022-06-17 10:00:00', 'jingxi'));
     assert.equal(live[0][0], '按时发货 shipped_on_time');
     assert.equal(JSON.parse(posts(gas)[1].body).as_of, undefined);

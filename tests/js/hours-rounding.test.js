@@ -23,7 +23,17 @@ test('a badge rounds hours left down and hours late up', () => {
 
 test('the Apps Script formula rounds the same way', () => {
   const gas = loadProject();
-  assert.equal(gas.ctx.tenthsOfHours_(5.99, false), '5.9');
-  assert.equal(gas.ctx.tenthsOfHours_(0.01, true), '0.1');
-  assert.equal(gas.ctx.tenthsOfHours_(3, true), '3.0');
+  assert.equal(gas.ctx.durationText_('time_left', 5.99, false), '剩 5.9 小时 / 5.9 h left');
+  assert.equal(gas.ctx.durationText_('late_by', 0.01, true), '晚 1 分钟 / 1 min late');
+  assert.equal(gas.ctx.durationText_('late_by', 3, true), '晚 3 小时 / 3 h late');
+});
+
+test('the Apps Script formula says every duration as Python and the extension do', () => {
+  const gas = loadProject();
+  const { cases } = require('./fixtures/durations.json');
+  assert.ok(cases.length > 10);
+  for (const c of cases) {
+    const words = gas.ctx.durationWords_(c.seconds, c.up);
+    assert.deepEqual({ zh: words.zh, en: words.en }, { zh: c.zh, en: c.en }, `${c.seconds} s, up=${c.up}`);
+  }
 });
