@@ -56,6 +56,9 @@ class Options:
                     or not 0 <= hours <= AT_RISK_HOURS_MAX:
                 raise BadOption("at_risk_hours", f"即将超时的小时数应为 0 到 {AT_RISK_HOURS_MAX} 之间的数，收到 {hours!r}",
                                 f"at-risk hours must be a number from 0 to {AT_RISK_HOURS_MAX}, got {hours!r}")
+            # Hours are a float wherever they are read (the catalog declares it): 24, not 24 here and
+            # 24.0 in the compiled build, which converts an int where a float is declared.
+            object.__setattr__(self, "at_risk_hours", float(hours))
         if self.campaign is not None and (not isinstance(self.campaign, str) or not self.campaign.strip()):
             raise BadOption("campaign", f"活动 ID 应为非空文字，收到 {self.campaign!r}",
                             f"the campaign id must be non-empty text, got {self.campaign!r}")

@@ -28,6 +28,13 @@ def test_an_unusable_at_risk_threshold_is_refused_by_name(hours):
     assert caught.value.option == "at_risk_hours" and "0" in caught.value.message_en
 
 
+def test_whole_at_risk_hours_are_read_as_hours_in_either_build(engine):
+    options = Options(at_risk_hours=24)
+    assert type(options.at_risk_hours) is float
+    result, _ = annotate_batch(engine, [ORDER], as_of=AS_OF, options=options)
+    assert repr(result[0]["ship"]["at_risk_hours"]) == "24.0"
+
+
 def test_detail_and_campaign_are_checked(engine):
     with pytest.raises(BadOption, match="detail"):
         Options(detail="short")
