@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What the tests need beyond Python: npm packages, Debian's chromium (+ a CJK font), curl and
 # redis-server (the shared rate-limit storage and the watch's queue) and postgresql (the watch's shared
-# store), both started by the tests on loopback ports.
+# store), both started by the tests on loopback ports; iproute2 and openssl for the three-machine run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 stamp=node_modules/.package-lock.sha256
@@ -15,6 +15,9 @@ missing=()
 command -v curl >/dev/null || missing+=(curl)
 [ -x /usr/bin/redis-server ] || missing+=(redis-server)
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
+# the three-machine run (tests/deploy): network namespaces, and the certificates it makes
+command -v ip >/dev/null || missing+=(iproute2)
+command -v openssl >/dev/null || missing+=(openssl)
 fc-list 2>/dev/null | grep -qi -e wqy -e "noto sans cjk" || missing+=(fonts-wqy-zenhei)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then

@@ -43,10 +43,13 @@ _WECOM_HINT = ", hint: [1704540159128593240839785], from ip: 127.0.0.1, more inf
 
 
 class Robot(ServedInThread):
-    """One stand-in robot on 127.0.0.1; ``messages`` holds every message it accepted."""
+    """One stand-in robot on 127.0.0.1 (or ``host``; over HTTPS with ``tls``, a server-side SSL context, for
+    clients on other hosts, which must use https://); ``messages`` holds every message it accepted."""
 
-    def __init__(self, kind: str, secret: str | None = None):
+    def __init__(self, kind: str, secret: str | None = None, host: str = "127.0.0.1", tls=None):
         self.kind = kind
+        self.host = host
+        self.tls = tls
         self.secret = secret
         self.mode = "ok"
         self.slow_seconds = 3.0
@@ -100,11 +103,14 @@ class Robot(ServedInThread):
             def log_message(self, *args):
                 pass
 
-        self._serve(ThreadingHTTPServer(("127.0.0.1", 0), Handler))
+        server = ThreadingHTTPServer((host, 0), Handler)
+        if tls:
+            server.socket = tls.wrap_socket(server.socket, server_side=True)
+        self._serve(server)
 
     @property
     def url(self) -> str:
-        base = f"http://127.0.0.1:{self.server.server_port}"
+        base = f"{'https' if self.tls else 'http'}://{self.host}:{self.server.server_port}"
         if self.kind == "wecom":
             return f"{base}/cgi-bin/webhook/send?key={WECOM_KEY}"
         return f"{base}/robot/send?access_token={DINGTALK_TOKEN}"

@@ -102,7 +102,8 @@ class Shop:
 
 
 class JosStandin(ServedInThread):
-    def __init__(self, app_key: str = APP_KEY, app_secret: str = APP_SECRET, clock=None):
+    def __init__(self, app_key: str = APP_KEY, app_secret: str = APP_SECRET, clock=None, host: str = "127.0.0.1"):
+        self.host = host  # 127.0.0.1, or an address other hosts (network namespaces) reach
         self.apps = {app_key: app_secret}
         self.clock = clock or (lambda: datetime.now(BEIJING))
         self.tokens: dict[str, tuple[Shop, datetime]] = {}   # access token → (shop, expiry)
@@ -187,12 +188,12 @@ class JosStandin(ServedInThread):
             def log_message(self, *args):
                 pass
 
-        self._serve(ThreadingHTTPServer(("127.0.0.1", 0), Handler))
+        self._serve(ThreadingHTTPServer((host, 0), Handler))
 
     # set-up helpers for tests and the demo
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_port}"
+        return f"http://{self.host}:{self.server.server_port}"
 
     @property
     def gateway(self) -> str:
