@@ -3,6 +3,7 @@ from dataclasses import replace
 from datetime import datetime
 from functools import lru_cache
 from decimal import Decimal
+from typing import Final
 
 from .campaigns import Calendar
 from .catalog import Catalog
@@ -17,9 +18,9 @@ from .rules.context import Context, skip
 from .vocabulary import RULES as RULE_WORDS
 
 # Contexts kept for reuse: a batch needs one per campaign; a long-running server sees many as_of values.
-CONTEXTS_KEPT = 256
-_UNKNOWN_CAMPAIGN = ("未知的活动 {!r}", "unknown campaign {!r}")
-_OTHER_PLATFORM = ("活动 {!r} 属于平台 {}，订单平台为 {}", "campaign {!r} is for platform {}, the order is {}")
+CONTEXTS_KEPT: Final = 256
+_UNKNOWN_CAMPAIGN: Final = ("未知的活动 {!r}", "unknown campaign {!r}")
+_OTHER_PLATFORM: Final = ("活动 {!r} 属于平台 {}，订单平台为 {}", "campaign {!r} is for platform {}, the order is {}")
 
 
 @lru_cache(maxsize=16)

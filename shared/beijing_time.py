@@ -8,28 +8,28 @@ import re
 import unicodedata
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
-from typing import overload
+from typing import Final, overload
 from zoneinfo import ZoneInfo
 
 from .cells import PROTECTION
 from .errors import InvalidTime
 
-BEIJING = ZoneInfo("Asia/Shanghai")
+BEIJING: Final = ZoneInfo("Asia/Shanghai")
 # JD exports write "not set" as 0001-01-01 00:00:00 or the Unix epoch (1970-01-01 08:00:00
 # Beijing); no JD order is that old, so any time up to 1970 means "not set".
-SENTINELS = frozenset({"0000-00-00 00:00:00", "0000-00-00"})
-LAST_NOT_SET_YEAR = 1970
+SENTINELS: Final = frozenset({"0000-00-00 00:00:00", "0000-00-00"})
+LAST_NOT_SET_YEAR: Final = 1970
 # Far-future times cannot be a JD order's, and adding a deadline to them would overflow.
-FIRST_REFUSED_YEAR = 9000
-_DAY_END = time(23, 59, 59)
-UTC8_ALL_YEAR_FROM = 1992
-_TWO_DIGITS = tuple(f"{n:02d}" for n in range(60))
-UTC = timezone.utc
+FIRST_REFUSED_YEAR: Final = 9000
+_DAY_END: Final = time(23, 59, 59)
+UTC8_ALL_YEAR_FROM: Final = 1992
+_TWO_DIGITS: Final = tuple(f"{n:02d}" for n in range(60))
+UTC: Final = timezone.utc
 # Longer than any way of writing a time; refused before any parsing.
-MAX_TIME_TEXT = 64
+MAX_TIME_TEXT: Final = 64
 # What merchants type besides ISO 8601 and JD's form, once full-width characters are folded
 # (NFKC): 2022/6/16 10:00, 2022.6.16, 2022年6月16日 10:00, 2022年6月16日10时00分.
-_TYPED = re.compile(
+_TYPED: Final = re.compile(
     r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
     r"(?:\s*T?\s*(\d{1,2})\s*[:时点]\s*(\d{1,2})(?:\s*[:分]\s*(\d{1,2})(?:\.(\d{1,6}))?)?\s*[分秒]?)?"
     r"\s*(Z|[+-]\d{2}:?\d{2})?", re.ASCII)
@@ -158,7 +158,8 @@ def iso(dt: datetime | None) -> str | None:
 @lru_cache(maxsize=256)
 def rule_iso(dt: datetime) -> str:
     """``iso`` of a time that repeats across orders (a campaign's window ends, its activity end and
-    what follows from it): the same few for every order, formatted once."""
+    what follows from it; a day's end, 23:59:59, which every deadline counted in days is): the
+    same few for a batch, each formatted once."""
     return iso(dt)
 
 
@@ -186,7 +187,7 @@ def after(dt: datetime, delta: timedelta) -> datetime:
     return (dt.astimezone(UTC) + delta).astimezone(BEIJING)
 
 
-_HUNDREDTH_HOUR = timedelta(seconds=36)
+_HUNDREDTH_HOUR: Final = timedelta(seconds=36)
 
 
 def hours_up(delta: timedelta) -> float:

@@ -3,9 +3,10 @@
 The seller backend protects long numbers as ``="235711131719"`` or with a leading tab, and
 sheets carry stray spaces (full-width ones too). Every reader of a cell (order ids, times,
 amounts, words) unwraps it the same way, here."""
+from typing import Final
 
 # Whitespace and the ="…" / tab wrapping spreadsheets and exports put around long values.
-PROTECTION = ' \t\r\n\f\v\u3000\xa0="'
+PROTECTION: Final = ' \t\r\n\f\v\u3000\xa0="'
 
 
 def clean_cell(value):

@@ -24,14 +24,15 @@ per gap; the words are made once per reason, when the summary is read.
 """
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from typing import Final
 
 from .fields import BY_PATH
 from .messages import phrase, say, sentences
 from .rules import after_sales, price, promotions, shipping
 
-FAMILY_RULES = {"shipping": shipping.RULES, "price": price.RULES,
+FAMILY_RULES: Final = {"shipping": shipping.RULES, "price": price.RULES,
                 "after_sales": after_sales.RULES, "promotions": promotions.RULES}
-FAMILY_OF = {rule.rule_id: family for family, rules in FAMILY_RULES.items() for rule in rules}
+FAMILY_OF: Final = {rule.rule_id: family for family, rules in FAMILY_RULES.items() for rule in rules}
 CODES = ("missing_column", "missing_value", "unreadable", "unknown_status")
 # How a reason tells the merchant to name a column of theirs: the rows API's ``column_map``
 # (default) or a command's ``--map``; ``{header}`` and ``{field}`` are filled.

@@ -8,11 +8,12 @@ days and whole hours (``7 天 13 小时``, ``3 天``). The result is a phrase of
 ``[phrases.duration]`` with its parameters, which ``shared.messages`` renders in either language.
 """
 from datetime import timedelta
+from typing import Final
 
 #: From this many hours on, a duration is said in days and hours.
-DAYS_FROM_HOURS = 48
+DAYS_FROM_HOURS: Final = 48
 
-_SECOND = timedelta(seconds=1)
+_SECOND: Final = timedelta(seconds=1)
 
 
 def seconds(delta: timedelta, *, up: bool) -> int:

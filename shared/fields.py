@@ -9,13 +9,14 @@ labels and ``docs/supported-inputs.md`` are all made from it. To add a field, ad
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Final
 
 from .build import DATA_DIR
 from .errors import DataFileError
 
 FIELDS_FILE = DATA_DIR / "fields.toml"
 # The value lists a ``code:<list>`` field chooses from (the words for them are in order_input).
-CHOICES = {
+CHOICES: Final = {
     "platforms": ("jd", "jd_international", "jingxi"),
     "payment_methods": ("online", "cod"),
     "competitors": ("pdd_billion_subsidy", "tmall"),
@@ -93,6 +94,6 @@ def load_fields(path: Path = FIELDS_FILE) -> tuple[tuple, dict]:
 
 
 FIELDS, GROUPS = load_fields()
-BY_PATH = {f.path: f for f in FIELDS}
-TOP_LEVEL = tuple(f for f in FIELDS if f.group is None)
-GROUP_MEMBERS = {g: tuple(f for f in FIELDS if f.group == g) for g in GROUPS}
+BY_PATH: Final = {f.path: f for f in FIELDS}
+TOP_LEVEL: Final = tuple(f for f in FIELDS if f.group is None)
+GROUP_MEMBERS: Final = {g: tuple(f for f in FIELDS if f.group == g) for g in GROUPS}

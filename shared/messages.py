@@ -25,6 +25,7 @@ what it is) are made once (``fixed``) and rendered once.
 """
 import string
 from datetime import timedelta
+from typing import Final
 
 from .duration import duration_phrase, seconds
 from .vocabulary import VOCAB
@@ -63,7 +64,7 @@ def duration(delta: timedelta, *, up: bool) -> dict:
 
 
 # Each template's (zh, en, fill_zh, fill_en), by code or path, looked up and compiled once.
-_PAIRS = {}
+_PAIRS: Final[dict] = {}
 
 
 class _Fixed(dict):

@@ -9,15 +9,16 @@ read with a remark (an amount JD marks as provisional).
 """
 from dataclasses import make_dataclass
 from datetime import datetime
+from typing import Final
 
 from .fields import CHOICES, GROUP_MEMBERS, TOP_LEVEL
 from .money import ZERO
 
-PLATFORMS = CHOICES["platforms"]
-COMPETITORS = CHOICES["competitors"]
-SEVERITIES = ("violation", "warning", "info")
-FAMILIES = ("shipping", "price", "after_sales", "promotions")
-SHIP_STATUSES = ("shipped_on_time", "shipped_late", "pending", "at_risk", "overdue", "shipped_time_unknown")
+PLATFORMS: Final = CHOICES["platforms"]
+COMPETITORS: Final = CHOICES["competitors"]
+SEVERITIES: Final = ("violation", "warning", "info")
+FAMILIES: Final = ("shipping", "price", "after_sales", "promotions")
+SHIP_STATUSES: Final = ("shipped_on_time", "shipped_late", "pending", "at_risk", "overdue", "shipped_time_unknown")
 
 
 def _class_name(group: str) -> str:

@@ -11,28 +11,29 @@ such an input as it was given.
 about 300 ns more a call, and every amount of every order goes through it."""
 import re
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Final
 
 from .errors import InvalidAmount
 
-FEN = Decimal("0.01")
-ZERO = Decimal("0.00")
-ZERO_TEXT = "0.00"
+FEN: Final = Decimal("0.01")
+ZERO: Final = Decimal("0.00")
+ZERO_TEXT: Final = "0.00"
 # Larger than any order; refusing it keeps every later sum exact and in range.
-MAX_AMOUNT = Decimal("1000000000000")
+MAX_AMOUNT: Final = Decimal("1000000000000")
 # Longer than any way of writing an amount; refused before any conversion.
-MAX_AMOUNT_TEXT = 40
+MAX_AMOUNT_TEXT: Final = 40
 # Exponents (Excel's 1.2E+05) beyond two digits are refused before conversion.
-MAX_EXPONENT_DIGITS = 2
+MAX_EXPONENT_DIGITS: Final = 2
 # The spaces people type or paste between digits: ASCII, no-break (NBSP), ideographic (U+3000) and the
 # thin ones (figure, punctuation, thin, hair, narrow no-break); each is read as one ASCII space.
-SPACES = " \xa0\u3000\u2007\u2008\u2009\u200a\u202f"
-_FOLD = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)}, "．": ".", "，": ",", "＋": "+", "－": "-",
+SPACES: Final = " \xa0\u3000\u2007\u2008\u2009\u200a\u202f"
+_FOLD: Final = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)}, "．": ".", "，": ",", "＋": "+", "－": "-",
                        **dict.fromkeys(SPACES, " "), **dict.fromkeys("¥￥\"'=元")})
 # The ends an amount may carry; spaces inside it are read by _AMOUNT, never dropped.
-_ENDS = " \t\r\n"
+_ENDS: Final = " \t\r\n"
 # A comma, or a space, only between groups of three digits (one kind per amount): 1,299.50 and
 # 1 299.50 yes; 12,50 and 129 00 no.
-_AMOUNT = re.compile(r"([+-]?)(\d{1,3}(?:([, ])\d{3})(?:\3\d{3})*|\d*)(?:\.(\d*))?(?:[eE]([+-]?)(\d+))?", re.ASCII)
+_AMOUNT: Final = re.compile(r"([+-]?)(\d{1,3}(?:([, ])\d{3})(?:\3\d{3})*|\d*)(?:\.(\d*))?(?:[eE]([+-]?)(\d+))?", re.ASCII)
 
 
 def _unreadable(value: str) -> InvalidAmount:

@@ -7,37 +7,38 @@ worked out. Only an order that is not an object, or has no readable order id, ge
 """
 import re
 from decimal import Decimal, InvalidOperation
+from typing import Final
 
 from .beijing_time import parse_time, sheet_time
 from .cells import clean_cell
 from .errors import InputError, InvalidBoolean, InvalidNumber, InvalidText, UnknownValue
 from .fields import BY_PATH, CHOICES, GROUP_MEMBERS, TOP_LEVEL
-from .messages import bilingual, say, sentences
+from .messages import bilingual, fixed, say, sentences
 from .model import GROUP_TYPES, Order
 from .money import MAX_AMOUNT_TEXT, to_money
 from .vocabulary import STATUS_PLATFORMS, STATUS_PREFIXES, STATUS_WORDS
 
 # JD's words (and JOS's) for the codes the contract uses.
-CODE_WORDS = {
+CODE_WORDS: Final = {
     "platforms": {"京东": "jd", "京东商城": "jd", "京东国际": "jd_international", "京喜": "jingxi"},
     "payment_methods": {"在线支付": "online", "货到付款": "cod", "4-在线支付": "online", "1-货到付款": "cod",
                         "4": "online", "1": "cod"},
     "competitors": {"拼多多百亿补贴": "pdd_billion_subsidy", "天猫": "tmall"},
     "merchant_types": {"京东小店": "jd_xiaodian", "第三方": "pop"},
 }
-CODE_NAMES = {"platforms": ("平台", "platform"), "payment_methods": ("支付方式", "payment method"),
+CODE_NAMES: Final = {"platforms": ("平台", "platform"), "payment_methods": ("支付方式", "payment method"),
               "competitors": ("比价平台", "competitor platform"), "merchant_types": ("商家类型", "merchant type")}
 # Longer texts are refused before any conversion: no field of a JD order needs more.
-MAX_TEXT = 500
-MAX_NUMBER_TEXT = 40
-AMOUNTS_KEPT = 4096
-_amounts = {}
-_TRUE = {"true", "1", "yes", "y", "是", "有", "已开通", "开通", "√"}
-_FALSE = {"false", "0", "no", "n", "否", "无", "未开通", ""}
-_PICKUP = {"上门取件": True, "上门取退": True, "京东上门取件": True, "客户发货": False, "自行寄回": False,
+MAX_TEXT: Final = 500
+MAX_NUMBER_TEXT: Final = 40
+AMOUNTS_KEPT: Final = 4096
+_amounts: Final[dict] = {}
+_TRUE: Final = {"true", "1", "yes", "y", "是", "有", "已开通", "开通", "√"}
+_FALSE: Final = {"false", "0", "no", "n", "否", "无", "未开通", ""}
+_PICKUP: Final = {"上门取件": True, "上门取退": True, "京东上门取件": True, "客户发货": False, "自行寄回": False,
            "客户自行寄回": False, "送至门店": False}
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_FULL_WIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
+_CONTROL: Final = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_FULL_WIDTH: Final = str.maketrans("０１２３４５６７８９．", "0123456789.")
 
 
 def shown(value, limit: int = 40) -> str:
@@ -165,9 +166,9 @@ def parse_status(value):
 # The pattern is linear (no two of its parts can take the same character: the amount stops at the
 # first opening bracket, the note at the first closing one), and only runs on a text short enough
 # to be an amount and a note; a longer one goes whole to the amount reader, which refuses it.
-MAX_NOTE = 60
-MAX_NOTED_AMOUNT = MAX_AMOUNT_TEXT + MAX_NOTE + 8
-_AMOUNT_NOTE = re.compile(r"([^（(]*)[（(]([^）)]{1,%d})[）)]\s*" % MAX_NOTE)
+MAX_NOTE: Final = 60
+MAX_NOTED_AMOUNT: Final = MAX_AMOUNT_TEXT + MAX_NOTE + 8
+_AMOUNT_NOTE: Final = re.compile(r"([^（(]*)[（(]([^）)]{1,%d})[）)]\s*" % MAX_NOTE)
 
 
 def amount_note(value):
@@ -206,28 +207,52 @@ def _upper(value):
     return text.upper() if text else None
 
 
-_KIND_PARSERS = {"text": _text, "status": parse_status, "time": parse_time, "money": _money, "decimal": _decimal,
+_KIND_PARSERS: Final = {"text": _text, "status": parse_status, "time": parse_time, "money": _money, "decimal": _decimal,
                  "bool": parse_bool, "level": _upper, "pickup": parse_pickup}
+
+
+# Kinds whose values come from a few words (平台, 支付方式, 订单状态, 是/否 …): each field reads each
+# distinct text once, as ``_money`` does amounts; a text it cannot read is refused each time.
+_FEW_WORDS: Final = frozenset({"code", "status", "bool", "level", "pickup"})
+WORDS_KEPT: Final = 256
+
+
+def _read_once(parse):
+    """``parse``, remembering what each text it has read gives (at most ``WORDS_KEPT`` texts)."""
+    read = {}
+
+    def parse_text_once(value):
+        if type(value) is not str:
+            return parse(value)
+        if value in read:
+            return read[value]
+        parsed = parse(value)
+        if len(read) >= WORDS_KEPT:
+            read.clear()
+        read[value] = parsed
+        return parsed
+    return parse_text_once
 
 
 def _parser(f):
     if f.kind == "code":
-        return _competitor if f.listed == "competitors" else _code(f.listed)
+        return _read_once(_competitor if f.listed == "competitors" else _code(f.listed))
     if f.kind == "count":
         maximum = f.max or 10**9
         return lambda value: parse_int(value, maximum)
-    return _KIND_PARSERS[f.kind]
+    parse = _KIND_PARSERS[f.kind]
+    return _read_once(parse) if f.kind in _FEW_WORDS else parse
 
 
 parse_platform = _code("platforms")
-_FIELDS = {f.name: _parser(f) for f in TOP_LEVEL if f.name != "order_id"}
-_GROUPS = {group: (GROUP_TYPES[group], {f.name: _parser(f) for f in members})
+_FIELDS: Final = {f.name: _parser(f) for f in TOP_LEVEL if f.name != "order_id"}
+_GROUPS: Final = {group: (GROUP_TYPES[group], {f.name: _parser(f) for f in members})
            for group, members in GROUP_MEMBERS.items()}
-_MISSING_ID = {"field": "order_id", "message": "缺少订单号", "message_en": "order_id is missing"}
-_BAD_ID = {"field": "order_id", "message": "订单号应为文本或整数", "message_en": "order_id must be text or a whole number"}
+_MISSING_ID: Final = {"field": "order_id", "message": "缺少订单号", "message_en": "order_id is missing"}
+_BAD_ID: Final = {"field": "order_id", "message": "订单号应为文本或整数", "message_en": "order_id must be text or a whole number"}
 
 
-_MONEY_FIELDS = frozenset(f.name for f in TOP_LEVEL if f.kind == "money")
+_MONEY_FIELDS: Final = frozenset(f.name for f in TOP_LEVEL if f.kind == "money")
 
 
 def _note_warning(field: str, note: str) -> dict:
@@ -237,18 +262,21 @@ def _note_warning(field: str, note: str) -> dict:
 
 # Times that cannot lie after the time of the check: a payment "ahead" is a typo or a wrong as_of,
 # and would make a late order look pending. Warned of, naming the field; the rules still run.
-AFTER_NOW_CHECKED = ("placed_at", "paid_at", "picked_up_at", "shipped_at")
+AFTER_NOW_CHECKED: Final = ("placed_at", "paid_at", "picked_up_at", "shipped_at")
+# Each checked field's name as the warning says it, made once.
+_CHECKED_NAMES: Final = {name: fixed(bilingual(BY_PATH[name].zh, BY_PATH[name].en)) for name in AFTER_NOW_CHECKED}
 
 
 def after_now(order: Order, as_of) -> list:
     """Warnings for the order's times after ``as_of`` (``AFTER_NOW_CHECKED``), usually none."""
     warnings = []
+    as_of_text = None
     for name in AFTER_NOW_CHECKED:
         at = getattr(order, name)
         if at is not None and at > as_of:
-            field = BY_PATH[name]
-            zh, en = sentences(say("time_after_now", field=bilingual(field.zh, field.en), time=sheet_time(at),
-                                   as_of=sheet_time(as_of)))
+            if as_of_text is None:
+                as_of_text = sheet_time(as_of)
+            zh, en = sentences(say("time_after_now", field=_CHECKED_NAMES[name], time=sheet_time(at), as_of=as_of_text))
             warnings.append({"field": name, "message": zh, "message_en": en})
     return warnings
 

@@ -8,6 +8,7 @@ import string
 import tomllib
 from pathlib import Path
 from types import MappingProxyType
+from typing import Final
 
 from .build import DATA_DIR
 from .errors import DataFileError
@@ -58,19 +59,19 @@ def load_vocabulary(path: Path = VOCABULARY_FILE) -> dict:
     return _check(path, data)
 
 
-VOCAB = load_vocabulary()
-PREFIX = VOCAB["prefix"]
-RULES = MappingProxyType(VOCAB["rules"])
-FLAGS = MappingProxyType(VOCAB["flags"])
-SHIP_STATUS = MappingProxyType(VOCAB["ship_status"])
-DEADLINES = MappingProxyType(VOCAB["deadlines"])
+VOCAB: Final = load_vocabulary()
+PREFIX: Final = VOCAB["prefix"]
+RULES: Final = MappingProxyType(VOCAB["rules"])
+FLAGS: Final = MappingProxyType(VOCAB["flags"])
+SHIP_STATUS: Final = MappingProxyType(VOCAB["ship_status"])
+DEADLINES: Final = MappingProxyType(VOCAB["deadlines"])
 # Row colours by row status, for the clients that paint rows: {status: (background, font)}.
-ROW_COLOURS = MappingProxyType({name: (entry["background"], entry["font"])
+ROW_COLOURS: Final = MappingProxyType({name: (entry["background"], entry["font"])
                                 for name, entry in VOCAB["row_status"].items() if "background" in entry})
-STATUS_MEANINGS = MappingProxyType(VOCAB["order_status"]["meanings"])
-STATUS_WORDS = MappingProxyType(VOCAB["order_status"]["words"])
-STATUS_PREFIXES = MappingProxyType(VOCAB["order_status"]["prefixes"])
-STATUS_PLATFORMS = MappingProxyType(VOCAB["order_status"]["platforms"])
+STATUS_MEANINGS: Final = MappingProxyType(VOCAB["order_status"]["meanings"])
+STATUS_WORDS: Final = MappingProxyType(VOCAB["order_status"]["words"])
+STATUS_PREFIXES: Final = MappingProxyType(VOCAB["order_status"]["prefixes"])
+STATUS_PLATFORMS: Final = MappingProxyType(VOCAB["order_status"]["platforms"])
 
 
 def fill(template: str, **values) -> str:

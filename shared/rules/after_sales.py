@@ -1,6 +1,8 @@
 """After-sales rules, seeds 000, 001, 003: RETURN-7DAY, LIGHTNING-REFUND, FREIGHT-INSURANCE,
 FREE-PICKUP-RETURN, REVERSE-VALUE-PROTECTION, ASSESSMENT-EXEMPT (LATE-GUARANTEE is store-level)."""
-from ..beijing_time import end_of_day_after, iso, sheet_text, sheet_time
+from typing import Final
+
+from ..beijing_time import end_of_day_after, iso, rule_iso, sheet_text, sheet_time
 from ..messages import bilingual, listed, phrase, say
 from ..money import money_str
 from .context import ONE_SECOND, flag, rule, skip, wanting
@@ -26,7 +28,7 @@ def return_window(order, ctx, out) -> None:
         return
     days = ctx.params.return_days
     return_by = end_of_day_after(order.received_at, days)
-    out.deadlines["return_by"] = return_by_iso = iso(return_by)
+    out.deadlines["return_by"] = return_by_iso = rule_iso(return_by)
     facts = {"received_at": iso(order.received_at), "return_by": return_by_iso, "days": days}
     when = sheet_text(return_by_iso)
     if request is not None and request.requested_at is not None:
@@ -157,7 +159,7 @@ def assessment_exempt(order, ctx, out) -> None:
 
 # What a delayed-after-sales report carries (seed 001): 服务单号、报备原因、延迟时间、证明图片
 # (their words: phrases.delay_report in the vocabulary).
-_DELAY_REPORT = ("delay_report_service_id", "delay_report_reason", "delay_report_delayed_to", "delay_report_proof")
+_DELAY_REPORT: Final = ("delay_report_service_id", "delay_report_reason", "delay_report_delayed_to", "delay_report_proof")
 
 
 def _delay_report(order, out, approved, report: dict) -> None:

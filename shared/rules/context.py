@@ -3,7 +3,7 @@
 Findings are recorded straight in the result's JSON form (plain dicts and ISO text), so an
 order's result is built once; see ``Findings``."""
 from datetime import datetime, timedelta
-from typing import Callable, NamedTuple
+from typing import Callable, Final, NamedTuple
 
 from ..beijing_time import beijing, iso
 from ..campaigns import Calendar, Campaign
@@ -14,13 +14,13 @@ from ..money import money_str
 from ..fields import BY_PATH
 from ..vocabulary import FLAGS
 
-ONE_SECOND = timedelta(seconds=1)
+ONE_SECOND: Final = timedelta(seconds=1)
 # The words last rendered and their sentences: a money item says what its flag said, rendered once.
 # One tuple, rebound at once, so threads never pair one's words with another's sentences.
 _last: tuple = (None, None)
 # A skip's words by (subject, fields): the same few combinations recur in every batch.
-_WANTING = {}
-_WANTING_KEPT = 1024
+_WANTING: Final[dict] = {}
+_WANTING_KEPT: Final = 1024
 
 
 class RuleFunction(NamedTuple):
@@ -81,7 +81,7 @@ def _words(out: Findings, item: dict, said: dict) -> dict:
 # Why a rule could not judge an order (``skipped_reasons[rule].gap``): a value not given, a value that
 # could not be read, a status word not known. A skip without a gap had nothing to judge (a cancelled
 # order has nothing to ship, no claim was made); ``shared.coverage`` counts the gaps per family.
-GAPS = ("missing_value", "unreadable", "unknown_status")
+GAPS: Final = ("missing_value", "unreadable", "unknown_status")
 
 
 def skip(out: Findings, rule: str, missing: tuple, said: dict, gap: str | None = None) -> None:

@@ -1,6 +1,8 @@
 """Price rules, seeds 000 and 002: PRICE-MATCH (买贵双倍赔), PRICE-COMMITMENT (价格承诺),
 PRICE-RAISE-THEN-CUT (先涨后降), PRICE-PROTECTION (价保)."""
 
+from typing import Final
+
 from ..beijing_time import end_of_day, end_of_day_after, iso, rule_iso, sheet_time
 from ..fields import BY_PATH
 from ..messages import fixed, listed, phrase, say, term
@@ -8,8 +10,8 @@ from ..money import ZERO, fen, money_str
 from ..vocabulary import VOCAB
 from .context import ONE_SECOND, flag, owe, rule, skip, wanting
 
-COMPETITORS = VOCAB["values"]["competitor_platform"]
-_NO_CLAIM = fixed(say("skip_no_price_match"))
+COMPETITORS: Final = VOCAB["values"]["competitor_platform"]
+_NO_CLAIM: Final = fixed(say("skip_no_price_match"))
 
 
 def _unit_price(explicit, order):
@@ -57,11 +59,11 @@ def price_match(order, ctx, out) -> None:
         skip(out, "PRICE-MATCH", missing, wanting("price_match", missing), "missing_value")
         return
     claim_by = end_of_day(ordered)
-    out.deadlines["price_match_claim_by"] = iso(claim_by)
+    out.deadlines["price_match_claim_by"] = claim_by_iso = rule_iso(claim_by)
     competitor = term("values.competitor_platform." + claim.competitor_platform)
     # Amounts as given (exact when given with more than 2 decimals), as the formula uses them.
     facts = {"ordered_at": iso(ordered), "jd_paid_amount": str(jd_paid), "competitor_platform": claim.competitor_platform,
-             "competitor_paid_amount": str(claim.competitor_paid_amount), "claim_by": iso(claim_by)}
+             "competitor_paid_amount": str(claim.competitor_paid_amount), "claim_by": claim_by_iso}
     failures = []
     if claim.merchant_type == "jd_xiaodian":
         failures.append(phrase("price_match.jd_xiaodian"))
@@ -185,14 +187,14 @@ def price_protection(order, ctx, out) -> None:
     if days == 0:
         return
     until = end_of_day_after(order.paid_at, days)
-    out.deadlines["price_protection_until"] = iso(until)
+    out.deadlines["price_protection_until"] = until_iso = rule_iso(until)
     unit = _unit_price(protection.unit_price, order)
     lowest = protection.lowest_price_after
     if unit is None or lowest is None or lowest >= unit:
         return
     quantity = order.quantity or 1
     exposure = fen((unit - lowest) * quantity)
-    facts = {"paid_at": iso(order.paid_at), "days": days, "until": iso(until), "unit_price": money_str(unit),
+    facts = {"paid_at": iso(order.paid_at), "days": days, "until": until_iso, "unit_price": money_str(unit),
              "lowest_price_after": money_str(lowest), "quantity": quantity}
     if ctx.as_of >= until + ONE_SECOND:
         return

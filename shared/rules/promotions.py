@@ -1,10 +1,12 @@
 """Promotion rules, seed 004: RED-ENVELOPE-3FOR3 (满3免3 red-envelope share)."""
+from typing import Final
+
 from ..beijing_time import end_of_day_after, iso, rule_iso, sheet_time
 from ..messages import fixed, say
 from ..money import fen, money_str
 from .context import flag, owe, rule, skip, wanting
 
-_NO_DATA = fixed(say("skip_no_red_envelope"))
+_NO_DATA: Final = fixed(say("skip_no_red_envelope"))
 
 
 @rule("RED-ENVELOPE-3FOR3", reads=("red_envelope", "paid_amount", "order_status", "platform", "campaign", "paid_at", "placed_at"))

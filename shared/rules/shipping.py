@@ -2,6 +2,7 @@
 import math
 from datetime import timedelta
 from decimal import Decimal
+from typing import Final
 
 from ..beijing_time import after, elapsed, hours, hours_down, hours_up, iso, sheet_text, sheet_time
 from ..messages import bilingual, duration, fixed, phrase, say
@@ -9,16 +10,16 @@ from ..money import fen, money_str
 from ..vocabulary import STATUS_MEANINGS
 from .context import flag, lose, rule, skip, wanting
 
-SHIPPED_STATUSES = frozenset({"shipped", "completed"})
-FLAGGED_STATUSES = frozenset({"shipped_late", "overdue", "at_risk"})
-_HALF_KG = Decimal("0.5")
-_NO_TIME = timedelta(0)
+SHIPPED_STATUSES: Final = frozenset({"shipped", "completed"})
+FLAGGED_STATUSES: Final = frozenset({"shipped_late", "overdue", "at_risk"})
+_HALF_KG: Final = Decimal("0.5")
+_NO_TIME: Final = timedelta(0)
 # JD shows its promise time to the minute: a shown time in whole minutes within a minute of the
 # rule's is the same deadline; one shown with seconds is exact, and binds when it is earlier.
-_SAME_MINUTE = timedelta(minutes=1)
+_SAME_MINUTE: Final = timedelta(minutes=1)
 # Why a deadline is what it is, by what decides it: the same few phrases recur across a batch.
-_WHY = {}
-_WHY_KEPT = 1024
+_WHY: Final[dict] = {}
+_WHY_KEPT: Final = 1024
 
 
 def _named_campaign_not_applied(order, ctx, out) -> None:

@@ -406,15 +406,19 @@ def test_lean_never_calls_the_renderer(engine, monkeypatch):
     every rule's words are rendered through ``context._words``, which keeps the last pair: both
     stay untouched by a lean batch (the summary's coverage reasons are sentences in every detail). (Data, not a function, is watched: the compiled build calls
     its functions directly, past any monkeypatch.)"""
-    templates, last = {}, (None, None)
-    monkeypatch.setattr(messages, "_PAIRS", templates)
+    templates, last = messages._PAIRS, (None, None)  # the table itself, emptied: it is a final name
+    kept = dict(templates)
+    templates.clear()
     monkeypatch.setattr(context, "_last", last)
-    for as_of, orders in REPRESENTATIVE.items():
-        results, _ = annotate_batch(engine, orders, as_of=parse_time(as_of), options=LEAN)
-        assert any(_items(r) for r in results)
-    assert sorted(set(templates) & _order_rule_codes()) == [] and context._last is last
-    annotate_batch(engine, REPRESENTATIVE[AS_OF][:1], as_of=parse_time(AS_OF))
-    assert set(templates) & _order_rule_codes() and context._last is not last
+    try:
+        for as_of, orders in REPRESENTATIVE.items():
+            results, _ = annotate_batch(engine, orders, as_of=parse_time(as_of), options=LEAN)
+            assert any(_items(r) for r in results)
+        assert sorted(set(templates) & _order_rule_codes()) == [] and context._last is last
+        annotate_batch(engine, REPRESENTATIVE[AS_OF][:1], as_of=parse_time(AS_OF))
+        assert set(templates) & _order_rule_codes() and context._last is not last
+    finally:
+        templates.update(kept)
 
 
 def test_an_unknown_detail_is_refused_by_name(engine):
