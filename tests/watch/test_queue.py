@@ -121,14 +121,13 @@ def _kill_mid_job(connection, worker: subprocess.Popen) -> str:
     return found["job"]
 
 
-# SQLite with one worker runs the same suite on fewer shops (one process does every job: its time, not
-# the store, is what grows with the shops), and without the kill (no other worker to go on).
-@pytest.mark.parametrize("database, workers, shops", [("postgresql", 3, 200), ("sqlite", 1, 40)], indirect=["database"])
+# SQLite with one worker runs the same suite, without the kill (no other worker to go on).
+@pytest.mark.parametrize("database, workers, shops", [("postgresql", 3, 200), ("sqlite", 1, 200)], indirect=["database"])
 def test_many_shops_on_workers_each_pulled_once_per_cycle_no_alert_twice_no_order_lost(
         database, workers, shops, tmp_path, secret_key):
     revoked = shops - 1      # the last shop's token is one JD no longer knows: its pull fails
     with JosStandin() as jos, Robot("wecom") as robot, RedisServer(tmp_path) as redis_server:
-        jos.delay = 0.05         # calls long enough for two of one app to overlap when allowed
+        jos.delay = 0.05 if workers > 1 else 0   # calls long enough for two of one app to overlap when allowed
         env = {**os.environ, "JDPG_DATA_DIR": str(tmp_path), "JDPG_SECRET_KEY": secret_key,
                "JDPG_DATABASE_URL": database, "JDPG_JOS_GATEWAY": jos.gateway, "JDPG_JOS_OAUTH": jos.url,
                "JDPG_WATCH_DIGEST_AT": "off", "JDPG_WATCH_QUEUE": redis_server.url, "JDPG_JOS_CONCURRENCY": str(LIMIT)}
@@ -224,3 +223,81 @@ def test_a_quota_error_hit_by_two_shops_at_once_parks_every_shop_of_the_app_with
         assert {shop.state for shop in session.scalars(select(Shop))} == {"quota"}
         assert all(shop.paused_until > noon for shop in session.scalars(select(Shop)))
     assert len(robot.messages) == 1 and "tomorrow" in robot.messages[0]["markdown"]["content"]
+
+
+# A worker that dies holding a job it has not started: ``dequeued``, the moment RQ has moved the job from
+# the queue into the worker's hands (its intermediate list) and before the worker records an execution;
+# ``forked``, in the job's child before the job is marked started and its function runs. The whole worker
+# (parent and child) is SIGKILLed there, as a machine lost at that instant.
+_DIE_HOLDING_A_JOB = """
+import os, signal, sys
+from pathlib import Path
+from rq import Worker
+
+def die(self, job, *args, **kwargs):
+    Path(sys.argv[2]).write_text(job.id)
+    if sys.argv[1] == "forked":
+        os.kill(os.getppid(), signal.SIGKILL)
+    os.kill(os.getpid(), signal.SIGKILL)
+
+setattr(Worker, "prepare_execution" if sys.argv[1] == "dequeued" else "prepare_job_execution", die)
+from server.__main__ import main
+sys.exit(main(["worker", "--heartbeat", "1", "--maintenance", "5"]))
+"""
+
+
+def test_jobs_taken_by_workers_that_died_before_starting_them_run_once_and_alert_once(tmp_path, secret_key):
+    """Two jobs of one app lost in a dead worker's hands hold both of the app's slots (K = 2): a live
+    worker must get them back (RQ's maintenance), run each once, and then the app's other shops."""
+    from .conftest import add_shop
+    database = f"sqlite:///{tmp_path / 'watch.sqlite3'}"
+    with JosStandin() as jos, Robot("wecom") as robot, RedisServer(tmp_path) as redis_server:
+        env = {**os.environ, "JDPG_DATA_DIR": str(tmp_path), "JDPG_SECRET_KEY": secret_key,
+               "JDPG_DATABASE_URL": database, "JDPG_JOS_GATEWAY": jos.gateway, "JDPG_JOS_OAUTH": jos.url,
+               "JDPG_WATCH_DIGEST_AT": "off", "JDPG_WATCH_QUEUE": redis_server.url, "JDPG_JOS_CONCURRENCY": str(LIMIT)}
+        store = open_store(database, secret_key)
+        risky = {}
+        for n in range(6):
+            order = f"66{n}1"
+            jos.shop(str(600 + n)).orders[order] = make_order(order, T - timedelta(hours=45), vender=str(600 + n))
+            risky[add_shop(store, jos, name=f"D{n}", vender=str(600 + n), webhook=robot.url)] = order
+        connection = connect(redis_server.url)
+        queue = watch_queue(connection)
+        assert "enqueued 6" in _schedule(env, T)
+        taken = {}
+        try:
+            for window in ("dequeued", "forked"):
+                marker = tmp_path / window
+                dying = subprocess.Popen([sys.executable, "-c", _DIE_HOLDING_A_JOB, window, str(marker)], cwd=ROOT,
+                                         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                assert dying.wait(timeout=120) == -signal.SIGKILL, dying.stderr.read()
+                taken[window] = marker.read_text()
+            dequeued, forked = taken["dequeued"], taken["forked"]
+            assert set(queue.intermediate_queue.get_job_ids()) == {dequeued, forked}   # in the workers' hands
+            assert dequeued not in StartedJobRegistry(queue=queue)
+            assert forked in StartedJobRegistry(queue=queue)                      # marked as running, never ran
+            assert _pulls(store) == {}
+            assert queue_health(redis_server.url)["depth"] == 4                   # both slots held by the lost jobs
+            command, options = _jdpg(env, "worker", "--heartbeat", "1", "--maintenance", "5")
+            live = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **options)
+            try:
+                _wait(lambda: len(_pulls(store)) == 6, 240,
+                      lambda: f"every shop pulled: {_pulls(store)}, {queue_health(redis_server.url)}, "
+                              f"{Job.fetch(dequeued, connection=connection).get_status()}, "
+                              f"{Job.fetch(forked, connection=connection).get_status()}", every=1)
+                _wait(lambda: all(Job.fetch(j, connection=connection).get_status() == "finished" for j in taken.values()),
+                      30, "the lost jobs to finish")
+                assert set(_pulls(store).values()) == {1}                         # each shop once, the lost ones too
+                assert FailedJobRegistry(queue=queue).count == 0
+                _wait(lambda: len(robot.messages) >= 6, 30, "the messages")
+                texts = [m["markdown"]["content"] for m in robot.messages]
+                assert len(texts) == 6 and all(sum(o in t for t in texts) == 1 for o in risky.values())
+                assert max(jos.most_in_flight.values()) <= LIMIT
+            finally:
+                live.send_signal(signal.SIGTERM)
+                try:
+                    live.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    live.kill()
+        finally:
+            store.engine.dispose()
