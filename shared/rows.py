@@ -40,23 +40,42 @@ class OrderRun(NamedTuple):
 _BLANK_RUN = OrderRun(1, EMPTY_ROW, "blank", None)
 
 
+def fingerprint(key: str) -> int:
+    """An order id's 64-bit fingerprint for ``SeenIds``: the process's own string hash, never 0
+    (0 marks an empty slot)."""
+    return hash(key) & 0xFFFFFFFFFFFFFFFF or 1
+
+
 class SeenIds:
     """The order ids met so far, for the lines-apart note, in 8 to 16 bytes each: a table of 64-bit
-    fingerprints (the process's own string hash) with open addressing, instead of a set holding
-    every id's text (~120 bytes each: a million-order export's memory followed its rows). Two ids
-    share a fingerprint with a chance of about n² / 2⁶⁵ (3 in 100 million for a million orders),
-    and only a false "lines apart" note could come of it, never a lost one."""
+    fingerprints (``fingerprint``) with open addressing, instead of a set holding every id's text
+    (~120 bytes each: a million-order export's memory followed its rows). Two ids share a
+    fingerprint with a chance of about n² / 2⁶⁵ (3 in 100 million for a million orders), and only a
+    false "lines apart" note could come of it, never a lost one. The table doubles as it fills; the
+    export command bounds it (``server/export_files/seen_ids.py`` spills it to a temporary file)."""
 
     __slots__ = ("_slots", "_mask", "_count")
 
     def __init__(self, capacity: int = 1 << 12):
-        self._slots = array("Q", bytes(8 * capacity))
+        self._slots = array("Q", [0]) * capacity
         self._mask = capacity - 1
         self._count = 0
 
+    def __len__(self) -> int:
+        return self._count
+
+    @property
+    def slots(self) -> array:
+        """The table: a fingerprint's probe starts at ``mark & (len(slots) - 1)`` and goes up (wrapping)
+        to the first empty slot (0); it is never more than half full."""
+        return self._slots
+
     def add(self, key: str) -> bool:
         """Remember ``key``; True when it was met before."""
-        mark = hash(key) & 0xFFFFFFFFFFFFFFFF or 1
+        return self.add_mark(fingerprint(key))
+
+    def add_mark(self, mark: int) -> bool:
+        """Remember a fingerprint (``fingerprint``); True when it was met before."""
         slots, mask = self._slots, self._mask
         index = mark & mask
         while (found := slots[index]) != mark:
@@ -69,9 +88,18 @@ class SeenIds:
             index = (index + 1) & mask
         return True
 
+    def clear(self) -> None:
+        """Forget every fingerprint, keeping the table's size (and its memory: zeroed in place)."""
+        view = memoryview(self._slots).cast("B")
+        zeros = bytes(min(len(view), 1 << 12))
+        for start in range(0, len(view), len(zeros)):
+            end = min(start + len(zeros), len(view))
+            view[start:end] = zeros[:end - start]
+        self._count = 0
+
     def _grow(self) -> None:
         size = 2 * (self._mask + 1)
-        slots, mask = array("Q", bytes(8 * size)), size - 1
+        slots, mask = array("Q", [0]) * size, size - 1
         for mark in self._slots:
             if mark:
                 index = mark & mask
@@ -96,12 +124,14 @@ class RowAnnotator:
     """Maps the header once, then annotates rows; every SKU line of an order carries its result."""
 
     def __init__(self, header, *, engine, as_of, defaults=None, column_map=None,
-                 options: Options = DEFAULT, map_hint: str = MAP_HINT, mapped=None, earlier_ids=()):
+                 options: Options = DEFAULT, map_hint: str = MAP_HINT, mapped=None, earlier_ids=(),
+                 seen_ids=None):
         """``map_hint``: how the client tells the merchant to name a column (coverage's suggestions);
         ``mapped``: ``map_header(header, column_map)`` when the caller has it already (the export
         command maps a file's header once, for every part of it); ``earlier_ids``: the order-id
         cells of the table's rows above those annotated here (a table sent in parts): an order
-        whose id is among them is annotated apart, with the note."""
+        whose id is among them is annotated apart, with the note; ``seen_ids``: where the ids met are
+        remembered for that note (an object with ``SeenIds.add``; a new ``SeenIds`` when None)."""
         columns, self.unmapped = mapped or map_header(header, column_map)
         missing = [f for f in REQUIRED_FIELDS if f not in columns.values()]
         if missing:
@@ -122,7 +152,7 @@ class RowAnnotator:
         self._summary = Summary(run=self._options.families or FAMILIES)
         self._header = HeaderInfo(columns={f: clean_header(header[i]) for i, f in columns.items()},
                                   unmapped=tuple(self.unmapped), given=frozenset(self._base), map_hint=map_hint)
-        self._seen = SeenIds()
+        self._seen = SeenIds() if seen_ids is None else seen_ids
         for key in map(order_key, earlier_ids):
             if key is not None:
                 self._seen.add(key)

@@ -35,6 +35,7 @@ from shared.rows import RowAnnotator
 from ..runtime import tune_gc
 from .csv_source import CsvExport
 from .reader import open_export
+from .seen_ids import BoundedSeenIds
 from .source import BadRecord
 from .xlsx_source import cell_text
 from .split import Part, plan_parts
@@ -100,10 +101,11 @@ class Job:
     def _mapping(self) -> tuple:
         return self.mapping or map_header([self.header[i] for i in self.keep], self.column_map)
 
-    def annotator(self) -> RowAnnotator:
+    def annotator(self, seen_ids=None) -> RowAnnotator:
+        """``seen_ids``: where the order ids met are kept for the lines-apart note (``RowAnnotator``)."""
         return RowAnnotator([self.header[i] for i in self.keep], engine=default_engine(*self.campaign_dirs),
                             as_of=self.as_of, defaults=self.defaults, column_map=self.column_map,
-                            options=self.options, map_hint=MAP_HINT, mapped=self._mapping())
+                            options=self.options, map_hint=MAP_HINT, mapped=self._mapping(), seen_ids=seen_ids)
 
     @property
     def id_column(self) -> int:
@@ -224,7 +226,8 @@ def annotate_part(job: Job, part: Part | None, out_path: Path, fmt: str, listed_
         source = CsvExport(job.source, encoding=job.encoding, start=part.start, end=part.end,
                            first_line=part.first_line)
     outcome = Outcome(tally=Tally(job.as_of))
-    annotator = job.annotator()
+    seen_ids = BoundedSeenIds()  # memory flat in the orders (seen_ids.py)
+    annotator = job.annotator(seen_ids)
     keep = job.keep
     try:
         output = open_output(fmt, out_path, [job.header[i] for i in keep], annotator.columns, source.kind,
@@ -241,6 +244,7 @@ def annotate_part(job: Job, part: Part | None, out_path: Path, fmt: str, listed_
             output.close()
     finally:
         source.close()
+        seen_ids.close()
     return outcome
 
 
