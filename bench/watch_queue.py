@@ -58,6 +58,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
     key = new_key()
+    load_before = os.getloadavg()[0]
     tmp = Path(tempfile.mkdtemp(prefix="jdpg-bench-"))
     with JosStandin() as jos, Robot("wecom"), RedisServer(tmp) as redis_server, PostgresServer() as pg:
         env = {**os.environ, "JDPG_DATA_DIR": str(tmp), "JDPG_SECRET_KEY": key, "JDPG_DATABASE_URL": pg.url,
@@ -104,15 +105,24 @@ def main() -> int:
             store.engine.dispose()
             sqlite.engine.dispose()
     best = {k: min(v) for k, v in times.items()}
-    print(f"{args.shops} shops × {args.orders} open orders, {args.rounds} rounds alternating, best of each; "
-          f"{os.cpu_count()} CPUs")
+    print(f"{args.shops} shops × {args.orders} open orders, {args.rounds} rounds alternating, best of each "
+          f"(the range over the rounds in brackets); {os.cpu_count()} CPUs, load average {load_before:.1f} before, "
+          f"{os.getloadavg()[0]:.1f} after")
+
+    def spread(seconds) -> str:
+        rates = [args.shops / t * 60 for t in seconds]
+        return f"[{min(rates):,.0f}–{max(rates):,.0f}]"
     for count in (1, 2, 3):
         rate = args.shops / best[count] * 60
-        print(f"{count} worker(s): {best[count]:.2f} s = {rate:,.0f} shops/min, ×{best[1] / best[count]:.2f} of 1 worker, "
+        ratios = [one / many for one, many in zip(times[1], times[count])]
+        costs = [many * count / once for many, once in zip(times[count], times["once"])]
+        print(f"{count} worker(s): {best[count]:.2f} s = {rate:,.0f} shops/min {spread(times[count])}, "
+              f"×{best[1] / best[count]:.2f} of 1 worker [×{min(ratios):.2f}–{max(ratios):.2f} round by round], "
               f"{best[count] * count / args.shops * 1000:.0f} worker-ms/shop "
-              f"= ×{best[count] * count / best['once']:.2f} of the SQLite cycle's cost per shop")
+              f"= ×{best[count] * count / best['once']:.2f} of the SQLite cycle's cost per shop [×{min(costs):.2f}–{max(costs):.2f}]")
     print(f"one cycle in one process on SQLite (jdpg watch --once's run_cycle): {best['once']:.2f} s = "
-          f"{best['once'] / args.shops * 1000:.0f} ms/shop = {args.shops / best['once'] * 60:,.0f} shops/min")
+          f"{best['once'] / args.shops * 1000:.0f} ms/shop = {args.shops / best['once'] * 60:,.0f} shops/min "
+          f"{spread(times['once'])}")
     return 0
 
 
