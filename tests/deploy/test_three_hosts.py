@@ -75,6 +75,8 @@ class Hosts:
         self.spaces = {host: f"jdpg-{tag}-{host.lower()}" for host in HOSTS}
 
     def __enter__(self):
+        held = subprocess.run(["ip", "-o", "addr", "show", "to", f"{STANDINS}/32"], capture_output=True, text=True).stdout
+        assert not held, f"{STANDINS} is held (a run killed before its clean-up? ip netns del / ip link del): {held}"
         try:
             self._ip("link", "add", self.bridge, "type", "bridge")
             self._ip("addr", "add", f"{STANDINS}/24", "dev", self.bridge)
