@@ -7,7 +7,7 @@ the sheet has wins.
 """
 from difflib import get_close_matches
 
-from .cells import PROTECTION, clean_cell
+from .cells import PROTECTION
 from .fields import FIELDS
 
 # field path -> headers that mean it, most preferred first (from the field table).
@@ -137,7 +137,7 @@ def row_to_raw(plan: tuple, row, base: dict | None = None) -> dict:
         if index >= width:
             continue
         value = row[index]  # passed on as it is: the core's parsers unwrap ="…" and tabs themselves
-        if value is None or (isinstance(value, str) and not clean_cell(value)):
+        if value is None or (isinstance(value, str) and not value.strip(PROTECTION)):  # clean_cell, inlined
             continue
         if group is None:
             raw[key] = value
