@@ -312,7 +312,7 @@ def parse_order(raw, *, defaults=None) -> tuple[Order | None, list]:
             continue
         parse = _FIELDS.get(name)
         if parse is not None:
-            if name in _MONEY_FIELDS:
+            if name in _MONEY_FIELDS and isinstance(value, str) and ("（" in value or "(" in value):
                 value, note = amount_note(value)
                 if note:
                     warnings.append(_note_warning(name, note))
