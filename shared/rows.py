@@ -24,6 +24,15 @@ class UnmappableHeader(ValueError):
 
 LINES_APART = {"field": "order_id", "message": "该订单的商品行不相邻：仅按这几行标注，请按订单号排序后重试",
                "message_en": "this order's lines are not together: annotated from these lines only; sort by order id"}
+# The most lines one order's run holds, far above any JD order's SKU lines. An order's lines wait
+# in memory until the order ends, so a longer run of one id (a column of one repeated value) would
+# make memory follow the file: it is cut into runs of this many lines, each annotated on its own
+# and saying so.
+MAX_ORDER_LINES = 5_000
+ORDER_CUT = {"field": "order_id",
+             "message": f"该订单超过 {MAX_ORDER_LINES:,} 行：每 {MAX_ORDER_LINES:,} 行分别标注，金额与数量只计这几行",
+             "message_en": f"this order has over {MAX_ORDER_LINES:,} lines: annotated {MAX_ORDER_LINES:,} lines at a "
+                           "time, amounts and quantities from these lines only"}
 
 
 class OrderRun(NamedTuple):
@@ -164,7 +173,7 @@ class RowAnnotator:
     def _order_id(self, row):
         return order_key(row[self._id_index]) if self._id_index < len(row) else None
 
-    def _annotate_group(self, rows, apart: bool = False) -> OrderRun:
+    def _annotate_group(self, rows, apart: bool = False, cut: bool = False) -> OrderRun:
         raw = row_to_raw(self._plan, rows[0], self._base)
         if len(rows) > 1:
             for index, field in self._summed:
@@ -178,6 +187,8 @@ class RowAnnotator:
                                              options=self._options)
         if apart:
             result["errors"].append(LINES_APART)
+        if cut:
+            result["errors"].append(ORDER_CUT)
         self._summary.add(result)
         return OrderRun(len(rows), annotation_row(result, self._header), row_status(result), result)
 
@@ -192,23 +203,29 @@ class RowAnnotator:
         One rule for every client: an order is a run of adjacent rows with the same order id, as
         JD's exports and the seller backend write an order's SKU lines. An id that comes back after
         other orders is annotated from its own run, and its errors column says the lines are apart.
-        A blank row, or a row without its order id, is a run of its own."""
-        group, group_id = [], None
+        A blank row, or a row without its order id, is a run of its own. An order of more than
+        ``MAX_ORDER_LINES`` lines is cut into runs of that many, each saying so."""
+        # ``cut``: the order is longer than one run; ``first``: this run is its first.
+        group, group_id, cut, first = [], None, False, True
         for row in rows:
             order_id = self._order_id(row)
             if order_id is None:
                 if group:
-                    yield self._flush(group, group_id)
-                    group, group_id = [], None
+                    yield self._flush(group, group_id, cut, first)
+                    group, group_id, cut, first = [], None, False, True
                 yield _BLANK_RUN if _blank(row) else self._missing_id()
                 continue
-            if group and order_id != group_id:
-                yield self._flush(group, group_id)
-                group = []
+            if group:
+                if order_id != group_id:
+                    yield self._flush(group, group_id, cut, first)
+                    group, cut, first = [], False, True
+                elif len(group) == MAX_ORDER_LINES:
+                    yield self._flush(group, group_id, True, first)
+                    group, cut, first = [], True, False
             group.append(row)
             group_id = order_id
         if group:
-            yield self._flush(group, group_id)
+            yield self._flush(group, group_id, cut, first)
 
     def last_order_begins(self, rows) -> int | None:
         """The index in ``rows`` of the last order's first line (None: no row has an order id):
@@ -223,8 +240,10 @@ class RowAnnotator:
             index -= 1
         return index
 
-    def _flush(self, group, order_id) -> OrderRun:
-        return self._annotate_group(group, apart=self._seen.add(order_id))
+    def _flush(self, group, order_id, cut: bool = False, first: bool = True) -> OrderRun:
+        # The runs after a cut order's first come back by design, not apart.
+        met = self._seen.add(order_id)
+        return self._annotate_group(group, apart=met and first, cut=cut)
 
     def annotate_stream(self, rows):
         """Yield ``(annotation, status)`` per row, in order (the rows of ``runs``)."""

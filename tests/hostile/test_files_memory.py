@@ -66,3 +66,25 @@ def test_a_5000_digit_integer_in_a_json_file_is_an_error_on_its_order(tmp_path, 
     rows = read_csv(tmp_path / "out.csv")
     errors = rows[0].index("JDPG 错误 Errors")
     assert len(rows) == 3 and rows[2][errors]
+
+
+def test_a_csv_of_300000_lines_of_one_order_id_is_read_within_half_a_gb_in_runs_that_say_so(tmp_path):
+    """An order's lines wait in memory until it ends: one id on every line made memory follow the
+    file (a 1M-line book of one id took 2 GB). Runs of ``MAX_ORDER_LINES`` are annotated apart."""
+    from shared.rows import MAX_ORDER_LINES
+
+    source = tmp_path / "orders.csv"
+    lines = 300_000
+    with source.open("w", encoding="utf-8") as f:
+        f.write("订单号,商品名称,付款确认时间,订购数量\n")
+        for _ in range(lines):
+            f.write("235711131720,抽纸 纸巾 三层 120 抽 整箱装 " + "x" * 200 + ",2022-06-16 10:00:00,1\n")
+    result = run(source, "-o", tmp_path / "out.csv", "--jobs", "1", memory_limit=HALF_GB)
+    assert result.returncode in WRITTEN, result.stderr[-2000:]
+    rows = read_csv(tmp_path / "out.csv")
+    errors = rows[0].index("JDPG 错误 Errors")
+    assert len(rows) == lines + 1
+    notes = {row[errors] for row in rows[1:]}
+    assert len(notes) == 1 and f"over {MAX_ORDER_LINES:,} lines" in notes.pop()
+    # Not said to be apart: the runs of one long order come back by design.
+    assert not any("not together" in row[errors] for row in rows[1:])
