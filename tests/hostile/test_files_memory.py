@@ -2,10 +2,14 @@
 no ``<dimension>`` (openpyxl sized it by parsing it whole), and ``.json`` input (read whole and
 flattened, about 26 times its size). Each runs under an address-space limit it must stay within."""
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 
-from tests.support.hostile_files import ONE_GB, WRITTEN, header_and_good_rows, raw_xlsx, read_csv, run
+from tests.support import ROOT
+from tests.support.hostile_files import AS_OF, ONE_GB, WRITTEN, header_and_good_rows, raw_xlsx, read_csv, run
 
 HALF_GB = ONE_GB // 2
 
@@ -48,6 +52,40 @@ def test_a_json_export_of_100_mb_is_read_within_half_a_gb(tmp_path):
     assert source.stat().st_size > 100 << 20
     result = run(source, "-o", tmp_path / "out.csv", memory_limit=HALF_GB)
     assert result.returncode in WRITTEN, result.stderr[-2000:]
+
+
+# The command run with its peak resident size written at exit: the high-water mark of the process's
+# own memory (VmHWM), not ru_maxrss, which counts what the forking test process held before exec.
+_MEASURED = """import atexit, runpy, sys
+peak_file = sys.argv.pop(1)
+def _peak():
+    with open("/proc/self/status") as status, open(peak_file, "w") as out:
+        out.write(next(line.split()[1] for line in status if line.startswith("VmHWM:")))
+atexit.register(_peak)
+sys.argv[0] = "jdpg"
+runpy.run_module("server", run_name="__main__")
+"""
+
+
+def _peak_resident_bytes(source, out, peak_file):
+    """The command's peak resident size (its own: a .json is annotated in one process)."""
+    done = subprocess.run([sys.executable, "-c", _MEASURED, str(peak_file), "annotate", str(source), "-o", str(out),
+                           "--platform", "jingxi", "--as-of", AS_OF], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=300)
+    assert done.returncode in WRITTEN, done.stderr[-2000:]
+    return int(peak_file.read_text()) * 1024
+
+
+def test_a_json_of_400000_orders_peaks_within_8_mb_of_one_of_20000(tmp_path):
+    """The lines-apart check remembers every order id met: in a table that grew 8-16 bytes an order
+    (about 12 MB more at 400,000 orders, doubling), now within a fixed budget (BoundedSeenIds)."""
+    peaks = []
+    for count in (20_000, 400_000):
+        source = tmp_path / f"orders-{count}.json"
+        source.write_text("[" + ",".join(json.dumps({"order_id": str(235711131720 + 7 * i)}) for i in range(count))
+                          + "]")
+        peaks.append(_peak_resident_bytes(source, tmp_path / "out.csv", tmp_path / "peak"))
+    assert peaks[1] - peaks[0] < 8 << 20, [peak >> 20 for peak in peaks]
 
 
 @pytest.mark.parametrize("text", [
