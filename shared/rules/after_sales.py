@@ -73,14 +73,14 @@ def lightning_refund(order, ctx, out) -> None:
         return
     minimum = _level(ctx.params.lightning_min_user_level)
     level = _level(request.user_level)
+    if level is None or level < minimum or not request.in_lightning_scope or amount > request.credit_limit \
+            or (order.services is not None and order.services.lightning_refund is False):
+        return
     facts = {"user_level": request.user_level, "in_lightning_scope": request.in_lightning_scope,
              "credit_limit": money_str(request.credit_limit), "paid_amount": money_str(order.paid_amount)
              if order.paid_amount is not None else None}
     if refund is not None:
         facts["refund_amount"] = money_str(refund)
-    if level is None or level < minimum or not request.in_lightning_scope or amount > request.credit_limit \
-            or (order.services is not None and order.services.lightning_refund is False):
-        return
     picked_up = request.picked_up_at
     if picked_up is not None:
         facts["picked_up_at"] = iso(picked_up)

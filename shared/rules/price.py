@@ -141,11 +141,11 @@ def price_commitment(order, ctx, out) -> None:
         return
     quantity = order.quantity or 1
     exposure = fen((unit - lowest) * quantity)
+    if exposure <= ZERO:
+        return
     facts = {"campaign": campaign.id, "unit_price": money_str(unit), "post_window_lowest_price": money_str(lowest),
              "quantity": quantity, "quantity_given": order.quantity is not None,
              "post_window": [rule_iso(section["post_window_start"]), rule_iso(section["post_window_end"])]}
-    if exposure <= ZERO:
-        return
     claimed = bool(commitment and commitment.claimed)
     said = say("price_commitment_breach_claimed" if claimed else "PRICE_COMMITMENT_BREACH",
                unit_price=facts["unit_price"], lowest=f"{lowest}", exposure=f"{exposure}")
