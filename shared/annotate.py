@@ -96,7 +96,7 @@ class Engine:
                     skip_unreadable(out, rule_id, unread)
                     continue
             run(order, ctx, out)
-        return to_result(order.order_id, campaign, out, list(errors), [*order.warnings, *after_now(order, ctx.as_of)])
+        return to_result(order.order_id, campaign, out, list(errors), [*order.warnings, *after_now(order, ctx.as_of, ctx.as_of_iso)])
 
     def annotate_raw(self, raw, *, as_of: datetime, defaults=None, options: Options = DEFAULT) -> dict:
         """One order as a client sent it: contract fields, or a JOS order object (``shared.jos``),

@@ -9,7 +9,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Final
 
-from .beijing_time import parse_time, sheet_time
+from .beijing_time import parse_time, sheet_text, sheet_time
 from .cells import clean_cell
 from .errors import InputError, InvalidBoolean, InvalidNumber, InvalidText, UnknownValue
 from .fields import BY_PATH, CHOICES, GROUP_MEMBERS, TOP_LEVEL
@@ -267,15 +267,16 @@ AFTER_NOW_CHECKED: Final = ("placed_at", "paid_at", "picked_up_at", "shipped_at"
 _CHECKED_NAMES: Final = {name: fixed(bilingual(BY_PATH[name].zh, BY_PATH[name].en)) for name in AFTER_NOW_CHECKED}
 
 
-def after_now(order: Order, as_of) -> list:
-    """Warnings for the order's times after ``as_of`` (``AFTER_NOW_CHECKED``), usually none."""
+def after_now(order: Order, as_of, as_of_iso: str) -> list:
+    """Warnings for the order's times after ``as_of`` (``AFTER_NOW_CHECKED``), usually none;
+    ``as_of_iso`` is ``as_of`` formatted once for the batch (``Context.as_of_iso``)."""
     warnings = []
     as_of_text = None
     for name in AFTER_NOW_CHECKED:
         at = getattr(order, name)
         if at is not None and at > as_of:
             if as_of_text is None:
-                as_of_text = sheet_time(as_of)
+                as_of_text = sheet_text(as_of_iso)
             zh, en = sentences(say("time_after_now", field=_CHECKED_NAMES[name], time=sheet_time(at), as_of=as_of_text))
             warnings.append({"field": name, "message": zh, "message_en": en})
     return warnings
