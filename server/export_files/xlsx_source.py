@@ -7,6 +7,7 @@ first use: the CSV path never loads it.
 import functools
 import itertools
 import re
+import tempfile
 import warnings
 import zipfile
 from array import array
@@ -21,6 +22,10 @@ from .source import BrokenFile, UnreadableFile
 
 MAX_CELL_BYTES = 1 << 20
 SCAN_CHUNK = 1 << 20
+# Bytes of an xlsx book's shared strings (their UTF-8 text and 8 bytes each for where it ends) kept
+# in memory; the strings past it go to unnamed temporary files, read back SPILL_BLOCK bytes at a time.
+STRINGS_MEMORY = 8 << 20
+SPILL_BLOCK = 1 << 16
 
 
 class XlsxExport:
@@ -48,6 +53,7 @@ class XlsxExport:
                 warnings.filterwarnings("ignore", message="Workbook contains no default style", category=UserWarning)
                 reader.read()
             self._book = reader.wb
+            self._strings = reader.shared_strings
             sheet = self._book.worksheets[0]
             scan = reader.scan
         except CellTooLarge as exc:
@@ -101,30 +107,114 @@ class XlsxExport:
 
     def close(self) -> None:
         self._book.close()
+        if isinstance(self._strings, StringTable):
+            self._strings.close()
 
 
 class StringTable:
-    """An xlsx book's shared strings, compact: one UTF-8 buffer, and where each string ends."""
+    """An xlsx book's shared strings, compact: one UTF-8 buffer, and where each string ends.
 
-    __slots__ = ("_blob", "_ends")
+    A book numbers its strings in the order first met, so a sheet read top to bottom asks for them
+    mostly in that order, and the texts met early (statuses, products, payment words) are the ones
+    asked for again and again. The first ``memory`` bytes of strings stay in memory; the rest, each
+    order's own texts (its id, its times), are written to two unnamed temporary files, texts and
+    where each ends, and read back a block at a time: memory stays flat in the rows. Where no
+    temporary file can be written, they stay in memory as before."""
 
-    def __init__(self):
+    __slots__ = ("_blob", "_ends", "_memory", "_spilled", "_texts", "_text_ends", "_pending", "_pending_ends",
+                 "_written", "_ends_block", "_ends_first", "_text_block", "_text_first")
+
+    def __init__(self, memory: int = STRINGS_MEMORY):
         self._blob = bytearray()
         self._ends = array("Q")
+        self._memory = memory
+        self._spilled = 0  # strings in the files
+        self._texts = self._text_ends = None
+        self._pending = bytearray()
+        self._pending_ends = array("Q")
+        self._written = 0  # bytes of text in the files and pending
+        self._ends_block, self._ends_first = array("Q"), -1
+        self._text_block, self._text_first = b"", -1
 
     def append(self, text: str) -> None:
-        self._blob += text.encode("utf-8", "surrogatepass")
-        self._ends.append(len(self._blob))
+        data = text.encode("utf-8", "surrogatepass")
+        if self._texts is None:
+            if len(self._blob) + 8 * len(self._ends) + len(data) <= self._memory or not self._open_files():
+                self._blob += data
+                self._ends.append(len(self._blob))
+                return
+        self._pending += data
+        self._written += len(data)
+        self._pending_ends.append(self._written)
+        self._spilled += 1
+        if len(self._pending) >= SPILL_BLOCK or len(self._pending_ends) * 8 >= SPILL_BLOCK:
+            self._flush()
+
+    def _open_files(self) -> bool:
+        try:
+            self._texts = tempfile.TemporaryFile(prefix="jdpg-strings-")
+            self._text_ends = tempfile.TemporaryFile(prefix="jdpg-strings-")
+        except OSError:
+            self._texts = self._text_ends = None
+            self._memory = float("inf")
+            return False
+        return True
+
+    def _flush(self) -> None:
+        self._texts.seek(0, 2)
+        self._texts.write(self._pending)
+        self._text_ends.seek(0, 2)
+        self._text_ends.write(self._pending_ends)
+        self._pending = bytearray()
+        self._pending_ends = array("Q")
 
     def __len__(self) -> int:
-        return len(self._ends)
+        return len(self._ends) + self._spilled
 
     def __getitem__(self, index: int) -> str:
         if index < 0:  # an index in the sheet's XML: never counted from the end
             raise IndexError(f"shared string {index} does not exist")
-        end = self._ends[index]
-        start = self._ends[index - 1] if index else 0
-        return self._blob[start:end].decode("utf-8", "surrogatepass")
+        held = len(self._ends)
+        if index < held:
+            end = self._ends[index]
+            start = self._ends[index - 1] if index else 0
+            return self._blob[start:end].decode("utf-8", "surrogatepass")
+        index -= held
+        if index >= self._spilled:
+            raise IndexError(f"shared string {index + held} does not exist")
+        if self._pending_ends:
+            self._flush()
+        start = self._spilled_end(index - 1) if index else 0
+        end = self._spilled_end(index)
+        block, first = self._text_block, self._text_first
+        if not (first <= start and end <= first + len(block)):
+            self._texts.seek(start)
+            if not first <= start <= first + len(block) + SPILL_BLOCK:  # far from the last: just this text
+                return self._texts.read(end - start).decode("utf-8", "surrogatepass")
+            block, first = self._texts.read(max(SPILL_BLOCK, end - start)), start  # reading on: a block
+            self._text_block, self._text_first = block, first
+        return block[start - first:end - first].decode("utf-8", "surrogatepass")
+
+    def _spilled_end(self, index: int) -> int:
+        block, first = self._ends_block, self._ends_first
+        if first <= index < first + len(block):
+            return block[index - first]
+        if not first <= index < first + len(block) + SPILL_BLOCK // 8:  # far from the last: just this end
+            self._text_ends.seek(8 * index)
+            single = array("Q")
+            single.frombytes(self._text_ends.read(8))
+            return single[0]
+        first = index - index % (SPILL_BLOCK // 8)  # reading on: the block holding it
+        self._text_ends.seek(8 * first)
+        block = array("Q")
+        block.frombytes(self._text_ends.read(SPILL_BLOCK))
+        self._ends_block, self._ends_first = block, first
+        return block[index - first]
+
+    def close(self) -> None:
+        for part in (self._texts, self._text_ends):
+            if part is not None:
+                part.close()
 
 
 # What openpyxl raises on a sheet whose XML is broken or says impossible things (a column past
@@ -217,7 +307,7 @@ def _lean_reader_class():
         so the table is kept whole while the rows stream: that table was the ~0.2 KB a row an
         export's reading grew by (a Python string object per text, ~60-80 bytes plus the text).
         Here it is one UTF-8 buffer and an offsets array (``StringTable``), ~8 bytes plus the
-        text each. Strings over ``MAX_CELL_BYTES`` are found by a byte scan first, never parsed."""
+        text each, up to ``STRINGS_MEMORY``, the rest in temporary files. Strings over ``MAX_CELL_BYTES`` are found by a byte scan first, never parsed."""
 
         def __init__(self, path):
             super().__init__(path, read_only=True, keep_vba=False, data_only=True, keep_links=False)
@@ -252,7 +342,7 @@ def _lean_reader_class():
                 self.oversized_strings = oversized
                 self.shared_strings = []
                 return
-            strings = StringTable()
+            strings = StringTable(STRINGS_MEMORY)
             with self.archive.open(name) as src:
                 root = None
                 for event, node in iterparse(src, events=("start", "end")):
