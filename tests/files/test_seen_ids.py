@@ -40,7 +40,10 @@ def test_every_id_that_comes_back_is_noticed_and_no_other(make, count):
     ids = _ids(count, count * 3 // 2, seed=26)  # about a quarter come back, some many times
     expected = _expected(ids)
     assert count // 12 < sum(expected) < count // 2
-    assert _answers(make(), ids) == expected
+    seen = make()
+    assert _answers(seen, ids) == expected
+    if isinstance(seen, BoundedSeenIds):
+        seen.close()
 
 
 def test_an_id_comes_back_right_after_the_spill_that_wrote_it_and_long_after():
@@ -53,6 +56,7 @@ def test_an_id_comes_back_right_after_the_spill_that_wrote_it_and_long_after():
     assert not any(_answers(seen, later))
     assert len(seen._runs) > 10
     assert all(_answers(seen, first + later))
+    seen.close()
 
 
 def test_the_export_keeps_the_ids_within_its_budget_whatever_their_number():
