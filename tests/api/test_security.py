@@ -159,11 +159,14 @@ def test_a_chunked_body_over_the_limit_is_a_413_never_a_cut_body_answered(kind):
     if kind == "waitress":
         import waitress
         server = waitress.create_server(app, host="127.0.0.1", port=0, threads=2)
-        port, run, stop = server.effective_port, server.run, server.close
+        # Closed from its own loop (the trigger runs it there), so no select() is left on a closed socket.
+        port, run = server.effective_port, server.run
+        stop = lambda: (server.trigger.pull_trigger(server.close), thread.join(5), server.task_dispatcher.shutdown())
     else:
         server = make_server("127.0.0.1", 0, app, threaded=True)
         port, run, stop = server.server_port, server.serve_forever, lambda: (server.shutdown(), server.server_close())
-    threading.Thread(target=run, daemon=True).start()
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
     try:
         valid = json.dumps({"orders": [{"order_id": "1"}]}).encode()
         assert _chunked_post(port, valid)[0] == 200
