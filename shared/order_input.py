@@ -7,6 +7,7 @@ worked out. Only an order that is not an object, or has no readable order id, ge
 """
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Final
 
 from .beijing_time import parse_time, sheet_text, sheet_time
@@ -218,19 +219,12 @@ WORDS_KEPT: Final = 256
 
 
 def _read_once(parse):
-    """``parse``, remembering what each text it has read gives (at most ``WORDS_KEPT`` texts)."""
-    read = {}
+    """``parse``, remembering what each text it has read gives (the last ``WORDS_KEPT`` texts; a
+    refused text is not remembered). Other values (numbers, booleans, lists) are read each time."""
+    remembered = lru_cache(maxsize=WORDS_KEPT)(parse)
 
     def parse_text_once(value):
-        if type(value) is not str:
-            return parse(value)
-        if value in read:
-            return read[value]
-        parsed = parse(value)
-        if len(read) >= WORDS_KEPT:
-            read.clear()
-        read[value] = parsed
-        return parsed
+        return remembered(value) if type(value) is str else parse(value)
     return parse_text_once
 
 
